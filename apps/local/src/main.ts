@@ -1,0 +1,71 @@
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { startAzurite } from '@partita/azurite';
+import { parseLocalArgs } from './args.js';
+import { runDemo } from './demo.js';
+import { freePort, startNodeProcess, type Child } from './processes.js';
+
+/**
+ * The embedded default: Azurite on a free loopback port, the master and N workers as child processes, against the
+ * local Redis and PostgreSQL. `--demo` runs the demo job on it and stops; otherwise it runs until Ctrl-C.
+ */
+const args = parseLocalArgs(process.argv.slice(2));
+const require = createRequire(import.meta.url);
+const script = (pkg: string) => join(require.resolve(`${pkg}/package.json`), '..', 'dist', 'main.js');
+const stateDir = join(process.cwd(), '.partita');
+const logDir = join(stateDir, 'logs');
+
+const azurite = await startAzurite({ location: join(stateDir, 'azurite') });
+const port = await freePort(args.port ?? 8080);
+const common = {
+  AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
+  DATABASE_URL: process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+  REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+  LOG_PRETTY: 'false',
+};
+const children: Child[] = [];
+const master = startNodeProcess('master', script('@partita/master'), { ...common, PORT: String(port), HOST: '127.0.0.1', RECONCILE_INTERVAL_MS: '1000' }, logDir);
+children.push(master);
+for (let i = 0; i < args.workers; i++) {
+  children.push(startNodeProcess(`worker-${i + 1}`, script('@partita/worker'), { ...common, WORKER_ID: `worker-${i + 1}`, WORKER_HTTP_PORT: '0' }, logDir));
+}
+
+let stopping: Promise<void> | undefined;
+const stop = () =>
+  (stopping ??= (async () => {
+    await Promise.all(children.map((c) => c.stop()));
+    await azurite.stop();
+  })());
+process.once('SIGINT', () => void stop().then(() => process.exit(130)));
+process.once('SIGTERM', () => void stop().then(() => process.exit(143)));
+
+const baseUrl = `http://127.0.0.1:${port}`;
+try {
+  await waitReady(baseUrl, master);
+  console.log(`master  ${baseUrl}  (API docs ${baseUrl}/docs)`);
+  console.log(`workers ${args.workers}   azurite ${azurite.blobEndpoint}   logs ${logDir}`);
+  if (args.demo) {
+    const job = await runDemo(baseUrl, args.groups);
+    await stop();
+    process.exit(job.status === 'succeeded' ? 0 : 1);
+  }
+  console.log('running; Ctrl-C stops everything');
+} catch (err) {
+  console.error((err as Error).message);
+  await stop();
+  process.exit(1);
+}
+
+async function waitReady(url: string, child: Child, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.process.exitCode !== null) throw new Error(`the master exited (code ${child.process.exitCode}); see ${child.logFile}`);
+    try {
+      if ((await fetch(`${url}/readyz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`the master was not ready within ${timeoutMs} ms; see ${child.logFile}`);
+}

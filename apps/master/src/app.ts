@@ -1,0 +1,35 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Catalog } from '@partita/catalog';
+import type { Logger } from '@partita/telemetry';
+import { registerErrorHandler } from './plugins/errors.js';
+import { registerOpenApi } from './plugins/openapi.js';
+import { healthRoutes, type ReadinessCheck } from './routes/health.js';
+import { jobRoutes } from './routes/jobs.js';
+import type { JobsService } from './services/jobs.js';
+
+export interface AppDeps {
+  catalog: Catalog;
+  jobs: JobsService;
+  readiness: Record<string, ReadinessCheck>;
+  log: Logger;
+  /** Largest request body in bytes. */
+  bodyLimit: number;
+}
+
+/** The master's HTTP API, without listening: `main.ts` listens, tests use `app.inject`. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.log,
+    bodyLimit: deps.bodyLimit,
+    requestTimeout: 30_000,
+    disableRequestLogging: false,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandler(app);
+  await registerOpenApi(app);
+  await app.register(healthRoutes(deps.readiness));
+  await app.register(jobRoutes({ jobs: deps.jobs, catalog: deps.catalog }));
+  return app;
+}

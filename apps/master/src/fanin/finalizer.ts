@@ -1,0 +1,62 @@
+import { manifestPath, type ErrorInfo } from '@partita/contracts';
+import { computeTimings, type Catalog } from '@partita/catalog';
+import type { BlobStore } from '@partita/storage';
+import type { Logger } from '@partita/telemetry';
+import { buildManifest } from './manifest.js';
+
+export interface FinalizerDeps {
+  catalog: Catalog;
+  store: BlobStore;
+  log: Logger;
+}
+
+/**
+ * Fan-in: ends a job whose partitions have all ended. Succeeded: the manifest is written last, naming exactly the
+ * result's files, then the job and its dataset are recorded. A failed partition fails the job with its error.
+ * Safe to call any number of times, from any number of masters: only the first call that finds the job open ends it.
+ */
+export async function finalizeJob(jobId: string, deps: FinalizerDeps): Promise<'succeeded' | 'failed' | 'not-ready' | 'ended'> {
+  const { catalog, store, log } = deps;
+  const job = await catalog.getJob(jobId);
+  if (!job || (job.status !== 'queued' && job.status !== 'running')) return 'ended';
+  if (job.partitions.some((p) => p.status === 'queued' || p.status === 'running')) return 'not-ready';
+
+  const finishedAt = await catalog.now();
+  const failed = job.partitions.filter((p) => p.status === 'failed');
+  if (failed.length > 0) {
+    const first = failed[0]!;
+    const error: ErrorInfo = {
+      message:
+        `${failed.length} of ${job.partitions.length} partitions failed (${failed.map((p) => p.index).join(', ')}); ` +
+        `partition ${first.index} after ${first.attempts} attempts: ${first.error?.message ?? 'unknown error'}`,
+      code: first.error?.code ?? 'PARTITA_ERR_PARTITION_FAILED',
+      retryable: first.error?.retryable ?? false,
+    };
+    const ended = await catalog.finishJob(jobId, { status: 'failed', finishedAt, error });
+    if (ended) log.warn({ jobId, failed: failed.map((p) => p.index) }, 'job failed');
+    return ended ? 'failed' : 'ended';
+  }
+
+  const timings = computeTimings({ createdAt: new Date(job.createdAt), finishedAt, planMs: job.timings.planMs }, job.partitions);
+  const manifest = buildManifest({ ...job, timings }, finishedAt);
+  const path = manifestPath(job.output.prefix, job.id);
+  await store.put(job.output.container, path, Buffer.from(JSON.stringify(manifest, null, 2)), { contentType: 'application/json' });
+  const ended = await catalog.finishJob(jobId, {
+    status: 'succeeded',
+    finishedAt,
+    manifestPath: path,
+    dataset: {
+      ...manifest.dataset,
+      container: job.output.container,
+      manifestPath: path,
+      files: manifest.files.length,
+      rows: manifest.rows,
+      bytes: manifest.bytes,
+    },
+  });
+  if (ended) {
+    const t = manifest.timings;
+    log.info({ jobId, wallMs: t.wallMs, sumPartitionMs: t.sumPartitionMs, speedup: t.speedup, rows: manifest.rows }, 'job succeeded');
+  }
+  return ended ? 'succeeded' : 'ended';
+}

@@ -1,0 +1,72 @@
+import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
+import { JOB_KINDS, type JobKind, type PartitionPayload } from '@partita/contracts';
+import { Catalog } from '@partita/catalog';
+import { createRedis, openPartitionQueue } from '@partita/queue';
+import { createAzureBlobStore } from '@partita/storage';
+import { createLogger, type Logger } from '@partita/telemetry';
+import type { Queue } from 'bullmq';
+import { buildApp } from './app.js';
+import type { MasterEnv } from './env.js';
+import { FanIn } from './fanin/fan-in.js';
+import { JobsService } from './services/jobs.js';
+
+export interface RunningMaster {
+  app: FastifyInstance;
+  /** `http://host:port` once listening. */
+  url: string;
+  catalog: Catalog;
+  fanIn: FanIn;
+  close(): Promise<void>;
+}
+
+/** Wires the master from its configuration: catalog (migrated), queues, blob store, fan-in and the HTTP API. */
+export async function startMaster(env: MasterEnv, log: Logger = createLogger({ name: 'master', level: env.LOG_LEVEL, pretty: env.LOG_PRETTY })): Promise<RunningMaster> {
+  const catalog = new Catalog({ connectionString: env.DATABASE_URL, schema: env.CATALOG_SCHEMA, applicationName: 'partita-master' });
+  await catalog.migrate();
+  const producer = createRedis({ url: env.REDIS_URL, role: 'producer' });
+  const consumer = createRedis({ url: env.REDIS_URL, role: 'worker' });
+  for (const conn of [producer, consumer]) conn.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
+  const queues = Object.fromEntries(
+    JOB_KINDS.map((kind) => [kind, openPartitionQueue(kind, { connection: producer, prefix: env.QUEUE_PREFIX })]),
+  ) as { [K in JobKind]: Queue<PartitionPayload> };
+  const store = createAzureBlobStore({ connectionString: env.AZURE_STORAGE_CONNECTION_STRING });
+
+  let sourcePool: pg.Pool | undefined;
+  const source = (): pg.Pool => {
+    sourcePool ??= new pg.Pool({ connectionString: env.SOURCE_DATABASE_URL ?? env.DATABASE_URL, max: 4, application_name: 'partita-master-source' });
+    return sourcePool;
+  };
+
+  const jobs = new JobsService({ catalog, queues, source, log });
+  const fanIn = new FanIn({ catalog, store, log, connection: consumer, prefix: env.QUEUE_PREFIX, intervalMs: env.RECONCILE_INTERVAL_MS });
+  const app = await buildApp({
+    catalog,
+    jobs,
+    log,
+    bodyLimit: env.BODY_LIMIT_BYTES,
+    readiness: {
+      catalog: async () => void (await catalog.pool.query('select 1')),
+      queue: async () => void (await producer.ping()),
+    },
+  });
+  fanIn.start();
+  const address = await app.listen({ port: env.PORT, host: env.HOST });
+  log.info({ address }, 'master listening');
+
+  return {
+    app,
+    url: address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1'),
+    catalog,
+    fanIn,
+    async close() {
+      await app.close();
+      await fanIn.stop();
+      await Promise.all(Object.values(queues).map((q) => q.close()));
+      producer.disconnect();
+      consumer.disconnect();
+      await sourcePool?.end();
+      await catalog.close();
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import type pg from 'pg';
+import { ValidationError, type TravelInput } from '@partita/contracts';
+import { quoteIdent } from '@partita/catalog';
+import { groupSize } from '@partita/travel';
+
+/** A group as the planner sees it: how to refer to it in a partition, and its size (the basis of its cost). */
+export interface GroupRef {
+  key: string;
+  size: number;
+}
+
+/** Lists the groups of a travel input with their sizes; the only I/O of travel planning (PostgreSQL inputs). */
+export async function listTravelGroups(input: TravelInput, source: () => pg.Pool): Promise<GroupRef[]> {
+  if ('generate' in input) {
+    const { groups, seed } = input.generate;
+    const refs = new Array<GroupRef>(groups);
+    for (let i = 0; i < groups; i++) refs[i] = { key: String(i), size: groupSize(seed, i) };
+    return refs;
+  }
+  if ('inline' in input) {
+    return input.inline.groups.map((g) => ({ key: g.id, size: g.travellers.length }));
+  }
+  const { travellers, flights } = input.postgres;
+  const pool = source();
+  await probe(pool, `select group_id, person, home_airport, destination from ${quoteIdent(travellers)} limit 0`, 'input.postgres.travellers', travellers);
+  await probe(pool, `select origin, destination, departure, arrival, price from ${quoteIdent(flights)} limit 0`, 'input.postgres.flights', flights);
+  const { rows } = await pool.query<{ id: string; size: number }>(
+    `select group_id::text as id, count(*)::int as size from ${quoteIdent(travellers)} group by 1 order by 1`,
+  );
+  if (rows.length === 0) throw new ValidationError(`table ${travellers} has no travellers`, [{ path: 'input.postgres.travellers', message: 'no rows' }]);
+  return rows.map((r) => ({ key: r.id, size: r.size }));
+}
+
+/** A missing table or column is the caller's mistake (400), named with the field; anything else propagates. */
+async function probe(pool: pg.Pool, sql: string, path: string, table: string): Promise<void> {
+  try {
+    await pool.query(sql);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    // 42P01 undefined_table, 42703 undefined_column, 3F000 invalid_schema_name, 42501 insufficient_privilege
+    if (code === '42P01' || code === '42703' || code === '3F000' || code === '42501') {
+      const message = `${table}: ${(err as Error).message}`;
+      throw new ValidationError(message, [{ path, message }]);
+    }
+    throw err;
+  }
+}

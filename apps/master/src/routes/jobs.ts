@@ -1,0 +1,66 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ApiError, JobAccepted, JobList, JobSpec, JobStatus, JobView, NotFoundError } from '@partita/contracts';
+import type { Catalog } from '@partita/catalog';
+import type { JobsService } from '../services/jobs.js';
+
+const JobParams = z.object({ id: z.uuid() });
+const errors = { 400: ApiError, 404: ApiError, 409: ApiError, 413: ApiError, 415: ApiError, 503: ApiError };
+
+export function jobRoutes(deps: { jobs: JobsService; catalog: Catalog }) {
+  return async function routes(app: FastifyInstance): Promise<void> {
+    const r = app.withTypeProvider<ZodTypeProvider>();
+
+    r.post('/jobs', {
+      schema: {
+        summary: 'Submit a job',
+        description: 'Validates the spec, plans its partitions, records them in the catalog and enqueues one message per partition.',
+        headers: z.object({
+          'idempotency-key': z.string().min(1).max(200).optional().describe('A repeat with the same key returns the same job'),
+        }),
+        body: JobSpec,
+        response: { 200: JobAccepted, 202: JobAccepted, ...errors },
+      },
+      handler: async (request, reply) => {
+        const result = await deps.jobs.submit(request.body, request.headers['idempotency-key']);
+        return reply.code(result.created ? 202 : 200).send({ id: result.id, status: result.status });
+      },
+    });
+
+    r.get('/jobs', {
+      schema: {
+        summary: 'List jobs, newest first',
+        querystring: z.object({
+          limit: z.coerce.number().int().min(1).max(500).default(50),
+          cursor: z.string().max(200).optional(),
+          status: JobStatus.optional(),
+        }),
+        response: { 200: JobList, ...errors },
+      },
+      handler: async (request) => deps.catalog.listJobs(request.query),
+    });
+
+    r.get('/jobs/:id', {
+      schema: {
+        summary: 'A job: status, progress, partitions, timings and output',
+        params: JobParams,
+        response: { 200: JobView, ...errors },
+      },
+      handler: async (request) => {
+        const job = await deps.catalog.getJob(request.params.id);
+        if (!job) throw new NotFoundError(`job ${request.params.id} does not exist`);
+        return job;
+      },
+    });
+
+    r.delete('/jobs/:id', {
+      schema: {
+        summary: 'Cancel a job: partitions not yet started never run',
+        params: JobParams,
+        response: { 200: JobAccepted, ...errors },
+      },
+      handler: async (request) => ({ id: request.params.id, status: await deps.jobs.cancel(request.params.id) }),
+    });
+  };
+}

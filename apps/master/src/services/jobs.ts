@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import type { Queue } from 'bullmq';
+import type pg from 'pg';
+import { ConflictError, NotFoundError, TransientError, type JobKind, type JobSpec, type JobStatus, type PartitionPayload } from '@partita/contracts';
+import type { Catalog } from '@partita/catalog';
+import { enqueuePartitions, removeWaitingPartitions } from '@partita/queue';
+import type { Logger } from '@partita/telemetry';
+import { planJob } from '../planning/planners.js';
+
+export interface JobsServiceDeps {
+  catalog: Catalog;
+  queues: { [K in JobKind]: Queue<PartitionPayload> };
+  source: () => pg.Pool;
+  log: Logger;
+}
+
+/** Submitting and cancelling jobs: plan, record in the catalog, enqueue. */
+export class JobsService {
+  constructor(private readonly deps: JobsServiceDeps) {}
+
+  /**
+   * Validates beyond the schema (planning may reject the input), records the job and its partitions, then enqueues.
+   * Nothing reaches the queue before the whole plan is valid and recorded; if the queue is down the job is removed
+   * again and the caller told to retry (503).
+   */
+  async submit(spec: JobSpec, idempotencyKey?: string): Promise<{ id: string; status: JobStatus; created: boolean }> {
+    const { catalog, queues, log } = this.deps;
+    const id = randomUUID();
+    const plan = await planJob(id, spec, { source: this.deps.source });
+    const recorded = await catalog.createJob({
+      id,
+      kind: spec.kind,
+      spec,
+      output: plan.output,
+      itemsTotal: plan.itemsTotal,
+      partitions: plan.partitions,
+      idempotencyKey,
+    });
+    if (!recorded.created) {
+      const existing = await catalog.getJob(recorded.id);
+      return { id: recorded.id, status: existing?.status ?? 'queued', created: false };
+    }
+    try {
+      await enqueuePartitions(queues[spec.kind], plan.partitions.map((p) => p.payload), spec.retry);
+    } catch (err) {
+      log.error({ err, jobId: id }, 'enqueue failed; job withdrawn');
+      await catalog.deleteJob(id).catch((e: unknown) => log.error({ err: e, jobId: id }, 'could not withdraw job'));
+      throw new TransientError('the queue is unavailable; the job was not accepted, retry later', err);
+    }
+    await catalog.markEnqueued(id);
+    log.info({ jobId: id, kind: spec.kind, partitions: plan.partitions.length, items: plan.itemsTotal }, 'job enqueued');
+    return { id, status: 'queued', created: true };
+  }
+
+  /** Cancels a job: its waiting partitions leave the queue and never run; running ones finish but change nothing. */
+  async cancel(id: string): Promise<JobStatus> {
+    const { catalog, queues, log } = this.deps;
+    const status = await catalog.cancelJob(id);
+    if (status === null) throw new NotFoundError(`job ${id} does not exist`);
+    if (status !== 'cancelled') throw new ConflictError(`job ${id} has already ${status}`);
+    const job = await catalog.getJob(id);
+    if (job) {
+      const waiting = job.partitions.filter((p) => p.status === 'cancelled').map((p) => p.index);
+      await removeWaitingPartitions(queues[job.kind as JobKind], id, waiting).catch((err: unknown) =>
+        // Harmless: a worker that picks one up finds the job cancelled in the catalog and skips it.
+        log.warn({ err, jobId: id }, 'could not remove waiting partitions from the queue'),
+      );
+    }
+    return status;
+  }
+}

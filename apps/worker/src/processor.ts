@@ -1,0 +1,102 @@
+import { performance } from 'node:perf_hooks';
+import { DelayedError, UnrecoverableError, type Job, type Queue } from 'bullmq';
+import type pg from 'pg';
+import { PartitaError, PartitionPayload, coerceError, type ErrorInfo, type JobKind } from '@partita/contracts';
+import type { Catalog } from '@partita/catalog';
+import type { BlobStore } from '@partita/storage';
+import type { Logger } from '@partita/telemetry';
+import type { HandlerResult, PartitionHandler } from './handlers/handler.js';
+import { HANDLERS } from './handlers/registry.js';
+
+export interface ProcessorDeps {
+  catalog: Catalog;
+  store: BlobStore;
+  source: () => pg.Pool;
+  log: Logger;
+  workerId: string;
+  /** Where the worker that ends a job's last partition asks the master to finalise it. */
+  finalizeQueue: Queue<{ jobId: string }>;
+  /** Aborted on shutdown once the grace period is over. */
+  signal: AbortSignal;
+}
+
+export type ProcessOutcome = ({ status: 'done' } & HandlerResult) | { status: 'skipped'; reason: string };
+
+/**
+ * Runs one queue message: claims the attempt in the catalog, runs the kind's handler, records the result, and asks
+ * for fan-in when this was the job's last open partition. Errors say whether a retry helps: a permanent one fails
+ * the partition at once (UnrecoverableError), a transient one is retried with backoff until the attempts run out.
+ */
+export function createProcessor(deps: ProcessorDeps): (job: Job<PartitionPayload>, token?: string) => Promise<ProcessOutcome> {
+  const { catalog, log, workerId } = deps;
+  return async (job, token) => {
+    const parsed = PartitionPayload.safeParse(job.data);
+    if (!parsed.success) {
+      log.error({ messageId: job.id, issues: parsed.error.issues }, 'malformed partition message dropped');
+      throw new UnrecoverableError(`malformed partition message: ${parsed.error.message}`);
+    }
+    const payload = parsed.data;
+    const plog = log.child({ jobId: payload.jobId, partition: payload.index, workerId });
+    const started = await catalog.startPartition(payload.jobId, payload.index, workerId);
+    if ('skip' in started) {
+      plog.info({ reason: started.skip }, 'partition skipped');
+      return { status: 'skipped', reason: started.skip };
+    }
+    const { attempt, spec, output } = started.run;
+    plog.info({ attempt }, 'partition started');
+    const t0 = performance.now();
+    let lastProgress = 0;
+    try {
+      const handler = HANDLERS[payload.kind] as PartitionHandler<JobKind>;
+      const result = await handler(payload, {
+        spec,
+        output,
+        attempt,
+        store: deps.store,
+        source: deps.source,
+        log: plog,
+        signal: deps.signal,
+        progress: (itemsDone) => {
+          const now = performance.now();
+          if (now - lastProgress < 500) return;
+          lastProgress = now;
+          job.updateProgress({ itemsDone }).catch(() => undefined);
+        },
+      });
+      const runMs = performance.now() - t0;
+      const ended = await catalog.completePartition(payload.jobId, payload.index, attempt, { ...result, runMs });
+      plog.info({ attempt, runMs: Math.round(runMs), rows: result.rows, bytes: result.bytes, recorded: ended.recorded }, 'partition succeeded');
+      if (ended.jobComplete) await requestFinalize(deps.finalizeQueue, payload.jobId);
+      return { status: 'done', ...result };
+    } catch (thrown) {
+      const err = coerceError(thrown);
+      const runMs = performance.now() - t0;
+      const handedBack = deps.signal.aborted;
+      const retryable = handedBack || !(err instanceof PartitaError) || err.retryable;
+      const final = !handedBack && (!retryable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1));
+      const info: ErrorInfo = {
+        message: err.message,
+        code: err instanceof PartitaError ? err.code : 'PARTITA_ERR_HANDLER',
+        retryable,
+      };
+      plog.warn({ err, attempt, final }, 'partition attempt failed');
+      const ended = await catalog.failPartition(payload.jobId, payload.index, attempt, info, final, runMs);
+      if (final && ended.jobComplete) await requestFinalize(deps.finalizeQueue, payload.jobId);
+      if (handedBack && token) {
+        // Shutting down: back on the queue at once, without spending one of the partition's attempts.
+        await job.moveToDelayed(Date.now(), token);
+        throw new DelayedError();
+      }
+      if (!retryable) throw new UnrecoverableError(err.message);
+      throw err;
+    }
+  };
+}
+
+async function requestFinalize(queue: Queue<{ jobId: string }>, jobId: string): Promise<void> {
+  await queue.add(
+    'finalize',
+    { jobId },
+    { jobId: `finalize.${jobId}`, attempts: 10, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: { age: 86_400 } },
+  );
+}

@@ -1,0 +1,409 @@
+import pg from 'pg';
+import { ValidationError, type ErrorInfo, type JobList, type JobStatus, type JobView } from '@partita/contracts';
+import { migrate, quoteIdent } from './migrate.js';
+import { toJobSummary, toJobView, type JobCounts, type JobRow, type PartitionRow } from './rows.js';
+
+// bigint columns as strings (exact), numeric as strings: conversions happen where the meaning is known.
+export interface CatalogOptions {
+  /** PostgreSQL connection string of the catalog database. */
+  connectionString: string;
+  /** Schema holding the catalog tables; created by migrate(). Default `partita`. */
+  schema?: string;
+  /** Pool size. Default 10. */
+  max?: number;
+  /** Shown in pg_stat_activity. Default `partita`. */
+  applicationName?: string;
+}
+
+export interface NewPartition {
+  index: number;
+  payload: unknown;
+  items: number;
+  estimatedCost: number;
+}
+
+export interface NewJob {
+  id: string;
+  kind: string;
+  spec: unknown;
+  output: { container: string; prefix: string };
+  itemsTotal: number;
+  partitions: readonly NewPartition[];
+  idempotencyKey?: string | undefined;
+}
+
+/** What a worker gets when it may run a partition. */
+export interface StartedPartition {
+  attempt: number;
+  spec: Record<string, unknown>;
+  output: { container: string; prefix: string };
+}
+
+export type StartResult = { run: StartedPartition } | { skip: 'job-ended' | 'partition-ended' | 'unknown' };
+
+export interface PartitionResult {
+  rows: number;
+  bytes: number;
+  file: string;
+  runMs: number;
+}
+
+export interface DatasetRecord {
+  name: string;
+  description: string;
+  tags: Record<string, string>;
+  container: string;
+  manifestPath: string;
+  files: number;
+  rows: number;
+  bytes: number;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** The catalog: PostgreSQL tables that hold jobs, partitions, attempts and datasets. The source of truth. */
+export class Catalog {
+  readonly pool: pg.Pool;
+  readonly schema: string;
+
+  constructor(options: CatalogOptions) {
+    this.schema = options.schema ?? 'partita';
+    if (!SCHEMA_NAME.test(this.schema)) throw new Error(`catalog schema "${this.schema}" must match ${SCHEMA_NAME}`);
+    this.pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.max ?? 10,
+      application_name: options.applicationName ?? 'partita',
+      options: `-c search_path=${quoteIdent(this.schema)}`,
+    });
+    // An idle client's error (a restarted server) must not crash the process; the next query reconnects.
+    this.pool.on('error', () => undefined);
+  }
+
+  migrate(): Promise<number[]> {
+    return migrate(this.pool, this.schema);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  /** Records a job and all its partitions in one transaction. With an idempotency key already used, returns that job instead. */
+  async createJob(job: NewJob): Promise<{ id: string; created: boolean }> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('begin');
+      const inserted = await client.query<{ id: string }>(
+        `insert into jobs (id, kind, spec, partitions_total, items_total, output, idempotency_key)
+         values ($1, $2, $3, $4, $5, $6, $7)
+         on conflict (idempotency_key) do nothing
+         returning id`,
+        [job.id, job.kind, job.spec, job.partitions.length, job.itemsTotal, job.output, job.idempotencyKey ?? null],
+      );
+      if (inserted.rowCount === 0) {
+        await client.query('rollback');
+        const existing = await this.pool.query<{ id: string }>('select id from jobs where idempotency_key = $1', [job.idempotencyKey]);
+        return { id: existing.rows[0]!.id, created: false };
+      }
+      await client.query(
+        `insert into partitions (job_id, idx, payload, items, estimated_cost)
+         select $1, * from unnest($2::int[], $3::jsonb[], $4::int[], $5::float8[])`,
+        [
+          job.id,
+          job.partitions.map((p) => p.index),
+          job.partitions.map((p) => JSON.stringify(p.payload)),
+          job.partitions.map((p) => p.items),
+          job.partitions.map((p) => p.estimatedCost),
+        ],
+      );
+      await client.query('commit');
+      return { id: job.id, created: true };
+    } catch (err) {
+      await client.query('rollback').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Removes a job that never reached the queue (its partitions and attempts go with it). */
+  async deleteJob(jobId: string): Promise<void> {
+    await this.pool.query('delete from jobs where id = $1', [jobId]);
+  }
+
+  /** Every partition is on the queue: stamps the enqueue time (the start of each partition's queue wait). */
+  async markEnqueued(jobId: string): Promise<void> {
+    await this.pool.query(
+      `with t as (select clock_timestamp() as now)
+       update jobs set enqueued_at = coalesce(enqueued_at, t.now) from t where id = $1`,
+      [jobId],
+    );
+    await this.pool.query(
+      `update partitions set enqueued_at = coalesce(enqueued_at, j.enqueued_at)
+       from jobs j where j.id = $1 and partitions.job_id = $1`,
+      [jobId],
+    );
+  }
+
+  async getJob(id: string): Promise<JobView | null> {
+    const job = await this.pool.query<JobRow>('select * from jobs where id = $1', [id]);
+    const row = job.rows[0];
+    if (!row) return null;
+    const parts = await this.pool.query<PartitionRow>('select * from partitions where job_id = $1 order by idx', [id]);
+    return toJobView(row, parts.rows);
+  }
+
+  /** Newest first; `cursor` is the opaque value of a previous page's `nextCursor`. */
+  async listJobs(options: { limit: number; cursor?: string | undefined; status?: JobStatus | undefined }): Promise<JobList> {
+    const after = options.cursor ? decodeCursor(options.cursor) : null;
+    const { rows } = await this.pool.query<JobRow & JobCounts>(
+      `select j.*, c.*
+         from jobs j
+         cross join lateral (
+           select count(*) filter (where p.status in ('succeeded', 'failed', 'cancelled'))::int as done,
+                  count(*) filter (where p.status = 'succeeded')::int as succeeded,
+                  count(*) filter (where p.status = 'failed')::int as failed,
+                  count(*) filter (where p.status = 'running')::int as running,
+                  coalesce(sum(p.items) filter (where p.status = 'succeeded'), 0)::text as items_done,
+                  sum(p.run_ms) filter (where p.status = 'succeeded') as sum_run_ms,
+                  count(distinct p.worker_id)::int as workers
+             from partitions p where p.job_id = j.id) c
+        where ($1::timestamptz is null or (j.created_at, j.id) < ($1::timestamptz, $2::uuid))
+          and ($3::text is null or j.status = $3)
+        order by j.created_at desc, j.id desc
+        limit $4`,
+      [after?.createdAt ?? null, after?.id ?? null, options.status ?? null, options.limit + 1],
+    );
+    const page = rows.slice(0, options.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((r) => toJobSummary(r, r)),
+      nextCursor: rows.length > options.limit && last ? encodeCursor(last.created_at, last.id) : null,
+    };
+  }
+
+  /** Cancels a job that has not ended: partitions not yet started never run. Returns the status after the call, or null when unknown. */
+  async cancelJob(id: string): Promise<JobStatus | null> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('begin');
+      const { rows } = await client.query<{ status: JobStatus }>('select status from jobs where id = $1 for update', [id]);
+      const current = rows[0]?.status;
+      if (current === undefined) {
+        await client.query('rollback');
+        return null;
+      }
+      if (current === 'queued' || current === 'running') {
+        await client.query(`update jobs set status = 'cancelled', finished_at = clock_timestamp() where id = $1`, [id]);
+        await client.query(
+          `update partitions set status = 'cancelled', finished_at = clock_timestamp() where job_id = $1 and status = 'queued'`,
+          [id],
+        );
+      }
+      await client.query('commit');
+      return current === 'queued' || current === 'running' ? 'cancelled' : current;
+    } catch (err) {
+      await client.query('rollback').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  /**
+   * A worker claims an attempt of a partition. Skips when the job has ended (cancelled) or the partition already
+   * ended (a duplicate delivery): at-least-once delivery, exactly-once effect.
+   */
+  async startPartition(jobId: string, index: number, workerId: string): Promise<StartResult> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('begin');
+      const job = await client.query<{ status: JobStatus; spec: Record<string, unknown>; output: StartedPartition['output'] }>(
+        'select status, spec, output from jobs where id = $1',
+        [jobId],
+      );
+      const j = job.rows[0];
+      if (!j) {
+        await client.query('rollback');
+        return { skip: 'unknown' };
+      }
+      if (j.status !== 'queued' && j.status !== 'running') {
+        await client.query('rollback');
+        return { skip: 'job-ended' };
+      }
+      const part = await client.query<{ attempts: number }>(
+        `update partitions
+            set status = 'running', attempts = attempts + 1, worker_id = $3, error = null,
+                started_at = clock_timestamp(),
+                queue_wait_ms = coalesce(queue_wait_ms,
+                  extract(epoch from clock_timestamp() - coalesce(enqueued_at, clock_timestamp())) * 1000)
+          where job_id = $1 and idx = $2 and status in ('queued', 'running')
+          returning attempts`,
+        [jobId, index, workerId],
+      );
+      const attempt = part.rows[0]?.attempts;
+      if (attempt === undefined) {
+        await client.query('rollback');
+        return { skip: 'partition-ended' };
+      }
+      // An attempt still marked running was abandoned (its worker died and the queue handed the partition over).
+      await client.query(
+        `update attempts set outcome = 'abandoned', finished_at = clock_timestamp()
+          where job_id = $1 and idx = $2 and outcome = 'running'`,
+        [jobId, index],
+      );
+      await client.query('insert into attempts (job_id, idx, attempt, worker_id) values ($1, $2, $3, $4)', [
+        jobId,
+        index,
+        attempt,
+        workerId,
+      ]);
+      await client.query(
+        `update jobs set status = 'running', started_at = coalesce(started_at, clock_timestamp())
+          where id = $1 and status = 'queued'`,
+        [jobId],
+      );
+      await client.query('commit');
+      return { run: { attempt, spec: j.spec, output: j.output } };
+    } catch (err) {
+      await client.query('rollback').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Records a successful attempt. Returns whether every partition of the job has now ended (time to finalise). */
+  async completePartition(jobId: string, index: number, attempt: number, result: PartitionResult): Promise<{ recorded: boolean; jobComplete: boolean }> {
+    return this.endAttempt(
+      jobId,
+      index,
+      attempt,
+      `update partitions set status = 'succeeded', finished_at = clock_timestamp(), run_ms = $4, rows = $5, bytes = $6, file = $7
+        where job_id = $1 and idx = $2 and attempts = $3 and status = 'running'`,
+      [result.runMs, result.rows, result.bytes, result.file],
+      'succeeded',
+      null,
+      result.runMs,
+    );
+  }
+
+  /**
+   * Records a failed attempt. When `final`, the partition fails (the job will end `failed`); otherwise it waits for
+   * its next attempt. Returns whether every partition of the job has now ended.
+   */
+  async failPartition(
+    jobId: string,
+    index: number,
+    attempt: number,
+    error: ErrorInfo,
+    final: boolean,
+    runMs: number,
+  ): Promise<{ recorded: boolean; jobComplete: boolean }> {
+    return this.endAttempt(
+      jobId,
+      index,
+      attempt,
+      `update partitions set status = $4, error = $5, run_ms = $6, finished_at = case when $4 = 'failed' then clock_timestamp() end
+        where job_id = $1 and idx = $2 and attempts = $3 and status = 'running'`,
+      [final ? 'failed' : 'queued', error, runMs],
+      'failed',
+      error,
+      runMs,
+    );
+  }
+
+  private async endAttempt(
+    jobId: string,
+    index: number,
+    attempt: number,
+    updateSql: string,
+    params: unknown[],
+    outcome: 'succeeded' | 'failed',
+    error: ErrorInfo | null,
+    runMs: number,
+  ): Promise<{ recorded: boolean; jobComplete: boolean }> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('begin');
+      // Lock the job row: of two partitions ending at once, exactly one sees the job complete.
+      await client.query('select 1 from jobs where id = $1 for update', [jobId]);
+      const updated = await client.query(updateSql, [jobId, index, attempt, ...params]);
+      await client.query(
+        `update attempts set outcome = $4, error = $5, run_ms = $6, finished_at = clock_timestamp()
+          where job_id = $1 and idx = $2 and attempt = $3 and outcome = 'running'`,
+        [jobId, index, attempt, outcome, error, runMs],
+      );
+      const open = await client.query<{ open: number }>(
+        `select count(*)::int as open from partitions where job_id = $1 and status in ('queued', 'running')`,
+        [jobId],
+      );
+      await client.query('commit');
+      return { recorded: (updated.rowCount ?? 0) > 0, jobComplete: open.rows[0]!.open === 0 };
+    } catch (err) {
+      await client.query('rollback').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Jobs not yet ended whose partitions have all ended: what the fan-in must finalise (also after a restart). */
+  async jobsToFinalize(): Promise<string[]> {
+    const { rows } = await this.pool.query<{ id: string }>(
+      `select j.id from jobs j
+        where j.status in ('queued', 'running') and j.enqueued_at is not null
+          and not exists (select 1 from partitions p where p.job_id = j.id and p.status in ('queued', 'running'))
+        order by j.created_at`,
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Ends a job, once: returns false when it had already ended (another finaliser won, or it was cancelled). */
+  async finishJob(
+    jobId: string,
+    outcome: { status: 'succeeded' | 'failed'; finishedAt: Date; manifestPath?: string; error?: ErrorInfo; dataset?: DatasetRecord },
+  ): Promise<boolean> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('begin');
+      const { rowCount } = await client.query(
+        `update jobs set status = $2, finished_at = $5, manifest_path = $3, error = $4
+          where id = $1 and status in ('queued', 'running')`,
+        [jobId, outcome.status, outcome.manifestPath ?? null, outcome.error ?? null, outcome.finishedAt],
+      );
+      if (rowCount && outcome.dataset) {
+        const d = outcome.dataset;
+        await client.query(
+          `insert into datasets (job_id, name, description, tags, container, manifest_path, files, rows, bytes)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+          [jobId, d.name, d.description, d.tags, d.container, d.manifestPath, d.files, d.rows, d.bytes],
+        );
+      }
+      await client.query('commit');
+      return (rowCount ?? 0) > 0;
+    } catch (err) {
+      await client.query('rollback').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** The exact end time the job will report: the finaliser stamps it before writing the manifest. */
+  async now(): Promise<Date> {
+    const { rows } = await this.pool.query<{ now: Date }>('select clock_timestamp() as now');
+    return rows[0]!.now;
+  }
+}
+
+function encodeCursor(createdAt: Date, id: string): string {
+  return Buffer.from(`${createdAt.toISOString()}|${id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: string; id: string } {
+  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt)) || !/^[0-9a-f-]{36}$/.test(id)) {
+    throw new ValidationError('cursor is not one returned by this API', [{ path: 'cursor', message: 'unknown cursor' }]);
+  }
+  return { createdAt, id };
+}

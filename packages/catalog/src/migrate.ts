@@ -1,0 +1,49 @@
+import type pg from 'pg';
+import * as initial from './migrations/001-initial.js';
+
+/** Numbered migrations, applied in order, each once, inside one transaction with the version bump. */
+const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [{ version: 1, ...initial }];
+
+/** Any fixed number: serialises concurrent start-ups (several masters) on the same database. */
+const LOCK_KEY = 0x7061_7274;
+
+export async function migrate(pool: pg.Pool, schema: string): Promise<number[]> {
+  const client = await pool.connect();
+  const applied: number[] = [];
+  try {
+    await client.query('select pg_advisory_lock($1)', [LOCK_KEY]);
+    await client.query(`create schema if not exists ${quoteIdent(schema)}`);
+    await client.query(
+      `create table if not exists ${quoteIdent(schema)}.schema_migrations (
+         version int primary key, name text not null, applied_at timestamptz not null default now())`,
+    );
+    const { rows } = await client.query<{ version: number }>(`select version from ${quoteIdent(schema)}.schema_migrations`);
+    const done = new Set(rows.map((r) => r.version));
+    for (const m of MIGRATIONS) {
+      if (done.has(m.version)) continue;
+      await client.query('begin');
+      try {
+        await client.query(`set local search_path to ${quoteIdent(schema)}`);
+        await client.query(m.sql);
+        await client.query(`insert into ${quoteIdent(schema)}.schema_migrations (version, name) values ($1, $2)`, [m.version, m.name]);
+        await client.query('commit');
+        applied.push(m.version);
+      } catch (err) {
+        await client.query('rollback');
+        throw new Error(`migration ${m.version} (${m.name}) failed: ${(err as Error).message}`, { cause: err });
+      }
+    }
+  } finally {
+    await client.query('select pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
+    client.release();
+  }
+  return applied;
+}
+
+/** Double-quotes an identifier (`schema.table` quoted part by part). */
+export function quoteIdent(name: string): string {
+  return name
+    .split('.')
+    .map((part) => `"${part.replaceAll('"', '""')}"`)
+    .join('.');
+}

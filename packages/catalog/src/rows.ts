@@ -1,0 +1,138 @@
+import type { ErrorInfo, JobStatus, JobSummary, JobView, PartitionStatus, PartitionView } from '@partita/contracts';
+import { computeTimings } from './timings.js';
+
+/** Row shapes as node-postgres returns them (bigint columns arrive as strings). */
+export interface JobRow {
+  id: string;
+  kind: string;
+  spec: Record<string, unknown>;
+  status: JobStatus;
+  created_at: Date;
+  enqueued_at: Date | null;
+  started_at: Date | null;
+  finished_at: Date | null;
+  partitions_total: number;
+  items_total: string;
+  output: { container: string; prefix: string };
+  manifest_path: string | null;
+  error: ErrorInfo | null;
+}
+
+export interface PartitionRow {
+  idx: number;
+  items: number;
+  estimated_cost: number;
+  status: PartitionStatus;
+  attempts: number;
+  worker_id: string | null;
+  enqueued_at: Date | null;
+  started_at: Date | null;
+  finished_at: Date | null;
+  queue_wait_ms: number | null;
+  run_ms: number | null;
+  rows: string | null;
+  bytes: string | null;
+  file: string | null;
+  error: ErrorInfo | null;
+}
+
+/** Partition counts of one job, aggregated in SQL for the list view. */
+export interface JobCounts {
+  done: number;
+  succeeded: number;
+  failed: number;
+  running: number;
+  items_done: string;
+  sum_run_ms: number | null;
+  workers: number;
+}
+
+const planMs = (job: JobRow): number | null => (job.enqueued_at ? job.enqueued_at.getTime() - job.created_at.getTime() : null);
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+const num = (v: string | null): number | null => (v === null ? null : Number(v));
+
+export function toPartitionView(row: PartitionRow): PartitionView {
+  return {
+    index: row.idx,
+    status: row.status,
+    items: row.items,
+    estimatedCost: row.estimated_cost,
+    attempts: row.attempts,
+    workerId: row.worker_id,
+    enqueuedAt: iso(row.enqueued_at),
+    startedAt: iso(row.started_at),
+    finishedAt: iso(row.finished_at),
+    queueWaitMs: row.queue_wait_ms,
+    runMs: row.run_ms,
+    rows: num(row.rows),
+    bytes: num(row.bytes),
+    file: row.file,
+    error: row.error,
+  };
+}
+
+export function toJobView(job: JobRow, partitions: readonly PartitionRow[]): JobView {
+  const views = partitions.map(toPartitionView);
+  const ended = views.filter((p) => p.status === 'succeeded' || p.status === 'failed' || p.status === 'cancelled');
+  const dataset = (job.spec['dataset'] as JobView['dataset'] | undefined) ?? null;
+  return {
+    id: job.id,
+    kind: job.kind,
+    status: job.status,
+    createdAt: job.created_at.toISOString(),
+    startedAt: iso(job.started_at),
+    finishedAt: iso(job.finished_at),
+    progress: {
+      done: ended.length,
+      total: job.partitions_total,
+      succeeded: views.filter((p) => p.status === 'succeeded').length,
+      failed: views.filter((p) => p.status === 'failed').length,
+      running: views.filter((p) => p.status === 'running').length,
+      itemsDone: views.filter((p) => p.status === 'succeeded').reduce((a, p) => a + p.items, 0),
+      itemsTotal: Number(job.items_total),
+    },
+    timings: computeTimings(
+      { createdAt: job.created_at, finishedAt: job.finished_at, planMs: planMs(job) },
+      views,
+    ),
+    error: job.error,
+    spec: job.spec,
+    output: { container: job.output.container, prefix: job.output.prefix, manifest: job.manifest_path },
+    dataset,
+    partitions: views,
+  };
+}
+
+export function toJobSummary(job: JobRow, counts: JobCounts, now: Date = new Date()): JobSummary {
+  const wallMs = Math.max(0, (job.finished_at ?? now).getTime() - job.created_at.getTime());
+  const sum = counts.sum_run_ms ?? 0;
+  const speedup = wallMs > 0 ? sum / wallMs : 0;
+  return {
+    id: job.id,
+    kind: job.kind,
+    status: job.status,
+    createdAt: job.created_at.toISOString(),
+    finishedAt: iso(job.finished_at),
+    progress: {
+      done: counts.done,
+      total: job.partitions_total,
+      succeeded: counts.succeeded,
+      failed: counts.failed,
+      running: counts.running,
+      itemsDone: Number(counts.items_done),
+      itemsTotal: Number(job.items_total),
+    },
+    timings: {
+      wallMs,
+      sumPartitionMs: sum,
+      speedup,
+      workers: counts.workers,
+      efficiency: counts.workers > 0 ? speedup / counts.workers : 0,
+      planMs: planMs(job),
+      queueWaitMedianMs: null,
+      runMedianMs: null,
+      runMaxMs: null,
+    },
+    error: job.error,
+  };
+}

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/** Azure container rules: 3–63 characters, lowercase letters, digits and single hyphens, starting and ending alphanumeric. */
+export const ContainerName = z
+  .string()
+  .min(3)
+  .max(63)
+  .regex(/^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9]))*$/, 'must be lowercase letters, digits and single hyphens, starting and ending with a letter or digit');
+
+/** A relative blob path prefix: segments of letters, digits, `._-=`, joined by `/`; no `..`, no leading or trailing slash. */
+export const BlobPrefix = z
+  .string()
+  .min(1)
+  .max(512)
+  .regex(/^[A-Za-z0-9_=.-]+(?:\/[A-Za-z0-9_=.-]+)*$/, 'must be path segments of letters, digits and ._-= joined by /')
+  .refine((p) => !p.split('/').some((s) => s === '.' || s === '..'), 'must not contain . or .. segments');
+
+/** Where a job's Parquet files and manifest go: `<container>/<prefix>/<job id>/`. */
+export const OutputSpec = z.strictObject({
+  /** Blob container; created when missing. Default `results`. */
+  container: ContainerName.default('results'),
+  /** Path prefix inside the container. Default: the job's kind. */
+  prefix: BlobPrefix.optional(),
+});
+export type OutputSpec = z.infer<typeof OutputSpec>;
+
+/** The registered dataset the manifest describes. */
+export const DatasetSpec = z.strictObject({
+  name: z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'must start with a letter or digit and contain only letters, digits and ._-'),
+  description: z.string().max(4000).default(''),
+  tags: z
+    .record(z.string().min(1).max(128), z.string().max(256))
+    .refine((t) => Object.keys(t).length <= 64, 'at most 64 tags')
+    .default({}),
+});
+export type DatasetSpec = z.infer<typeof DatasetSpec>;
+
+/** Upper bound on partitions per job: enough for fine-grained dynamic balancing, small enough to plan in well under a second. */
+export const MAX_PARTITIONS = 10_000;
+
+export const PartitionerName = z.enum(['hash', 'round-robin', 'cost-aware']);
+export type PartitionerName = z.infer<typeof PartitionerName>;
+
+/** How often a partition is tried before it fails the job, and the backoff between tries. */
+export const RetrySpec = z.strictObject({
+  /** Total attempts per partition, the first included. Default 3. */
+  attempts: z.int().min(1).max(20).default(3),
+  /** Base of the exponential backoff between attempts, in ms. Default 1000. */
+  backoffMs: z.int().min(0).max(600_000).default(1000),
+});
+export type RetrySpec = z.infer<typeof RetrySpec>;
+
+/** A schema- or table-qualified SQL identifier such as `public.travellers`; quoted before use, never interpolated raw. */
+export const TableName = z
+  .string()
+  .max(127)
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?$/, 'must be an identifier or schema.identifier');

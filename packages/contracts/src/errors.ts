@@ -1,0 +1,62 @@
+/**
+ * Errors that say whether a retry helps. The API maps `statusCode` below 500 to a client error with its message;
+ * workers map `retryable: false` to a partition that fails at once, without further attempts.
+ */
+export class PartitaError extends Error {
+  readonly code: string;
+  readonly statusCode: number;
+  readonly retryable: boolean;
+  readonly issues: readonly { path: string; message: string }[] | undefined;
+
+  constructor(
+    code: string,
+    message: string,
+    options: { statusCode?: number; retryable?: boolean; cause?: unknown; issues?: readonly { path: string; message: string }[] } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.statusCode = options.statusCode ?? 500;
+    this.retryable = options.retryable ?? false;
+    this.issues = options.issues;
+  }
+}
+
+/** The request is wrong; sending it again will not help. */
+export class ValidationError extends PartitaError {
+  constructor(message: string, issues?: readonly { path: string; message: string }[]) {
+    super('PARTITA_ERR_VALIDATION', message, { statusCode: 400, issues });
+  }
+}
+
+export class NotFoundError extends PartitaError {
+  constructor(message: string) {
+    super('PARTITA_ERR_NOT_FOUND', message, { statusCode: 404 });
+  }
+}
+
+export class ConflictError extends PartitaError {
+  constructor(message: string) {
+    super('PARTITA_ERR_CONFLICT', message, { statusCode: 409 });
+  }
+}
+
+/** The work itself is wrong (bad data, a missing route): another attempt would fail the same way. */
+export class PermanentError extends PartitaError {
+  constructor(message: string, cause?: unknown) {
+    super('PARTITA_ERR_PERMANENT', message, { retryable: false, cause });
+  }
+}
+
+/** A dependency hiccup (network, a restarted service): another attempt may succeed. */
+export class TransientError extends PartitaError {
+  constructor(message: string, cause?: unknown) {
+    super('PARTITA_ERR_TRANSIENT', message, { retryable: true, cause });
+  }
+}
+
+/** Anything thrown, as an Error; the original is kept as `cause` when it was not one. */
+export function coerceError(value: unknown): Error {
+  if (value instanceof Error) return value;
+  return new Error(typeof value === 'string' ? value : JSON.stringify(value), { cause: value });
+}

@@ -1,0 +1,36 @@
+/*
+ * Terminology:
+ * - job: one submitted request (`POST /jobs`) with an id, a kind, a spec, a status and timings.
+ * - kind: what a job does (`travel-plan`); a planner on the master and a handler on the worker, typed by this package.
+ * - partition: one unit of work of a job, dispatched as one queue message carrying references only.
+ * - plan: the list of partitions the master makes from a spec; pure and deterministic.
+ * - worker: a stateless process that takes partitions off the queue and runs the kind's handler.
+ * - output: Parquet files under one job-specific blob prefix, plus the manifest that lists exactly the result's files.
+ * - catalog: the PostgreSQL tables that hold jobs, partitions and timings; the source of truth.
+ */
+export { BlobPrefix, ContainerName, DatasetSpec, MAX_PARTITIONS, OutputSpec, PartitionerName, RetrySpec, TableName } from './common.js';
+export { InlineFlight, InlineGroup, OptimizerSpec, TravelInput, TravelPlanSpec } from './travel.js';
+export type { Algorithm, TravelPlanSpecInput } from './travel.js';
+export { JOB_KINDS, JobSpec } from './job-spec.js';
+export type { JobKind } from './job-spec.js';
+export { GroupRefs, IndexRanges, PartitionPayload, TravelPartitionPayload } from './payloads.js';
+export {
+  ApiError,
+  ErrorInfo,
+  JobAccepted,
+  JobList,
+  JobStatus,
+  JobSummary,
+  JobView,
+  OutputView,
+  PartitionStatus,
+  PartitionView,
+  Progress,
+  TERMINAL_JOB_STATUSES,
+  Timings,
+} from './views.js';
+export { Manifest, ManifestColumn } from './manifest.js';
+export { FINALIZE_QUEUE, partitionMessageId, partitionQueueName } from './queues.js';
+export { ConflictError, NotFoundError, PartitaError, PermanentError, TransientError, ValidationError, coerceError } from './errors.js';
+export { TRAVEL_PLAN_COLUMNS, manifestPath, partitionFilePath } from './outputs.js';
+export type { OutputColumn } from './outputs.js';

@@ -1,0 +1,38 @@
+/** A column of a kind's Parquet output, as the manifest publishes it. Types are Parquet's (logical where one applies). */
+export interface OutputColumn {
+  name: string;
+  type: 'BOOLEAN' | 'INT32' | 'INT64' | 'FLOAT' | 'DOUBLE' | 'UTF8' | 'BINARY' | 'DATE' | 'TIMESTAMP_MICROS';
+  nullable: boolean;
+}
+
+/**
+ * travel-plan output: one row per traveller. Times are minutes after midnight of the travel day (a next-day arrival
+ * exceeds 1440). `group_cost` is the cost of the group's chosen plan; `group_optimum` and `group_gap`
+ * (cost / optimum − 1) are set when the spec asks for `exactGap`.
+ */
+export const TRAVEL_PLAN_COLUMNS: readonly OutputColumn[] = [
+  { name: 'group_id', type: 'UTF8', nullable: false },
+  { name: 'person', type: 'UTF8', nullable: false },
+  { name: 'origin', type: 'UTF8', nullable: false },
+  { name: 'destination', type: 'UTF8', nullable: false },
+  { name: 'outbound_depart', type: 'INT32', nullable: false },
+  { name: 'outbound_arrive', type: 'INT32', nullable: false },
+  { name: 'outbound_price', type: 'DOUBLE', nullable: false },
+  { name: 'return_depart', type: 'INT32', nullable: false },
+  { name: 'return_arrive', type: 'INT32', nullable: false },
+  { name: 'return_price', type: 'DOUBLE', nullable: false },
+  { name: 'group_size', type: 'INT32', nullable: false },
+  { name: 'group_cost', type: 'DOUBLE', nullable: false },
+  { name: 'group_optimum', type: 'DOUBLE', nullable: true },
+  { name: 'group_gap', type: 'DOUBLE', nullable: true },
+  { name: 'algorithm', type: 'UTF8', nullable: false },
+];
+
+/** Blob path of partition `index`'s file: deterministic, so a rerun replaces it and never adds a second one. */
+export function partitionFilePath(prefix: string, jobId: string, index: number): string {
+  return `${prefix}/${jobId}/part-${String(index).padStart(5, '0')}.parquet`;
+}
+
+export function manifestPath(prefix: string, jobId: string): string {
+  return `${prefix}/${jobId}/_manifest.json`;
+}

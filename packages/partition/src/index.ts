@@ -1,0 +1,11 @@
+export { PARTITIONERS, partition } from './partition.js';
+export type { PartitionItem, PartitionerName } from './partition.js';
+export { HASH_SEED, hashPartition } from './hash.js';
+export { roundRobinPartition } from './round-robin.js';
+export { costAwarePartition } from './cost-aware.js';
+export { murmur3 } from './murmur3.js';
+export { balance } from './balance.js';
+export type { Balance } from './balance.js';
+export { fromRanges, toRanges } from './ranges.js';
+export type { IndexRange } from './ranges.js';
+export { divideRange } from './divide-range.js';

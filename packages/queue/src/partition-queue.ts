@@ -1,0 +1,48 @@
+import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import { partitionMessageId, partitionQueueName, type JobKind, type PartitionPayload, type RetrySpec } from '@partita/contracts';
+
+export interface QueueSettings {
+  /** BullMQ key prefix: isolates deployments (and tests) sharing one Redis. Default `partita`. */
+  prefix: string;
+  connection: ConnectionOptions;
+}
+
+/** Opens the partition queue of one kind. */
+export function openPartitionQueue(kind: JobKind, settings: QueueSettings): Queue<PartitionPayload> {
+  const queue = new Queue<PartitionPayload>(partitionQueueName(kind), { connection: settings.connection, prefix: settings.prefix });
+  queue.on('error', () => undefined); // surfaced by the failing call; ioredis reconnects on its own
+  return queue;
+}
+
+/** BullMQ options of a partition message: deterministic id (enqueueing twice is a no-op), attempts and backoff from the spec. */
+export function partitionJobOptions(payload: PartitionPayload, retry: RetrySpec): JobsOptions {
+  return {
+    jobId: partitionMessageId(payload.jobId, payload.index),
+    attempts: retry.attempts,
+    backoff: { type: 'exponential', delay: retry.backoffMs },
+    removeOnComplete: { age: 3600, count: 10_000 },
+    removeOnFail: { age: 24 * 3600 },
+  };
+}
+
+/** Puts partitions on the queue in bulk batches. Idempotent: a partition already on the queue is not added again. */
+export async function enqueuePartitions(
+  queue: Queue<PartitionPayload>,
+  payloads: readonly PartitionPayload[],
+  retry: RetrySpec,
+  batchSize = 1000,
+): Promise<void> {
+  for (let i = 0; i < payloads.length; i += batchSize) {
+    const batch = payloads.slice(i, i + batchSize);
+    await queue.addBulk(batch.map((data) => ({ name: data.kind, data, opts: partitionJobOptions(data, retry) })));
+  }
+}
+
+/** Removes a job's partitions that are still waiting (cancellation). Active ones are left to finish. */
+export async function removeWaitingPartitions(queue: Queue<PartitionPayload>, jobId: string, indices: readonly number[]): Promise<number> {
+  let removed = 0;
+  for (const index of indices) {
+    removed += await queue.remove(partitionMessageId(jobId, index));
+  }
+  return removed;
+}

@@ -1,0 +1,97 @@
+import { afterEach, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
+import { Manifest, type JobView } from '@partita/contracts';
+import { readParquet } from '@partita/parquet';
+import { generateGroup, generateRoute } from '@partita/travel';
+import { startStack, type TestStack } from '../support/stack.js';
+import { checkTravelRows, type TravelRow } from '../support/travel-check.js';
+
+/** Reads a finished job's result the way a consumer would: the manifest, then every file it names. */
+async function readResult(stack: TestStack, job: JobView): Promise<{ manifest: Manifest; rows: TravelRow[] }> {
+  expect(job.output.manifest).not.toBeNull();
+  const manifest = Manifest.parse(JSON.parse((await stack.store.get(job.output.container, job.output.manifest!)).toString()));
+  const rows: TravelRow[] = [];
+  for (const file of manifest.files) {
+    const data = await stack.store.get(job.output.container, file.path);
+    expect(data.length).toBe(file.bytes);
+    const parsed = await readParquet(data);
+    expect(parsed.rows.length).toBe(file.rows);
+    rows.push(...(parsed.rows as unknown as TravelRow[]));
+  }
+  return { manifest, rows };
+}
+
+describe('travel-plan end to end: HTTP submit, 2 worker processes, Parquet in Azurite', () => {
+  let stack: TestStack;
+  let passed = true;
+  beforeEach(async () => {
+    passed = true;
+    onTestFailed(() => {
+      passed = false;
+    });
+    stack = await startStack({ workers: 2, workerMode: 'process' });
+  });
+  afterEach(async () => {
+    await stack.close(passed);
+  });
+
+  it('plans every group exactly once with valid itineraries whose costs recompute', async () => {
+    const groups = 240;
+    const id = await stack.submit({
+      kind: 'travel-plan',
+      input: { generate: { groups, seed: 7 } },
+      optimizer: { algorithm: 'annealing' },
+      partitioner: 'cost-aware',
+      partitions: 6,
+      output: { container: stack.container, prefix: 'e2e' },
+      dataset: { name: 'e2e-travel', description: 'end-to-end test', tags: { suite: 'e2e' } },
+    });
+    const job = await stack.waitForJob(id);
+    expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
+    expect(job.progress).toMatchObject({ done: 6, total: 6, succeeded: 6, failed: 0, itemsDone: groups, itemsTotal: groups });
+    expect(new Set(job.partitions.map((p) => p.workerId))).toEqual(new Set(['w1', 'w2']));
+
+    const { manifest, rows } = await readResult(stack, job);
+    // The manifest names exactly the files under the job's prefix (plus itself), with the catalog's counts.
+    const listed = await stack.store.list(stack.container, `e2e/${id}/`);
+    expect(listed.map((b) => b.path).sort()).toEqual([...manifest.files.map((f) => f.path), `e2e/${id}/_manifest.json`].sort());
+    expect(manifest.rows).toBe(rows.length);
+    expect(manifest.dataset).toEqual({ name: 'e2e-travel', description: 'end-to-end test', tags: { suite: 'e2e' } });
+    expect(manifest.schema.map((c) => c.name)).toContain('group_cost');
+
+    const expected = Array.from({ length: groups }, (_, i) => generateGroup(7, i));
+    checkTravelRows(rows, expected, (o, d) => generateRoute(7, o, d));
+
+    // Timings: every partition ran once, and the figures add up.
+    for (const p of job.partitions) {
+      expect(p.attempts).toBe(1);
+      expect(p.runMs).toBeGreaterThan(0);
+      expect(p.queueWaitMs).toBeGreaterThanOrEqual(0);
+    }
+    const sum = job.partitions.reduce((a, p) => a + (p.runMs ?? 0), 0);
+    expect(job.timings.sumPartitionMs).toBeCloseTo(sum, 3);
+    expect(job.timings.speedup).toBeCloseTo(sum / job.timings.wallMs, 6);
+    expect(job.timings.workers).toBe(2);
+  });
+
+  it('cancels a job: partitions not yet started never run', async () => {
+    // Stop the workers first so that nothing starts before the cancel.
+    await Promise.all(stack.workerProcesses.map((c) => new Promise((r) => (c.once('exit', r), c.kill('SIGTERM')))));
+    const id = await stack.submit({
+      kind: 'travel-plan',
+      input: { generate: { groups: 50, seed: 1 } },
+      partitions: 5,
+      output: { container: stack.container, prefix: 'cancel' },
+    });
+    const res = await stack.master.app.inject({ method: 'DELETE', url: `/jobs/${id}` });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ id, status: 'cancelled' });
+    stack.startWorkerProcess('late');
+    await new Promise((r) => setTimeout(r, 1500));
+    const job = await stack.getJob(id);
+    expect(job.status).toBe('cancelled');
+    expect(job.partitions.every((p) => p.status === 'cancelled' && p.attempts === 0)).toBe(true);
+    expect(await stack.store.list(stack.container, `cancel/${id}/`)).toEqual([]);
+    const again = await stack.master.app.inject({ method: 'DELETE', url: `/jobs/${id}` });
+    expect(again.statusCode).toBe(200);
+  });
+});

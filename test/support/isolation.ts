@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { DATABASE_URL, REDIS_URL } from './env.js';
+
+/** A name no other test uses: for a catalog schema, a queue prefix, a blob container. */
+export function uniqueName(stem: string): string {
+  return `${stem}${randomBytes(5).toString('hex')}`;
+}
+
+/** Drops a test's catalog schema (call only when the test passed: a failed test's state stays for inspection). */
+export async function dropSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(`drop schema if exists "${schema}" cascade`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Deletes every Redis key under a BullMQ prefix. */
+export async function deleteQueuePrefix(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Counts the Redis keys under a prefix (0 means nothing was enqueued). */
+export async function countQueueKeys(prefix: string): Promise<number> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    return (await redis.keys(`${prefix}:*`)).length;
+  } finally {
+    redis.disconnect();
+  }
+}

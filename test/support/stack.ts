@@ -1,0 +1,142 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
+import type { JobSpec, JobView } from '@partita/contracts';
+import { createAzureBlobStore, type BlobStore } from '@partita/storage';
+import { createLogger } from '@partita/telemetry';
+import { readMasterEnv } from '../../apps/master/src/env.js';
+import { startMaster, type RunningMaster } from '../../apps/master/src/master.js';
+import { readWorkerEnv } from '../../apps/worker/src/env.js';
+import { startWorker, type RunningWorker } from '../../apps/worker/src/worker.js';
+import { DATABASE_URL, REDIS_URL } from './env.js';
+import { deleteQueuePrefix, dropSchema, uniqueName } from './isolation.js';
+
+const WORKER_MAIN = fileURLToPath(new URL('../../apps/worker/dist/main.js', import.meta.url));
+
+export interface StackOptions {
+  /** Workers as child processes running the built worker (true parallelism), or in this process. Default `process`. */
+  workerMode?: 'process' | 'in-process';
+  workers?: number;
+  /** Extra environment for master and workers. */
+  env?: Record<string, string>;
+}
+
+/** A master (in this process) and workers against the real Redis, PostgreSQL and Azurite, isolated by schema, queue prefix and container. */
+export interface TestStack {
+  schema: string;
+  prefix: string;
+  container: string;
+  env: Record<string, string>;
+  master: RunningMaster;
+  baseUrl: string;
+  store: BlobStore;
+  workerProcesses: ChildProcess[];
+  inProcessWorkers: RunningWorker[];
+  startWorkerProcess(id: string, extraEnv?: Record<string, string>): ChildProcess;
+  submit(spec: unknown): Promise<string>;
+  getJob(id: string): Promise<JobView>;
+  waitForJob(id: string, timeoutMs?: number): Promise<JobView>;
+  /** Stops everything; drops the schema, queue keys and container only when `passed` (a failure keeps its state). */
+  close(passed: boolean): Promise<void>;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<TestStack> {
+  const schema = uniqueName('t_');
+  const prefix = uniqueName('ptest-');
+  const container = uniqueName('c-');
+  const env: Record<string, string> = {
+    DATABASE_URL,
+    REDIS_URL,
+    CATALOG_SCHEMA: schema,
+    QUEUE_PREFIX: prefix,
+    AZURE_STORAGE_CONNECTION_STRING: inject('azuriteConnectionString'),
+    LOG_LEVEL: 'warn',
+    LOG_PRETTY: 'false',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    RECONCILE_INTERVAL_MS: '500',
+    WORKER_HTTP_PORT: '-1',
+    ...options.env,
+  };
+  const log = createLogger({ name: 'test', level: env['LOG_LEVEL'] ?? 'warn', pretty: false });
+  const master = await startMaster(readMasterEnv(env), log.child({ app: 'master' }));
+  const store = createAzureBlobStore({ connectionString: env['AZURE_STORAGE_CONNECTION_STRING']! });
+  const workerProcesses: ChildProcess[] = [];
+  const inProcessWorkers: RunningWorker[] = [];
+
+  const startWorkerProcess = (id: string, extraEnv: Record<string, string> = {}): ChildProcess => {
+    const child = spawn(process.execPath, [WORKER_MAIN], {
+      env: { ...process.env, ...env, WORKER_ID: id, ...extraEnv },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    workerProcesses.push(child);
+    return child;
+  };
+  const count = options.workers ?? 2;
+  for (let i = 0; i < count; i++) {
+    if ((options.workerMode ?? 'process') === 'process') startWorkerProcess(`w${i + 1}`);
+    else inProcessWorkers.push(await startWorker(readWorkerEnv({ ...env, WORKER_ID: `w${i + 1}` }), log.child({ app: 'worker' })));
+  }
+
+  const getJob = async (id: string): Promise<JobView> => {
+    const res = await master.app.inject({ method: 'GET', url: `/jobs/${id}` });
+    if (res.statusCode !== 200) throw new Error(`GET /jobs/${id}: ${res.statusCode} ${res.body}`);
+    return res.json() as JobView;
+  };
+
+  return {
+    schema,
+    prefix,
+    container,
+    env,
+    master,
+    baseUrl: master.url,
+    store,
+    workerProcesses,
+    inProcessWorkers,
+    startWorkerProcess,
+    async submit(spec) {
+      const res = await fetch(`${master.url}/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(spec) });
+      const body = (await res.json()) as { id?: string; message?: string };
+      if (res.status !== 202 || !body.id) throw new Error(`POST /jobs: ${res.status} ${JSON.stringify(body)}`);
+      return body.id;
+    },
+    getJob,
+    async waitForJob(id, timeoutMs = 120_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const job = await getJob(id);
+        if (job.status === 'succeeded' || job.status === 'failed' || job.status === 'cancelled') return job;
+        if (Date.now() > deadline) throw new Error(`job ${id} still ${job.status} after ${timeoutMs} ms: ${JSON.stringify(job.progress)}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    async close(passed) {
+      await Promise.all(
+        workerProcesses.map(
+          (child) =>
+            new Promise<void>((resolve) => {
+              if (child.exitCode !== null || child.signalCode !== null) return resolve();
+              child.once('exit', () => resolve());
+              child.kill('SIGTERM');
+              setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+            }),
+        ),
+      );
+      await Promise.all(inProcessWorkers.map((w) => w.close()));
+      await master.close();
+      if (passed) {
+        await dropSchema(schema);
+        await deleteQueuePrefix(prefix);
+        await store.deleteContainer(container);
+      }
+    },
+  };
+}
+
+/** A spec's output pointed at the stack's own container. */
+export function withContainer<T extends { output?: unknown }>(spec: T, container: string, prefix = 'out'): T & { output: { container: string; prefix: string } } {
+  return { ...spec, output: { container, prefix } };
+}
+
+export type { JobSpec };
