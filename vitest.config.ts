@@ -9,15 +9,30 @@ const alias = Object.fromEntries(
   readdirSync(`${root}packages`).map((name) => [`@partita/${name}`, `${root}packages/${name}/src/index.ts`]),
 );
 
+/** Pure packages: no service needed. */
+const PURE = ['contracts', 'partition', 'travel'];
+
 export default defineConfig({
   resolve: { alias },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'test/**/*.test.ts'],
-    globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    // Files share one Redis, one PostgreSQL and one Azurite, isolated by queue prefix, schema and container.
-    fileParallelism: true,
     maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: PURE.map((p) => `packages/${p}/src/**/*.test.ts`) },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'services',
+          include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: PURE.map((p) => `packages/${p}/**`),
+          // One Azurite for the run; Redis and PostgreSQL must run. Files are isolated by schema, queue prefix and container.
+          globalSetup: ['test/support/global-setup.ts'],
+        },
+      },
+    ],
   },
 });

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Catalog } from '@partita/catalog';
 import type { Logger } from '@partita/telemetry';
@@ -20,11 +20,12 @@ export interface AppDeps {
 /** The master's HTTP API, without listening: `main.ts` listens, tests use `app.inject`. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: deps.log,
+    loggerInstance: deps.log as FastifyBaseLogger,
     bodyLimit: deps.bodyLimit,
     requestTimeout: 30_000,
-    disableRequestLogging: false,
   });
+  // JSON only: any other content type is answered 415 rather than parsed.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);

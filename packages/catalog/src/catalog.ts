@@ -133,13 +133,10 @@ export class Catalog {
   /** Every partition is on the queue: stamps the enqueue time (the start of each partition's queue wait). */
   async markEnqueued(jobId: string): Promise<void> {
     await this.pool.query(
-      `with t as (select clock_timestamp() as now)
-       update jobs set enqueued_at = coalesce(enqueued_at, t.now) from t where id = $1`,
-      [jobId],
-    );
-    await this.pool.query(
-      `update partitions set enqueued_at = coalesce(enqueued_at, j.enqueued_at)
-       from jobs j where j.id = $1 and partitions.job_id = $1`,
+      `with j as (
+         update jobs set enqueued_at = coalesce(enqueued_at, clock_timestamp()) where id = $1 returning enqueued_at
+       )
+       update partitions p set enqueued_at = coalesce(p.enqueued_at, j.enqueued_at) from j where p.job_id = $1`,
       [jobId],
     );
   }

@@ -82,7 +82,12 @@ export function createAzureBlobStore(options: AzureBlobStoreOptions): BlobStore 
         });
         const source = body instanceof Readable ? body : new Readable().wrap(body);
         pipeline(source, counter, () => {}); // errors reach uploadStream through `counter`
-        await blob.uploadStream(counter, blockBytes, concurrency, { blobHTTPHeaders });
+        try {
+          await blob.uploadStream(counter, blockBytes, concurrency, { blobHTTPHeaders });
+        } catch (error) {
+          counter.destroy(error as Error); // and through the pipeline the source: its producer must not wait forever
+          throw error;
+        }
         return { bytes };
       } catch (error) {
         if (errorCode(error) === 'ContainerNotFound') throw new ContainerNotFoundError(container);

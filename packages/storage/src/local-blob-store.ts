@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { compareBlobPaths, type BlobInfo, type BlobStore } from './blob-store.js';
 import { BlobNotFoundError, ContainerNotFoundError } from './errors.js';
 import { assertBlobPath, assertContainerName, validateBlobPath } from './names.js';
@@ -48,14 +46,11 @@ export function createLocalBlobStore(rootDir: string): BlobStore {
             await handle.writeFile(body);
             bytes = body.length;
           } else {
-            const source = body instanceof Readable ? body : new Readable().wrap(body);
-            const counter = new Transform({
-              transform(chunk: Buffer, _encoding, callback) {
-                bytes += chunk.length;
-                callback(null, chunk);
-              },
-            });
-            await pipeline(source, counter, handle.createWriteStream({ autoClose: false }));
+            for await (const chunk of body) {
+              const data = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+              await handle.write(data);
+              bytes += data.length;
+            }
           }
           await handle.sync();
         } finally {

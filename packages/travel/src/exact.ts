@@ -1,5 +1,6 @@
 /**
- * Exact optimum of the schedule cost in O(m log m) for m flights in total.
+ * Exact optimum of the schedule cost for m flights in total: O(m) for
+ * whole-minute times (counting sort), O(m log m) otherwise.
  *
  * Waiting depends only on the latest arrival L and the earliest return
  * departure E. Fix both: each traveller then chooses independently, so

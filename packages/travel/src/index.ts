@@ -17,3 +17,6 @@ export { GROUP_SIZE_ALPHA, MAX_GROUP_SIZE, MIN_GROUP_SIZE, generateGroup, groupS
 export { FIRST_DEPARTURE, LAST_DEPARTURE, MAX_FLIGHTS, MIN_FLIGHTS, generateRoute } from './route.js';
 export { createRng, hashSeed } from './rng.js';
 export type { Rng, SeedPart } from './rng.js';
+export { TYPICAL_FLIGHTS_PER_ROUTE, estimateGroupWork } from './work.js';
+export { optimizerFromSpec, parseClock } from './spec.js';
+export type { FlatOptimizerSpec } from './spec.js';

@@ -27,7 +27,7 @@ export async function listTravelGroups(input: TravelInput, source: () => pg.Pool
   const { rows } = await pool.query<{ id: string; size: number }>(
     `select group_id::text as id, count(*)::int as size from ${quoteIdent(travellers)} group by 1 order by 1`,
   );
-  if (rows.length === 0) throw new ValidationError(`table ${travellers} has no travellers`, [{ path: 'input.postgres.travellers', message: 'no rows' }]);
+  if (rows.length === 0) throw new ValidationError(`input.postgres.travellers: table ${travellers} has no rows`, [{ path: 'input.postgres.travellers', message: 'no rows' }]);
   return rows.map((r) => ({ key: r.id, size: r.size }));
 }
 
@@ -39,8 +39,8 @@ async function probe(pool: pg.Pool, sql: string, path: string, table: string): P
     const code = (err as { code?: string }).code;
     // 42P01 undefined_table, 42703 undefined_column, 3F000 invalid_schema_name, 42501 insufficient_privilege
     if (code === '42P01' || code === '42703' || code === '3F000' || code === '42501') {
-      const message = `${table}: ${(err as Error).message}`;
-      throw new ValidationError(message, [{ path, message }]);
+      const message = `table ${table}: ${(err as Error).message}`;
+      throw new ValidationError(`${path}: ${message}`, [{ path, message }]);
     }
     throw err;
   }
