@@ -50,7 +50,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     CATALOG_SCHEMA: schema,
     QUEUE_PREFIX: prefix,
     AZURE_STORAGE_CONNECTION_STRING: inject('azuriteConnectionString'),
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'error',
     LOG_PRETTY: 'false',
     PORT: '0',
     HOST: '127.0.0.1',

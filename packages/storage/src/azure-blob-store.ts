@@ -8,6 +8,7 @@ import {
   type newPipeline,
 } from '@azure/storage-blob';
 import { compareBlobPaths, type BlobInfo, type BlobStore, type PutOptions } from './blob-store.js';
+import { discardBody } from './discard-body.js';
 import { BlobNotFoundError, ContainerNotFoundError } from './errors.js';
 import { assertBlobPath, assertContainerName } from './names.js';
 
@@ -58,39 +59,49 @@ export function createAzureBlobStore(options: AzureBlobStoreOptions): BlobStore 
     return client.getBlockBlobClient(path);
   };
 
+  /** Uploads `body`; may leave a stream body unconsumed on failure (the caller discards it). */
+  const upload = async (container: string, path: string, body: Buffer | NodeJS.ReadableStream, putOptions?: PutOptions) => {
+    const blob = blockBlobClient(container, path);
+    const blobHTTPHeaders = { blobContentType: putOptions?.contentType ?? DEFAULT_CONTENT_TYPE };
+    try {
+      if (Buffer.isBuffer(body)) {
+        // One Put Blob (up to 256 MiB) or staged blocks committed at once: atomic either way.
+        await blob.uploadData(body, { blobHTTPHeaders });
+        return { bytes: body.length };
+      }
+      // Blocks are staged, then committed together by Put Block List: atomic, and nothing is committed on error.
+      let bytes = 0;
+      const counter = new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          bytes += chunk.length;
+          callback(null, chunk);
+        },
+      });
+      const source = body instanceof Readable ? body : new Readable().wrap(body);
+      pipeline(source, counter, () => {}); // a source error reaches uploadStream through `counter`
+      try {
+        await blob.uploadStream(counter, blockBytes, concurrency, { blobHTTPHeaders });
+      } catch (error) {
+        counter.destroy();
+        throw error;
+      }
+      return { bytes };
+    } catch (error) {
+      if (errorCode(error) === 'ContainerNotFound') throw new ContainerNotFoundError(container);
+      throw error;
+    }
+  };
+
   return {
     async ensureContainer(container) {
       await containerClient(container).createIfNotExists();
     },
 
     async put(container, path, body, putOptions?: PutOptions) {
-      const blob = blockBlobClient(container, path);
-      const blobHTTPHeaders = { blobContentType: putOptions?.contentType ?? DEFAULT_CONTENT_TYPE };
       try {
-        if (Buffer.isBuffer(body)) {
-          // One Put Blob (up to 256 MiB) or staged blocks committed at once: atomic either way.
-          await blob.uploadData(body, { blobHTTPHeaders });
-          return { bytes: body.length };
-        }
-        // Blocks are staged, then committed together by Put Block List: atomic, and nothing is committed on error.
-        let bytes = 0;
-        const counter = new Transform({
-          transform(chunk: Buffer, _encoding, callback) {
-            bytes += chunk.length;
-            callback(null, chunk);
-          },
-        });
-        const source = body instanceof Readable ? body : new Readable().wrap(body);
-        pipeline(source, counter, () => {}); // errors reach uploadStream through `counter`
-        try {
-          await blob.uploadStream(counter, blockBytes, concurrency, { blobHTTPHeaders });
-        } catch (error) {
-          counter.destroy(error as Error); // and through the pipeline the source: its producer must not wait forever
-          throw error;
-        }
-        return { bytes };
+        return await upload(container, path, body, putOptions);
       } catch (error) {
-        if (errorCode(error) === 'ContainerNotFound') throw new ContainerNotFoundError(container);
+        discardBody(body);
         throw error;
       }
     },

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { startAzurite, type AzuriteHandle } from '@partita/azurite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -99,6 +99,16 @@ function describeBlobStoreContract(name: string, fixture: StoreFixture): void {
         await expect(store.put(container, bad, Buffer.from('x')), bad).rejects.toBeInstanceOf(InvalidBlobPathError);
       }
       expect(validateBlobPath('kind/job=1/part-00001.parquet')).toBeUndefined();
+    });
+
+    it('destroys a stream body it rejects, so the producer does not wait forever', async () => {
+      const body = new PassThrough();
+      await expect(store.put(container, '../bad', body)).rejects.toBeInstanceOf(InvalidBlobPathError);
+      expect(body.destroyed).toBe(true);
+      const intoMissing = new PassThrough();
+      const putting = store.put(missingContainer, 'x', intoMissing);
+      intoMissing.end(Buffer.from('data'));
+      await expect(putting).rejects.toBeInstanceOf(ContainerNotFoundError);
     });
 
     it('round-trips a buffer', async () => {

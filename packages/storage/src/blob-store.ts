@@ -25,7 +25,8 @@ export interface BlobStore {
    * Uploads a whole buffer or a stream (streamed in blocks: bounded memory) to container/path, replacing any
    * existing blob atomically: a reader never sees a half-written blob, and a failed upload (e.g. the stream
    * errors) leaves the previous blob, if any, untouched. Rejects with `ContainerNotFoundError` when the
-   * container does not exist. Returns the bytes written.
+   * container does not exist. On failure a stream body is destroyed, so its producer stops instead of
+   * waiting for a reader. Returns the bytes written.
    */
   put(container: string, path: string, body: Buffer | NodeJS.ReadableStream, options?: PutOptions): Promise<{ bytes: number }>;
   /** The whole blob. Rejects with `BlobNotFoundError` when it (or its container) does not exist. */

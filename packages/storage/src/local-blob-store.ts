@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { compareBlobPaths, type BlobInfo, type BlobStore } from './blob-store.js';
+import { discardBody } from './discard-body.js';
 import { BlobNotFoundError, ContainerNotFoundError } from './errors.js';
 import { assertBlobPath, assertContainerName, validateBlobPath } from './names.js';
 
@@ -27,40 +28,50 @@ export function createLocalBlobStore(rootDir: string): BlobStore {
     return join(dir, ...path.split('/'));
   };
 
+  /** Writes `body` to a temporary file renamed into place; may leave a stream body unconsumed on failure. */
+  const write = async (container: string, path: string, body: Buffer | NodeJS.ReadableStream) => {
+    const file = blobFile(container, path);
+    if (!(await isDirectory(containerDir(container)))) throw new ContainerNotFoundError(container);
+    const tempDir = join(root, TEMP_DIR);
+    await mkdir(tempDir, { recursive: true });
+    const tempFile = join(tempDir, `${randomUUID()}.part`);
+    let bytes = 0;
+    try {
+      const handle = await open(tempFile, 'wx');
+      try {
+        if (Buffer.isBuffer(body)) {
+          await handle.writeFile(body);
+          bytes = body.length;
+        } else {
+          for await (const chunk of body) {
+            const data = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+            await handle.write(data);
+            bytes += data.length;
+          }
+        }
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await mkdir(dirname(file), { recursive: true });
+      await rename(tempFile, file);
+      return { bytes };
+    } catch (error) {
+      await rm(tempFile, { force: true });
+      throw error;
+    }
+  };
+
   return {
     async ensureContainer(container) {
       await mkdir(containerDir(container), { recursive: true });
     },
 
     async put(container, path, body) {
-      const file = blobFile(container, path);
-      if (!(await isDirectory(containerDir(container)))) throw new ContainerNotFoundError(container);
-      const tempDir = join(root, TEMP_DIR);
-      await mkdir(tempDir, { recursive: true });
-      const tempFile = join(tempDir, `${randomUUID()}.part`);
-      let bytes = 0;
       try {
-        const handle = await open(tempFile, 'wx');
-        try {
-          if (Buffer.isBuffer(body)) {
-            await handle.writeFile(body);
-            bytes = body.length;
-          } else {
-            for await (const chunk of body) {
-              const data = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-              await handle.write(data);
-              bytes += data.length;
-            }
-          }
-          await handle.sync();
-        } finally {
-          await handle.close();
-        }
-        await mkdir(dirname(file), { recursive: true });
-        await rename(tempFile, file);
-        return { bytes };
+        return await write(container, path, body);
       } catch (error) {
-        await rm(tempFile, { force: true });
+        discardBody(body);
         throw error;
       }
     },

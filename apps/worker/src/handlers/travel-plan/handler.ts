@@ -26,7 +26,7 @@ export const travelPlanHandler: PartitionHandler<'travel-plan'> = async (payload
       try {
         problem = buildProblem(group, routeFlights);
       } catch (err) {
-        throw new PermanentError(`group ${group.id}: ${(err as Error).message}`, err);
+        throw new PermanentError((err as Error).message, err); // bad input data: another attempt fails the same way
       }
       const result = optimize(problem, { ...options, seed: hashSeed(options.seed ?? 0, group.id) });
       const optimum = spec.optimizer.algorithm === 'exact' ? result.cost : withExact ? solveExact(problem).cost : null;
