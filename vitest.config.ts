@@ -9,8 +9,8 @@ const alias = Object.fromEntries(
   readdirSync(`${root}packages`).map((name) => [`@partita/${name}`, `${root}packages/${name}/src/index.ts`]),
 );
 
-/** Pure packages: no service needed. */
-const PURE = ['contracts', 'partition', 'travel'];
+/** Pure code: no service needed. */
+const PURE = ['packages/contracts/src/**/*.test.ts', 'packages/partition/src/**/*.test.ts', 'packages/travel/src/**/*.test.ts', 'apps/master/src/planning/**/*.test.ts'];
 
 export default defineConfig({
   resolve: { alias },
@@ -21,14 +21,14 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: PURE.map((p) => `packages/${p}/src/**/*.test.ts`) },
+        test: { name: 'unit', include: PURE },
       },
       {
         extends: true,
         test: {
           name: 'services',
           include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: PURE.map((p) => `packages/${p}/**`),
+          exclude: PURE,
           // One Azurite for the run; Redis and PostgreSQL must run. Files are isolated by schema, queue prefix and container.
           globalSetup: ['test/support/global-setup.ts'],
         },
