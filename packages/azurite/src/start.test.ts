@@ -98,6 +98,10 @@ describe('startAzurite', () => {
     }
   });
 
+  it('gives up after startTimeoutMs with the output so far', async () => {
+    await expect(startAzurite({ startTimeoutMs: 1 })).rejects.toThrow(/did not listen within 1 ms; output so far/);
+  });
+
   it('exits on its own, removing its workspace, when the channel to its parent closes (as on a parent crash)', async () => {
     const workspace = mkdtempSync(join(tmpdir(), 'azurite-orphan-test-'));
     const args = ['--blobHost', '127.0.0.1', '--blobPort', '0', '--location', workspace, '--disableTelemetry', '--silent'];

@@ -10,7 +10,18 @@ const COMPRESSIONS = ['UNCOMPRESSED', 'SNAPPY', 'GZIP'] as const;
 /**
  * Streams a Parquet file into `out` (e.g. a PassThrough that a BlobStore.put consumes), row groups flushed
  * as they fill: bounded memory. `append` waits while `out` applies backpressure, so a writer whose output
- * nobody reads stalls at the first full row group. Errors of `out` make later calls reject.
+ * nobody reads stalls at the first full row group. When `out` errors or is destroyed, pending and later
+ * calls reject. To abandon a file (e.g. after a `ParquetRowError` you treat as fatal), destroy `out` with
+ * an error so its consumer does not store a truncated file.
+ *
+ * ```ts
+ * const out = new PassThrough();
+ * const stored = store.put(container, path, out);
+ * const writer = await openParquetWriter(columns, out);
+ * for (const row of rows) await writer.append(row);
+ * await writer.close();
+ * const { bytes } = await stored;
+ * ```
  *
  * The file has flat columns, version 1 data pages (the most widely readable), min/max statistics for
  * non-string columns, and column/offset indexes.
@@ -83,6 +94,7 @@ export async function openParquetWriter(
       return serialize(async () => {
         if (closed) throw new Error('Parquet writer is closed');
         failIfBroken();
+        if (typeof row !== 'object' || row === null) throw new TypeError(`row ${rows} is not an object`);
         const converted: Record<string, unknown> = {};
         for (const [name, convert, nullable] of converters) {
           const value = row[name];

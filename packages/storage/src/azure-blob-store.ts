@@ -19,9 +19,9 @@ export type TokenCredential = Exclude<Parameters<typeof newPipeline>[0], Storage
 export interface AzureRetryOptions {
   /** Attempts per request, the first included. Default `8`. */
   maxTries?: number;
-  /** Base delay: the n-th retry waits about (2^n − 1) × this. Default `500` ms. */
+  /** Base delay: after failed attempt n the wait is (2^(n−1) − 1) × this (0, 0.5, 1.5, 3.5, 7.5 s, …). Default `500` ms. */
   retryDelayMs?: number;
-  /** Cap of one delay. Default `8000` ms. With the defaults a request rides out an outage of about 35 s. */
+  /** Cap of one wait. Default `8000` ms. With all defaults a request rides out an outage of about 29 s. */
   maxRetryDelayMs?: number;
 }
 
