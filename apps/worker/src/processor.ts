@@ -61,6 +61,7 @@ export function createProcessor(deps: ProcessorDeps): (job: Job<PartitionPayload
           if (now - lastProgress < 500) return;
           lastProgress = now;
           job.updateProgress({ itemsDone }).catch(() => undefined);
+          catalog.reportProgress(payload.jobId, payload.index, attempt, itemsDone).catch(() => undefined);
         },
       });
       const runMs = performance.now() - t0;

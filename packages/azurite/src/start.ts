@@ -132,7 +132,8 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', onLine);
     createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', onLine);
     child.on('error', reject);
-    child.once('exit', (code, signal) => {
+    // 'close' (not 'exit') so the output read so far includes the last lines.
+    child.once('close', (code, signal) => {
       reject(new Error(`Azurite exited before listening (${signal ?? `exit code ${code}`}); output:\n${output}`));
     });
     timer = setTimeout(() => reject(new Error(`Azurite did not listen within ${startTimeoutMs} ms; output so far:\n${output}`)), startTimeoutMs);

@@ -160,7 +160,7 @@ export class Catalog {
                   count(*) filter (where p.status = 'succeeded')::int as succeeded,
                   count(*) filter (where p.status = 'failed')::int as failed,
                   count(*) filter (where p.status = 'running')::int as running,
-                  coalesce(sum(p.items) filter (where p.status = 'succeeded'), 0)::text as items_done,
+                  coalesce(sum(p.items_done), 0)::text as items_done,
                   sum(p.run_ms) filter (where p.status = 'succeeded') as sum_run_ms,
                   count(distinct p.worker_id)::int as workers
              from partitions p where p.job_id = j.id) c
@@ -229,7 +229,7 @@ export class Catalog {
       }
       const part = await client.query<{ attempts: number }>(
         `update partitions
-            set status = 'running', attempts = attempts + 1, worker_id = $3, error = null,
+            set status = 'running', attempts = attempts + 1, worker_id = $3, error = null, items_done = 0,
                 started_at = clock_timestamp(),
                 queue_wait_ms = coalesce(queue_wait_ms,
                   extract(epoch from clock_timestamp() - coalesce(enqueued_at, clock_timestamp())) * 1000)
@@ -269,13 +269,21 @@ export class Catalog {
     }
   }
 
+  /** A running attempt's progress: items (groups, rows) done so far. Ignored once the attempt is no longer current. */
+  async reportProgress(jobId: string, index: number, attempt: number, itemsDone: number): Promise<void> {
+    await this.pool.query(
+      `update partitions set items_done = $4 where job_id = $1 and idx = $2 and attempts = $3 and status = 'running'`,
+      [jobId, index, attempt, itemsDone],
+    );
+  }
+
   /** Records a successful attempt. Returns whether every partition of the job has now ended (time to finalise). */
   async completePartition(jobId: string, index: number, attempt: number, result: PartitionResult): Promise<{ recorded: boolean; jobComplete: boolean }> {
     return this.endAttempt(
       jobId,
       index,
       attempt,
-      `update partitions set status = 'succeeded', finished_at = clock_timestamp(), run_ms = $4, rows = $5, bytes = $6, file = $7
+      `update partitions set status = 'succeeded', finished_at = clock_timestamp(), items_done = items, run_ms = $4, rows = $5, bytes = $6, file = $7
         where job_id = $1 and idx = $2 and attempts = $3 and status = 'running'`,
       [result.runMs, result.rows, result.bytes, result.file],
       'succeeded',

@@ -21,6 +21,7 @@ export interface JobRow {
 export interface PartitionRow {
   idx: number;
   items: number;
+  items_done: number;
   estimated_cost: number;
   status: PartitionStatus;
   attempts: number;
@@ -56,6 +57,7 @@ export function toPartitionView(row: PartitionRow): PartitionView {
     index: row.idx,
     status: row.status,
     items: row.items,
+    itemsDone: row.items_done,
     estimatedCost: row.estimated_cost,
     attempts: row.attempts,
     workerId: row.worker_id,
@@ -88,7 +90,7 @@ export function toJobView(job: JobRow, partitions: readonly PartitionRow[]): Job
       succeeded: views.filter((p) => p.status === 'succeeded').length,
       failed: views.filter((p) => p.status === 'failed').length,
       running: views.filter((p) => p.status === 'running').length,
-      itemsDone: views.filter((p) => p.status === 'succeeded').reduce((a, p) => a + p.items, 0),
+      itemsDone: partitions.reduce((a, p) => a + p.items_done, 0),
       itemsTotal: Number(job.items_total),
     },
     timings: computeTimings(

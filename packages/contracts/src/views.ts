@@ -20,6 +20,8 @@ export const PartitionView = z.object({
   status: PartitionStatus,
   /** Groups (travel) or rows (extract) in this partition. */
   items: z.int(),
+  /** Items done by the current attempt (all of them once succeeded). */
+  itemsDone: z.int(),
   /** The planner's estimate of the partition's work, in relative units. */
   estimatedCost: z.number(),
   attempts: z.int(),

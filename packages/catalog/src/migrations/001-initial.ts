@@ -26,6 +26,7 @@ create table partitions (
   idx int not null,
   payload jsonb not null,
   items int not null,
+  items_done int not null default 0,
   estimated_cost double precision not null,
   status text not null default 'queued'
     check (status in ('queued', 'running', 'succeeded', 'failed', 'cancelled')),
