@@ -10,7 +10,12 @@ const alias = Object.fromEntries(
 );
 
 /** Pure code: no service needed. */
-const PURE = ['packages/contracts/src/**/*.test.ts', 'packages/partition/src/**/*.test.ts', 'packages/travel/src/**/*.test.ts', 'apps/master/src/planning/**/*.test.ts'];
+const PURE = [
+  'packages/contracts/src/**/*.test.ts',
+  'packages/partition/src/**/*.test.ts',
+  'packages/travel/src/**/*.test.ts',
+  'apps/master/src/planning/**/*.test.ts',
+];
 
 export default defineConfig({
   resolve: { alias },

@@ -37,11 +37,24 @@ describe('POST /jobs rejects bad input with a 4xx naming the problem, and enqueu
     ['bad container name', { ...valid, output: { container: 'Bad_Name' } }, /output\.container/],
     ['path escape in prefix', { ...valid, output: { container: 'results', prefix: '../etc' } }, /output\.prefix/],
     ['SQL in a table name', { ...valid, input: { postgres: { travellers: 'x; drop table y', flights: 'f' } } }, /input/],
-    ['inline route without flights', {
-      ...valid,
-      input: { inline: { groups: [{ id: 'a', destination: 'LGA', travellers: [{ name: 'Seymour', origin: 'BOS' }] }], flights: [{ origin: 'BOS', destination: 'LGA', depart: '6:17', arrive: '8:00', price: 95 }] } },
-    }, /input\.inline\.groups\[0\]\.travellers\[0\].*no flights from LGA to BOS/],
-    ['postgres table that does not exist', { ...valid, input: { postgres: { travellers: 'public.no_such_table', flights: 'public.no_such_flights' } } }, /input\.postgres\.travellers.*does not exist/],
+    [
+      'inline route without flights',
+      {
+        ...valid,
+        input: {
+          inline: {
+            groups: [{ id: 'a', destination: 'LGA', travellers: [{ name: 'Seymour', origin: 'BOS' }] }],
+            flights: [{ origin: 'BOS', destination: 'LGA', depart: '6:17', arrive: '8:00', price: 95 }],
+          },
+        },
+      },
+      /input\.inline\.groups\[0\]\.travellers\[0\].*no flights from LGA to BOS/,
+    ],
+    [
+      'postgres table that does not exist',
+      { ...valid, input: { postgres: { travellers: 'public.no_such_table', flights: 'public.no_such_flights' } } },
+      /input\.postgres\.travellers.*does not exist/,
+    ],
   ];
 
   it.each(cases)('%s', async (_name, body, field) => {
@@ -82,7 +95,10 @@ describe('POST /jobs rejects bad input with a 4xx naming the problem, and enqueu
   it('after all the bad requests: no job in the catalog and nothing on the queue', async () => {
     const list = await stack.master.app.inject({ method: 'GET', url: '/jobs' });
     expect(list.json()).toEqual({ items: [], nextCursor: null });
-    const queue = new Queue(partitionQueueName('travel-plan'), { connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }), prefix: stack.prefix });
+    const queue = new Queue(partitionQueueName('travel-plan'), {
+      connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }),
+      prefix: stack.prefix,
+    });
     try {
       const counts = await queue.getJobCounts();
       expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(0);

@@ -1,48 +1,49 @@
 import pg from 'pg';
-import { afterEach, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
-import { Manifest, type JobView } from '@partita/contracts';
-import { readParquet } from '@partita/parquet';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateGroup, generateRoute, type Flight, type Group } from '@partita/travel';
 import { DATABASE_URL } from '../support/env.js';
 import { uniqueName } from '../support/isolation.js';
-import { startStack, type TestStack } from '../support/stack.js';
-import { checkTravelRows, type TravelRow } from '../support/travel-check.js';
-
-async function resultRows(stack: TestStack, job: JobView): Promise<TravelRow[]> {
-  const manifest = Manifest.parse(JSON.parse((await stack.store.get(job.output.container, job.output.manifest!)).toString()));
-  const rows: TravelRow[] = [];
-  for (const f of manifest.files) rows.push(...((await readParquet(await stack.store.get(job.output.container, f.path))).rows as unknown as TravelRow[]));
-  return rows;
-}
+import { readTravelResult } from '../support/results.js';
+import { useStack } from '../support/stack.js';
+import { checkTravelRows } from '../support/travel-check.js';
 
 const hhmm = (m: number) => `${Math.floor(m / 60)}:${String(m % 60).padStart(2, '0')}`;
 
 describe('travel-plan inputs: inline and PostgreSQL tables (in-process workers)', () => {
-  let stack: TestStack;
-  let passed = true;
-  beforeEach(async () => {
-    passed = true;
-    onTestFailed(() => {
-      passed = false;
-    });
-    stack = await startStack({ workers: 2, workerMode: 'in-process' });
-  });
-  afterEach(async () => {
-    await stack.close(passed);
-  });
+  const ctx = useStack({ workers: 2, workerMode: 'in-process' });
 
   it('inline groups and flights, with the exact optimum and the gap', async () => {
+    const { stack } = ctx;
     // Flights in the book's format (H:MM), every route both ways.
     const airports = ['BOS', 'DAL', 'CAK', 'MIA', 'ORD', 'OMA'];
     const flights = airports.flatMap((a, i) =>
       [0, 1, 2, 3].flatMap((k) => [
-        { origin: a, destination: 'LGA', depart: hhmm(360 + 97 * k + 11 * i), arrive: hhmm(470 + 97 * k + 13 * i), price: 90 + 37 * ((k + i) % 5) },
-        { origin: 'LGA', destination: a, depart: hhmm(900 + 83 * k + 7 * i), arrive: hhmm(1010 + 83 * k + 5 * i), price: 80 + 41 * ((k * 2 + i) % 5) },
+        {
+          origin: a,
+          destination: 'LGA',
+          depart: hhmm(360 + 97 * k + 11 * i),
+          arrive: hhmm(470 + 97 * k + 13 * i),
+          price: 90 + 37 * ((k + i) % 5),
+        },
+        {
+          origin: 'LGA',
+          destination: a,
+          depart: hhmm(900 + 83 * k + 7 * i),
+          arrive: hhmm(1010 + 83 * k + 5 * i),
+          price: 80 + 41 * ((k * 2 + i) % 5),
+        },
       ]),
     );
     const groups = [
       { id: 'family', destination: 'LGA', travellers: airports.map((origin, i) => ({ name: `p${i}`, origin })) },
-      { id: 'pair', destination: 'LGA', travellers: [{ name: 'Seymour', origin: 'BOS' }, { name: 'Franny', origin: 'DAL' }] },
+      {
+        id: 'pair',
+        destination: 'LGA',
+        travellers: [
+          { name: 'Seymour', origin: 'BOS' },
+          { name: 'Franny', origin: 'DAL' },
+        ],
+      },
     ];
     const id = await stack.submit({
       kind: 'travel-plan',
@@ -53,7 +54,7 @@ describe('travel-plan inputs: inline and PostgreSQL tables (in-process workers)'
     });
     const job = await stack.waitForJob(id);
     expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
-    const rows = await resultRows(stack, job);
+    const rows = (await readTravelResult(stack, job)).rows;
     const toMinutes = (s: string) => Number(s.split(':')[0]) * 60 + Number(s.split(':')[1]);
     const parsed: Flight[] = flights.map((f) => ({ ...f, depart: toMinutes(f.depart), arrive: toMinutes(f.arrive) }));
     checkTravelRows(rows, groups, (o, d) => parsed.filter((f) => f.origin === o && f.destination === d));
@@ -74,10 +75,12 @@ describe('travel-plan inputs: inline and PostgreSQL tables (in-process workers)'
       await client.connect();
       await client.query(`create schema ${sourceSchema}`);
       await client.query(`create table ${sourceSchema}.travellers (group_id text, person text, home_airport text, destination text)`);
-      await client.query(`create table ${sourceSchema}.flights (origin text, destination text, departure time, arrival interval, price numeric(10,2))`);
+      await client.query(
+        `create table ${sourceSchema}.flights (origin text, destination text, departure time, arrival interval, price numeric(10,2))`,
+      );
     });
     afterEach(async () => {
-      if (passed) await client.query(`drop schema ${sourceSchema} cascade`);
+      if (ctx.passed) await client.query(`drop schema ${sourceSchema} cascade`);
       await client.end();
     });
 
@@ -85,9 +88,15 @@ describe('travel-plan inputs: inline and PostgreSQL tables (in-process workers)'
       const travellers = groups.flatMap((g) => g.travellers.map((t) => [g.id, t.name, t.origin, g.destination]));
       await client.query(
         `insert into ${sourceSchema}.travellers select * from json_populate_recordset(null::${sourceSchema}.travellers, $1)`,
-        [JSON.stringify(travellers.map(([group_id, person, home_airport, destination]) => ({ group_id, person, home_airport, destination })))],
+        [
+          JSON.stringify(
+            travellers.map(([group_id, person, home_airport, destination]) => ({ group_id, person, home_airport, destination })),
+          ),
+        ],
       );
-      const routes = new Set(groups.flatMap((g) => g.travellers.flatMap((t) => [`${t.origin}>${g.destination}`, `${g.destination}>${t.origin}`])));
+      const routes = new Set(
+        groups.flatMap((g) => g.travellers.flatMap((t) => [`${t.origin}>${g.destination}`, `${g.destination}>${t.origin}`])),
+      );
       const flights = [...routes].flatMap((route) => {
         const [o, d] = route.split('>') as [string, string];
         return o === skipRouteFrom ? [] : generateRoute(seed, o, d);
@@ -100,7 +109,8 @@ describe('travel-plan inputs: inline and PostgreSQL tables (in-process workers)'
       );
     }
 
-    it('reads each partition\'s groups and the routes they need', async () => {
+    it("reads each partition's groups and the routes they need", async () => {
+      const { stack } = ctx;
       const groups = Array.from({ length: 24 }, (_, i) => generateGroup(11, i));
       await load(groups, 11);
       const id = await stack.submit({
@@ -114,12 +124,13 @@ describe('travel-plan inputs: inline and PostgreSQL tables (in-process workers)'
       const job = await stack.waitForJob(id);
       expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
       expect(job.progress.itemsTotal).toBe(24);
-      const rows = await resultRows(stack, job);
+      const rows = (await readTravelResult(stack, job)).rows;
       checkTravelRows(rows, groups, (o, d) => generateRoute(11, o, d));
       for (const row of rows) expect(row.group_gap).toBe(0);
     });
 
     it('a partition that cannot succeed fails the job with its error; the others still finish', async () => {
+      const { stack } = ctx;
       const groups = Array.from({ length: 12 }, (_, i) => generateGroup(5, i));
       const broken = groups[4]!.travellers[0]!.origin; // no flights from this airport at all
       await load(groups, 5, broken);

@@ -1,40 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
-import { Manifest, type JobView } from '@partita/contracts';
-import { readParquet } from '@partita/parquet';
+import { describe, expect, it } from 'vitest';
 import { generateGroup, generateRoute } from '@partita/travel';
-import { startStack, type TestStack } from '../support/stack.js';
-import { checkTravelRows, type TravelRow } from '../support/travel-check.js';
-
-/** Reads a finished job's result the way a consumer would: the manifest, then every file it names. */
-async function readResult(stack: TestStack, job: JobView): Promise<{ manifest: Manifest; rows: TravelRow[] }> {
-  expect(job.output.manifest).not.toBeNull();
-  const manifest = Manifest.parse(JSON.parse((await stack.store.get(job.output.container, job.output.manifest!)).toString()));
-  const rows: TravelRow[] = [];
-  for (const file of manifest.files) {
-    const data = await stack.store.get(job.output.container, file.path);
-    expect(data.length).toBe(file.bytes);
-    const parsed = await readParquet(data);
-    expect(parsed.rows.length).toBe(file.rows);
-    rows.push(...(parsed.rows as unknown as TravelRow[]));
-  }
-  return { manifest, rows };
-}
+import { readTravelResult } from '../support/results.js';
+import { useStack } from '../support/stack.js';
+import { checkTravelRows } from '../support/travel-check.js';
 
 describe('travel-plan end to end: HTTP submit, 2 worker processes, Parquet in Azurite', () => {
-  let stack: TestStack;
-  let passed = true;
-  beforeEach(async () => {
-    passed = true;
-    onTestFailed(() => {
-      passed = false;
-    });
-    stack = await startStack({ workers: 2, workerMode: 'process' });
-  });
-  afterEach(async () => {
-    await stack.close(passed);
-  });
+  const ctx = useStack({ workers: 2, workerMode: 'process' });
 
   it('plans every group exactly once with valid itineraries whose costs recompute', async () => {
+    const { stack } = ctx;
     const groups = 240;
     const id = await stack.submit({
       kind: 'travel-plan',
@@ -50,7 +24,7 @@ describe('travel-plan end to end: HTTP submit, 2 worker processes, Parquet in Az
     expect(job.progress).toMatchObject({ done: 6, total: 6, succeeded: 6, failed: 0, itemsDone: groups, itemsTotal: groups });
     expect(new Set(job.partitions.map((p) => p.workerId))).toEqual(new Set(['w1', 'w2']));
 
-    const { manifest, rows } = await readResult(stack, job);
+    const { manifest, rows } = await readTravelResult(stack, job);
     // The manifest names exactly the files under the job's prefix (plus itself), with the catalog's counts.
     const listed = await stack.store.list(stack.container, `e2e/${id}/`);
     expect(listed.map((b) => b.path).sort()).toEqual([...manifest.files.map((f) => f.path), `e2e/${id}/_manifest.json`].sort());
@@ -74,6 +48,7 @@ describe('travel-plan end to end: HTTP submit, 2 worker processes, Parquet in Az
   });
 
   it('cancels a job: partitions not yet started never run', async () => {
+    const { stack } = ctx;
     // Stop the workers first so that nothing starts before the cancel.
     await Promise.all(stack.workerProcesses.map((c) => new Promise((r) => (c.once('exit', r), c.kill('SIGTERM')))));
     const id = await stack.submit({

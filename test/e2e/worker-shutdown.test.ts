@@ -1,9 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
-import { afterEach, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
-import { startStack, type TestStack } from '../support/stack.js';
+import { describe, expect, it } from 'vitest';
+import { useStack, type TestStack } from '../support/stack.js';
 
 const exitOf = (child: ChildProcess) =>
-  new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
 
 /** Partitions of real work (about a second each on one core). */
 const slowSpec = (container: string) => ({
@@ -25,20 +27,10 @@ async function untilRunning(stack: TestStack, id: string): Promise<void> {
 }
 
 describe('a worker sent SIGTERM mid-partition', () => {
-  let stack: TestStack;
-  let passed = true;
-  beforeEach(async () => {
-    passed = true;
-    onTestFailed(() => {
-      passed = false;
-    });
-    stack = await startStack({ workers: 0 });
-  });
-  afterEach(async () => {
-    await stack.close(passed);
-  });
+  const ctx = useStack({ workers: 0 });
 
   it('finishes its partition within the grace period, exits cleanly, and nothing runs twice', async () => {
+    const { stack } = ctx;
     const first = stack.startWorkerProcess('first', { SHUTDOWN_TIMEOUT_MS: '60000' });
     const id = await stack.submit(slowSpec(stack.container));
     await untilRunning(stack, id);
@@ -56,6 +48,7 @@ describe('a worker sent SIGTERM mid-partition', () => {
   });
 
   it('past the grace period, hands its partition back without spending an attempt; the result is still exact', async () => {
+    const { stack } = ctx;
     const first = stack.startWorkerProcess('first', { SHUTDOWN_TIMEOUT_MS: '100' });
     const id = await stack.submit({ ...slowSpec(stack.container), retry: { attempts: 1, backoffMs: 0 } });
     await untilRunning(stack, id);

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { inject } from 'vitest';
+import { afterEach, beforeEach, inject, onTestFailed } from 'vitest';
 import type { JobSpec, JobView } from '@partita/contracts';
 import { createAzureBlobStore, type BlobStore } from '@partita/storage';
 import { createLogger } from '@partita/telemetry';
@@ -96,7 +96,11 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     inProcessWorkers,
     startWorkerProcess,
     async submit(spec) {
-      const res = await fetch(`${master.url}/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(spec) });
+      const res = await fetch(`${master.url}/jobs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(spec),
+      });
       const body = (await res.json()) as { id?: string; message?: string };
       if (res.status !== 202 || !body.id) throw new Error(`POST /jobs: ${res.status} ${JSON.stringify(body)}`);
       return body.id;
@@ -135,8 +139,40 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
 }
 
 /** A spec's output pointed at the stack's own container. */
-export function withContainer<T extends { output?: unknown }>(spec: T, container: string, prefix = 'out'): T & { output: { container: string; prefix: string } } {
+export function withContainer<T extends { output?: unknown }>(
+  spec: T,
+  container: string,
+  prefix = 'out',
+): T & { output: { container: string; prefix: string } } {
   return { ...spec, output: { container, prefix } };
 }
 
 export type { JobSpec };
+
+/**
+ * Registers a fresh stack around each test of the enclosing `describe`: started before, closed after, its state
+ * removed only when the test passed.
+ */
+export function useStack(options: StackOptions = {}): { readonly stack: TestStack; readonly passed: boolean } {
+  const state: { stack: TestStack | undefined; passed: boolean } = { stack: undefined, passed: true };
+  beforeEach(async () => {
+    state.passed = true;
+    onTestFailed(() => {
+      state.passed = false;
+    });
+    state.stack = await startStack(options);
+  });
+  afterEach(async () => {
+    await state.stack?.close(state.passed);
+    state.stack = undefined;
+  });
+  return {
+    get stack() {
+      if (!state.stack) throw new Error('the stack runs only inside a test');
+      return state.stack;
+    },
+    get passed() {
+      return state.passed;
+    },
+  };
+}

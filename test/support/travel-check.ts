@@ -48,8 +48,12 @@ export function checkTravelRows(
       const row = groupRows.find((r) => r.person === t.name)!;
       expect(row.origin).toBe(t.origin);
       expect(row.destination).toBe(group.destination);
-      const out = problem.outbound[i]!.findIndex((f) => f.depart === row.outbound_depart && f.arrive === row.outbound_arrive && f.price === row.outbound_price);
-      const ret = problem.inbound[i]!.findIndex((f) => f.depart === row.return_depart && f.arrive === row.return_arrive && f.price === row.return_price);
+      const out = problem.outbound[i]!.findIndex(
+        (f) => f.depart === row.outbound_depart && f.arrive === row.outbound_arrive && f.price === row.outbound_price,
+      );
+      const ret = problem.inbound[i]!.findIndex(
+        (f) => f.depart === row.return_depart && f.arrive === row.return_arrive && f.price === row.return_price,
+      );
       expect(out, `outbound flight of ${group.id}/${t.name} exists on ${t.origin}->${group.destination}`).toBeGreaterThanOrEqual(0);
       expect(ret, `return flight of ${group.id}/${t.name} exists on ${group.destination}->${t.origin}`).toBeGreaterThanOrEqual(0);
       plan.push(out, ret);

@@ -10,7 +10,11 @@ export function demoSpec(groups: number): TravelPlanSpecInput {
     partitioner: 'cost-aware',
     partitions: 16,
     output: { container: 'results', prefix: 'demo' },
-    dataset: { name: 'travel-plans-demo', description: 'Demo: generated travel groups planned with the genetic algorithm', tags: { source: 'demo' } },
+    dataset: {
+      name: 'travel-plans-demo',
+      description: 'Demo: generated travel groups planned with the genetic algorithm',
+      tags: { source: 'demo' },
+    },
   };
 }
 

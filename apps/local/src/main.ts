@@ -24,10 +24,22 @@ const common = {
   LOG_PRETTY: 'false',
 };
 const children: Child[] = [];
-const master = startNodeProcess('master', script('@partita/master'), { ...common, PORT: String(port), HOST: '127.0.0.1', RECONCILE_INTERVAL_MS: '1000' }, logDir);
+const master = startNodeProcess(
+  'master',
+  script('@partita/master'),
+  { ...common, PORT: String(port), HOST: '127.0.0.1', RECONCILE_INTERVAL_MS: '1000' },
+  logDir,
+);
 children.push(master);
 for (let i = 0; i < args.workers; i++) {
-  children.push(startNodeProcess(`worker-${i + 1}`, script('@partita/worker'), { ...common, WORKER_ID: `worker-${i + 1}`, WORKER_HTTP_PORT: '0' }, logDir));
+  children.push(
+    startNodeProcess(
+      `worker-${i + 1}`,
+      script('@partita/worker'),
+      { ...common, WORKER_ID: `worker-${i + 1}`, WORKER_HTTP_PORT: '0' },
+      logDir,
+    ),
+  );
 }
 
 let stopping: Promise<void> | undefined;

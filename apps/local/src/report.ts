@@ -36,7 +36,17 @@ export function timingsReport(job: JobView): string {
   const t = job.timings;
   const summary = table(
     ['job', 'status', 'wall', 'sum of partitions (sequential)', 'speed-up', 'workers', 'efficiency'],
-    [[job.id.slice(0, 8), job.status, ms(t.wallMs), ms(t.sumPartitionMs), `${t.speedup.toFixed(2)}x`, String(t.workers), t.efficiency.toFixed(2)]],
+    [
+      [
+        job.id.slice(0, 8),
+        job.status,
+        ms(t.wallMs),
+        ms(t.sumPartitionMs),
+        `${t.speedup.toFixed(2)}x`,
+        String(t.workers),
+        t.efficiency.toFixed(2),
+      ],
+    ],
   );
   const output = job.output.manifest ? `\nmanifest: ${job.output.container}/${job.output.manifest}` : '';
   const error = job.error ? `\nerror: ${job.error.message}` : '';

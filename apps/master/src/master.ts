@@ -21,7 +21,10 @@ export interface RunningMaster {
 }
 
 /** Wires the master from its configuration: catalog (migrated), queues, blob store, fan-in and the HTTP API. */
-export async function startMaster(env: MasterEnv, log: Logger = createLogger({ name: 'master', level: env.LOG_LEVEL, pretty: env.LOG_PRETTY })): Promise<RunningMaster> {
+export async function startMaster(
+  env: MasterEnv,
+  log: Logger = createLogger({ name: 'master', level: env.LOG_LEVEL, pretty: env.LOG_PRETTY }),
+): Promise<RunningMaster> {
   const catalog = new Catalog({ connectionString: env.DATABASE_URL, schema: env.CATALOG_SCHEMA, applicationName: 'partita-master' });
   await catalog.migrate();
   const producer = createRedis({ url: env.REDIS_URL, role: 'producer' });
@@ -34,7 +37,11 @@ export async function startMaster(env: MasterEnv, log: Logger = createLogger({ n
 
   let sourcePool: pg.Pool | undefined;
   const source = (): pg.Pool => {
-    sourcePool ??= new pg.Pool({ connectionString: env.SOURCE_DATABASE_URL ?? env.DATABASE_URL, max: 4, application_name: 'partita-master-source' });
+    sourcePool ??= new pg.Pool({
+      connectionString: env.SOURCE_DATABASE_URL ?? env.DATABASE_URL,
+      max: 4,
+      application_name: 'partita-master-source',
+    });
     return sourcePool;
   };
 

@@ -66,7 +66,10 @@ export function createProcessor(deps: ProcessorDeps): (job: Job<PartitionPayload
       });
       const runMs = performance.now() - t0;
       const ended = await catalog.completePartition(payload.jobId, payload.index, attempt, { ...result, runMs });
-      plog.info({ attempt, runMs: Math.round(runMs), rows: result.rows, bytes: result.bytes, recorded: ended.recorded }, 'partition succeeded');
+      plog.info(
+        { attempt, runMs: Math.round(runMs), rows: result.rows, bytes: result.bytes, recorded: ended.recorded },
+        'partition succeeded',
+      );
       if (ended.jobComplete) await requestFinalize(deps.finalizeQueue, payload.jobId);
       return { status: 'done', ...result };
     } catch (thrown) {
@@ -98,6 +101,12 @@ async function requestFinalize(queue: Queue<{ jobId: string }>, jobId: string): 
   await queue.add(
     'finalize',
     { jobId },
-    { jobId: `finalize.${jobId}`, attempts: 10, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: { age: 86_400 } },
+    {
+      jobId: `finalize.${jobId}`,
+      attempts: 10,
+      backoff: { type: 'exponential', delay: 1000 },
+      removeOnComplete: true,
+      removeOnFail: { age: 86_400 },
+    },
   );
 }

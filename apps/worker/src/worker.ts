@@ -18,8 +18,16 @@ export interface RunningWorker {
 }
 
 /** Starts a worker: one BullMQ consumer per kind it takes, sharing the catalog, the blob store and the concurrency. */
-export async function startWorker(env: WorkerEnv, log: Logger = createLogger({ name: 'worker', level: env.LOG_LEVEL, pretty: env.LOG_PRETTY, base: { workerId: env.WORKER_ID } })): Promise<RunningWorker> {
-  const catalog = new Catalog({ connectionString: env.DATABASE_URL, schema: env.CATALOG_SCHEMA, max: env.WORKER_CONCURRENCY + 2, applicationName: 'partita-worker' });
+export async function startWorker(
+  env: WorkerEnv,
+  log: Logger = createLogger({ name: 'worker', level: env.LOG_LEVEL, pretty: env.LOG_PRETTY, base: { workerId: env.WORKER_ID } }),
+): Promise<RunningWorker> {
+  const catalog = new Catalog({
+    connectionString: env.DATABASE_URL,
+    schema: env.CATALOG_SCHEMA,
+    max: env.WORKER_CONCURRENCY + 2,
+    applicationName: 'partita-worker',
+  });
   await catalog.migrate();
   const store = createAzureBlobStore({ connectionString: env.AZURE_STORAGE_CONNECTION_STRING });
   const connection = createRedis({ url: env.REDIS_URL, role: 'worker' });
@@ -28,7 +36,11 @@ export async function startWorker(env: WorkerEnv, log: Logger = createLogger({ n
   finalizeQueue.on('error', (err) => log.warn({ err: err.message }, 'finalize queue error'));
   let sourcePool: pg.Pool | undefined;
   const source = (): pg.Pool => {
-    sourcePool ??= new pg.Pool({ connectionString: env.SOURCE_DATABASE_URL ?? env.DATABASE_URL, max: env.WORKER_CONCURRENCY, application_name: 'partita-worker-source' });
+    sourcePool ??= new pg.Pool({
+      connectionString: env.SOURCE_DATABASE_URL ?? env.DATABASE_URL,
+      max: env.WORKER_CONCURRENCY,
+      application_name: 'partita-worker-source',
+    });
     return sourcePool;
   };
   const abort = new AbortController();

@@ -9,10 +9,9 @@ export const AZURITE_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2U
  * (e.g. `http://127.0.0.1:10000/devstoreaccount1`).
  */
 export function azuriteConnectionString(blobEndpoint: string): string {
-  return [
-    'DefaultEndpointsProtocol=http',
-    `AccountName=${AZURITE_ACCOUNT}`,
-    `AccountKey=${AZURITE_KEY}`,
-    `BlobEndpoint=${blobEndpoint}`,
-  ].join(';') + ';';
+  return (
+    ['DefaultEndpointsProtocol=http', `AccountName=${AZURITE_ACCOUNT}`, `AccountKey=${AZURITE_KEY}`, `BlobEndpoint=${blobEndpoint}`].join(
+      ';',
+    ) + ';'
+  );
 }

@@ -80,8 +80,10 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
   // In memory, Azurite gets no --location; its working directory is still a temporary one so nothing lands in ours.
   const tempDir = options.location === undefined ? mkdtempSync(join(tmpdir(), 'azurite-')) : undefined;
   const args = [
-    '--blobHost', host,
-    '--blobPort', String(port),
+    '--blobHost',
+    host,
+    '--blobPort',
+    String(port),
     ...(inMemory ? ['--inMemoryPersistence'] : ['--location', options.location ?? (tempDir as string)]),
     '--skipApiVersionCheck',
     '--disableTelemetry',
@@ -136,7 +138,10 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
     child.once('close', (code, signal) => {
       reject(new Error(`Azurite exited before listening (${signal ?? `exit code ${code}`}); output:\n${output}`));
     });
-    timer = setTimeout(() => reject(new Error(`Azurite did not listen within ${startTimeoutMs} ms; output so far:\n${output}`)), startTimeoutMs);
+    timer = setTimeout(
+      () => reject(new Error(`Azurite did not listen within ${startTimeoutMs} ms; output so far:\n${output}`)),
+      startTimeoutMs,
+    );
   });
 
   let address: { protocol: string; port: number };

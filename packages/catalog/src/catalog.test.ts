@@ -57,7 +57,10 @@ describe('Catalog (real PostgreSQL, own schema)', () => {
     const job = await catalog.getJob(id);
     expect(job?.partitions[0]).toMatchObject({ status: 'succeeded', attempts: 2, workerId: 'live-worker', file: 'fresh' });
     const outcomes = await catalog.pool.query('select attempt, outcome from attempts where job_id = $1 order by attempt', [id]);
-    expect(outcomes.rows).toEqual([{ attempt: 1, outcome: 'abandoned' }, { attempt: 2, outcome: 'succeeded' }]);
+    expect(outcomes.rows).toEqual([
+      { attempt: 1, outcome: 'abandoned' },
+      { attempt: 2, outcome: 'succeeded' },
+    ]);
   });
 
   it('a job ends once: a second finisher and a cancelled job are refused', async () => {

@@ -271,14 +271,21 @@ export class Catalog {
 
   /** A running attempt's progress: items (groups, rows) done so far. Ignored once the attempt is no longer current. */
   async reportProgress(jobId: string, index: number, attempt: number, itemsDone: number): Promise<void> {
-    await this.pool.query(
-      `update partitions set items_done = $4 where job_id = $1 and idx = $2 and attempts = $3 and status = 'running'`,
-      [jobId, index, attempt, itemsDone],
-    );
+    await this.pool.query(`update partitions set items_done = $4 where job_id = $1 and idx = $2 and attempts = $3 and status = 'running'`, [
+      jobId,
+      index,
+      attempt,
+      itemsDone,
+    ]);
   }
 
   /** Records a successful attempt. Returns whether every partition of the job has now ended (time to finalise). */
-  async completePartition(jobId: string, index: number, attempt: number, result: PartitionResult): Promise<{ recorded: boolean; jobComplete: boolean }> {
+  async completePartition(
+    jobId: string,
+    index: number,
+    attempt: number,
+    result: PartitionResult,
+  ): Promise<{ recorded: boolean; jobComplete: boolean }> {
     return this.endAttempt(
       jobId,
       index,

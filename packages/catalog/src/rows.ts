@@ -93,10 +93,7 @@ export function toJobView(job: JobRow, partitions: readonly PartitionRow[]): Job
       itemsDone: partitions.reduce((a, p) => a + p.items_done, 0),
       itemsTotal: Number(job.items_total),
     },
-    timings: computeTimings(
-      { createdAt: job.created_at, finishedAt: job.finished_at, planMs: planMs(job) },
-      views,
-    ),
+    timings: computeTimings({ createdAt: job.created_at, finishedAt: job.finished_at, planMs: planMs(job) }, views),
     error: job.error,
     spec: job.spec,
     output: { container: job.output.container, prefix: job.output.prefix, manifest: job.manifest_path },

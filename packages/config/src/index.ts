@@ -8,13 +8,21 @@ export const ServiceEnv = {
   /** The catalog database. */
   DATABASE_URL: z.string().min(1).default('postgres://postgres@127.0.0.1:5432/postgres'),
   /** Schema of the catalog tables. Default `partita`. */
-  CATALOG_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/).default('partita'),
+  CATALOG_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/)
+    .default('partita'),
   /** Where `postgres` inputs are read. Default: the catalog database. */
   SOURCE_DATABASE_URL: z.string().min(1).optional(),
   /** The queue's Redis (`rediss://` for TLS). */
   REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
   /** BullMQ key prefix: isolates deployments sharing one Redis. Default `partita`. */
-  QUEUE_PREFIX: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/).default('partita'),
+  QUEUE_PREFIX: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('partita'),
   /** Blob Storage connection string (Azurite's, or an account's). Required. */
   AZURE_STORAGE_CONNECTION_STRING: z.string().min(1, 'required: the Blob Storage connection string'),
   /** pino level. Default info. */

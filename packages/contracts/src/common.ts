@@ -5,7 +5,10 @@ export const ContainerName = z
   .string()
   .min(3)
   .max(63)
-  .regex(/^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9]))*$/, 'must be lowercase letters, digits and single hyphens, starting and ending with a letter or digit');
+  .regex(
+    /^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9]))*$/,
+    'must be lowercase letters, digits and single hyphens, starting and ending with a letter or digit',
+  );
 
 /** A relative blob path prefix: segments of letters, digits, `._-=`, joined by `/`; no `..`, no leading or trailing slash. */
 export const BlobPrefix = z

@@ -4,10 +4,7 @@ import { z } from 'zod';
 export const IndexRanges = z.array(z.tuple([z.int().min(0), z.int().min(0)])).min(1);
 
 /** The groups of one travel partition: generator indices, or group ids of an inline or PostgreSQL input. */
-export const GroupRefs = z.union([
-  z.strictObject({ ranges: IndexRanges }),
-  z.strictObject({ ids: z.array(z.string().min(1)).min(1) }),
-]);
+export const GroupRefs = z.union([z.strictObject({ ranges: IndexRanges }), z.strictObject({ ids: z.array(z.string().min(1)).min(1) })]);
 export type GroupRefs = z.infer<typeof GroupRefs>;
 
 /**

@@ -4,11 +4,17 @@ import { DatasetSpec, MAX_PARTITIONS, OutputSpec, PartitionerName, RetrySpec, Ta
 const Airport = z.string().regex(/^[A-Z0-9]{3,4}$/, 'must be an airport code of 3–4 capital letters or digits');
 /** A time of day: minutes after midnight (may exceed 1440 for a next-day arrival), or "H:MM". */
 const Clock = z.union([
-  z.int().min(0).max(2 * 1440 - 1),
+  z
+    .int()
+    .min(0)
+    .max(2 * 1440 - 1),
   z.string().regex(/^([01]?\d|2[0-3]):[0-5]\d$/, 'must be H:MM or HH:MM'),
 ]);
 
-const Seed = z.int().min(0).max(2 ** 32 - 1);
+const Seed = z
+  .int()
+  .min(0)
+  .max(2 ** 32 - 1);
 /** Independent seeded runs per group, keeping the best: scales the work and the quality of a heuristic. Default 1. */
 const Restarts = z.int().min(1).max(10_000).default(1);
 

@@ -2,7 +2,17 @@
 export type ParquetType = 'BOOLEAN' | 'INT32' | 'INT64' | 'FLOAT' | 'DOUBLE' | 'UTF8' | 'BINARY' | 'DATE' | 'TIMESTAMP_MICROS';
 
 /** All column types, in declaration order. */
-export const PARQUET_TYPES: readonly ParquetType[] = ['BOOLEAN', 'INT32', 'INT64', 'FLOAT', 'DOUBLE', 'UTF8', 'BINARY', 'DATE', 'TIMESTAMP_MICROS'];
+export const PARQUET_TYPES: readonly ParquetType[] = [
+  'BOOLEAN',
+  'INT32',
+  'INT64',
+  'FLOAT',
+  'DOUBLE',
+  'UTF8',
+  'BINARY',
+  'DATE',
+  'TIMESTAMP_MICROS',
+];
 
 /**
  * A flat column. Values a row may hold for it:

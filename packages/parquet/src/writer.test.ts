@@ -68,7 +68,11 @@ function expected(i: number): Record<string, unknown> {
 }
 
 /** Writes rows through openParquetWriter into a PassThrough collected into a Buffer. */
-async function writeThroughStream(rows: Iterable<Record<string, unknown>>, options?: ParquetWriteOptions, cols = columns): Promise<{ file: Buffer; rows: number }> {
+async function writeThroughStream(
+  rows: Iterable<Record<string, unknown>>,
+  options?: ParquetWriteOptions,
+  cols = columns,
+): Promise<{ file: Buffer; rows: number }> {
   const out = new PassThrough();
   const chunks: Buffer[] = [];
   const collected = new Promise<Buffer>((resolve, reject) => {
@@ -125,7 +129,9 @@ describe('openParquetWriter', () => {
   it('writes exact min/max statistics for numbers and dates, none for strings and bytes', async () => {
     const { file } = await writeThroughStream(range(10).map(row), { rowGroupSize: 100 });
     const metadata = parquetMetadata(file.buffer.slice(file.byteOffset, file.byteOffset + file.length) as ArrayBuffer);
-    const stats = Object.fromEntries(metadata.row_groups[0]!.columns.map((c) => [c.meta_data!.path_in_schema.join('.'), c.meta_data!.statistics]));
+    const stats = Object.fromEntries(
+      metadata.row_groups[0]!.columns.map((c) => [c.meta_data!.path_in_schema.join('.'), c.meta_data!.statistics]),
+    );
     expect(stats.i64?.min_value).toBe(-(2n ** 63n));
     expect(stats.i64?.max_value).toBe(2n ** 63n - 1n);
     expect(stats.i32_n?.null_count).toBe(3n);
@@ -185,9 +191,19 @@ describe('openParquetWriter', () => {
   it('rejects bad columns and options', async () => {
     const out = new PassThrough();
     await expect(openParquetWriter([], out)).rejects.toThrow(/at least one column/);
-    await expect(openParquetWriter([{ name: 'a', type: 'INT32' }, { name: 'a', type: 'UTF8' }], out)).rejects.toThrow(/duplicate/);
+    await expect(
+      openParquetWriter(
+        [
+          { name: 'a', type: 'INT32' },
+          { name: 'a', type: 'UTF8' },
+        ],
+        out,
+      ),
+    ).rejects.toThrow(/duplicate/);
     await expect(openParquetWriter([{ name: 'a', type: 'INT96' as 'INT32' }], out)).rejects.toThrow(/unknown Parquet type/);
-    await expect(openParquetWriter([{ name: 'a', type: 'INT32' }], out, { compression: 'LZO' as 'GZIP' })).rejects.toThrow(/unsupported Parquet compression/);
+    await expect(openParquetWriter([{ name: 'a', type: 'INT32' }], out, { compression: 'LZO' as 'GZIP' })).rejects.toThrow(
+      /unsupported Parquet compression/,
+    );
     await expect(openParquetWriter([{ name: 'a', type: 'INT32' }], out, { rowGroupSize: 0 })).rejects.toThrow(/rowGroupSize/);
   });
 
@@ -237,12 +253,24 @@ describe('openParquetWriter', () => {
 
 describe('encodeParquet', () => {
   it('encodes rows into a Buffer', async () => {
-    const file = await encodeParquet([{ name: 'id', type: 'INT64' }, { name: 'name', type: 'UTF8' }], [
-      { id: 1n, name: 'a' },
-      { id: 2, name: 'b' },
-    ]);
+    const file = await encodeParquet(
+      [
+        { name: 'id', type: 'INT64' },
+        { name: 'name', type: 'UTF8' },
+      ],
+      [
+        { id: 1n, name: 'a' },
+        { id: 2, name: 'b' },
+      ],
+    );
     expect(file.subarray(0, 4).toString()).toBe('PAR1');
     expect(file.subarray(-4).toString()).toBe('PAR1');
-    expect(await readParquet(file)).toEqual({ columns: ['id', 'name'], rows: [{ id: 1n, name: 'a' }, { id: 2n, name: 'b' }] });
+    expect(await readParquet(file)).toEqual({
+      columns: ['id', 'name'],
+      rows: [
+        { id: 1n, name: 'a' },
+        { id: 2n, name: 'b' },
+      ],
+    });
   });
 });

@@ -149,9 +149,11 @@ export async function encodeParquet(
 
 function checkOptions(options: ParquetWriteOptions): Required<ParquetWriteOptions> {
   const compression = options.compression ?? 'SNAPPY';
-  if (!COMPRESSIONS.includes(compression)) throw new Error(`unsupported Parquet compression ${JSON.stringify(compression)}; use one of ${COMPRESSIONS.join(', ')}`);
+  if (!COMPRESSIONS.includes(compression))
+    throw new Error(`unsupported Parquet compression ${JSON.stringify(compression)}; use one of ${COMPRESSIONS.join(', ')}`);
   const rowGroupSize = options.rowGroupSize ?? DEFAULT_ROW_GROUP_SIZE;
-  if (!Number.isSafeInteger(rowGroupSize) || rowGroupSize < 1) throw new Error(`rowGroupSize must be a positive integer, got ${rowGroupSize}`);
+  if (!Number.isSafeInteger(rowGroupSize) || rowGroupSize < 1)
+    throw new Error(`rowGroupSize must be a positive integer, got ${rowGroupSize}`);
   return { compression, rowGroupSize };
 }
 
@@ -164,6 +166,7 @@ function checkColumns(columns: readonly ParquetColumn[]): void {
     }
     if (seen.has(column.name)) throw new Error(`duplicate Parquet column "${column.name}"`);
     seen.add(column.name);
-    if (!PARQUET_TYPES.includes(column.type)) throw new Error(`column "${column.name}": unknown Parquet type ${JSON.stringify(column.type)}`);
+    if (!PARQUET_TYPES.includes(column.type))
+      throw new Error(`column "${column.name}": unknown Parquet type ${JSON.stringify(column.type)}`);
   }
 }

@@ -4,7 +4,15 @@ import { balance } from './balance.js';
 
 describe('balance', () => {
   it('reports loads, makespan, lower bound and ratio', () => {
-    expect(balance([4, 1, 1, 2], [[0, 1], [2, 3]])).toEqual({ loads: [5, 3], makespan: 5, lowerBound: 4, ratio: 1.25 });
+    expect(
+      balance(
+        [4, 1, 1, 2],
+        [
+          [0, 1],
+          [2, 3],
+        ],
+      ),
+    ).toEqual({ loads: [5, 3], makespan: 5, lowerBound: 4, ratio: 1.25 });
     // The largest single item can dominate the lower bound.
     expect(balance([10, 1, 1], [[0], [1], [2]])).toEqual({ loads: [10, 1, 1], makespan: 10, lowerBound: 10, ratio: 1 });
   });
@@ -17,9 +25,9 @@ describe('balance', () => {
   it('never reports a makespan below the lower bound, and loads add up to the total', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 10 }).chain((n) =>
-          fc.tuple(fc.constant(n), fc.array(fc.tuple(fc.integer({ min: 0, max: 1000 }), fc.nat({ max: n - 1 })))),
-        ),
+        fc
+          .integer({ min: 1, max: 10 })
+          .chain((n) => fc.tuple(fc.constant(n), fc.array(fc.tuple(fc.integer({ min: 0, max: 1000 }), fc.nat({ max: n - 1 }))))),
         ([n, items]) => {
           const costs = items.map(([cost]) => cost);
           const plan: number[][] = Array.from({ length: n }, () => []);

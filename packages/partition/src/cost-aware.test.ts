@@ -74,17 +74,13 @@ describe('costAwarePartition', () => {
 
   it('keeps the largest partition within total/n + (1 - 1/n)·maxCost', () => {
     fc.assert(
-      fc.property(
-        fc.array(fc.integer({ min: 0, max: 1000 }), { maxLength: 300 }),
-        fc.integer({ min: 1, max: 40 }),
-        (costs, n) => {
-          const makespan = makespanOf(costs, costAwarePartition(costs, n));
-          const total = costs.reduce((a, b) => a + b, 0);
-          const maxCost = Math.max(0, ...costs);
-          // Multiplied through by n so the integer comparison is exact.
-          expect(n * makespan).toBeLessThanOrEqual(total + (n - 1) * maxCost);
-        },
-      ),
+      fc.property(fc.array(fc.integer({ min: 0, max: 1000 }), { maxLength: 300 }), fc.integer({ min: 1, max: 40 }), (costs, n) => {
+        const makespan = makespanOf(costs, costAwarePartition(costs, n));
+        const total = costs.reduce((a, b) => a + b, 0);
+        const maxCost = Math.max(0, ...costs);
+        // Multiplied through by n so the integer comparison is exact.
+        expect(n * makespan).toBeLessThanOrEqual(total + (n - 1) * maxCost);
+      }),
     );
   });
 

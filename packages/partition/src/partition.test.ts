@@ -7,10 +7,9 @@ import { PARTITIONERS, partition } from './partition.js';
 import type { PartitionItem, PartitionerName } from './partition.js';
 import { roundRobinPartition } from './round-robin.js';
 
-const items = fc.array(
-  fc.record({ key: fc.string(), cost: fc.double({ min: Number.MIN_VALUE, max: 1e6, noNaN: true }) }),
-  { maxLength: 200 },
-);
+const items = fc.array(fc.record({ key: fc.string(), cost: fc.double({ min: Number.MIN_VALUE, max: 1e6, noNaN: true }) }), {
+  maxLength: 200,
+});
 const partitionCount = fc.integer({ min: 1, max: 50 });
 const partitioner = fc.constantFrom(...PARTITIONERS);
 
@@ -57,9 +56,19 @@ describe('partition (every partitioner)', () => {
   it('delegates to the named partitioner', () => {
     fc.assert(
       fc.property(items, partitionCount, (xs, n) => {
-        expect(partition(xs, n, 'hash')).toEqual(hashPartition(xs.map((x) => x.key), n));
+        expect(partition(xs, n, 'hash')).toEqual(
+          hashPartition(
+            xs.map((x) => x.key),
+            n,
+          ),
+        );
         expect(partition(xs, n, 'round-robin')).toEqual(roundRobinPartition(xs.length, n));
-        expect(partition(xs, n, 'cost-aware')).toEqual(costAwarePartition(xs.map((x) => x.cost), n));
+        expect(partition(xs, n, 'cost-aware')).toEqual(
+          costAwarePartition(
+            xs.map((x) => x.cost),
+            n,
+          ),
+        );
       }),
     );
   });

@@ -2,9 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromRanges, toRanges } from './ranges.js';
 
-const sortedIndices = fc
-  .uniqueArray(fc.integer({ min: 0, max: 500 }), { maxLength: 200 })
-  .map((indices) => indices.sort((a, b) => a - b));
+const sortedIndices = fc.uniqueArray(fc.integer({ min: 0, max: 500 }), { maxLength: 200 }).map((indices) => indices.sort((a, b) => a - b));
 
 describe('toRanges / fromRanges', () => {
   it('encodes runs as inclusive ranges', () => {
@@ -12,10 +10,12 @@ describe('toRanges / fromRanges', () => {
       [3, 5],
       [9, 9],
     ]);
-    expect(fromRanges([
-      [3, 5],
-      [9, 9],
-    ])).toEqual([3, 4, 5, 9]);
+    expect(
+      fromRanges([
+        [3, 5],
+        [9, 9],
+      ]),
+    ).toEqual([3, 4, 5, 9]);
     expect(toRanges([])).toEqual([]);
   });
 
@@ -46,8 +46,23 @@ describe('toRanges / fromRanges', () => {
 
   it('rejects reversed, overlapping or out-of-order ranges', () => {
     expect(() => fromRanges([[5, 3]])).toThrow(RangeError);
-    expect(() => fromRanges([[1, 5], [5, 7]])).toThrow(RangeError);
-    expect(() => fromRanges([[8, 9], [1, 2]])).toThrow(RangeError);
-    expect(fromRanges([[1, 2], [3, 4]])).toEqual([1, 2, 3, 4]);
+    expect(() =>
+      fromRanges([
+        [1, 5],
+        [5, 7],
+      ]),
+    ).toThrow(RangeError);
+    expect(() =>
+      fromRanges([
+        [8, 9],
+        [1, 2],
+      ]),
+    ).toThrow(RangeError);
+    expect(
+      fromRanges([
+        [1, 2],
+        [3, 4],
+      ]),
+    ).toEqual([1, 2, 3, 4]);
   });
 });

@@ -25,7 +25,9 @@ describe('createAzureBlobStore', () => {
   });
 
   afterAll(async () => {
-    await createAzureBlobStore({ connectionString: azurite.connectionString }).deleteContainer(container).catch(() => undefined);
+    await createAzureBlobStore({ connectionString: azurite.connectionString })
+      .deleteContainer(container)
+      .catch(() => undefined);
     await azurite?.stop();
     await rm(location, { recursive: true, force: true });
   });

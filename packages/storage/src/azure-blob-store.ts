@@ -165,7 +165,8 @@ function createServiceClient(options: AzureBlobStoreOptions): BlobServiceClient 
     },
   };
   if (options.connectionString) return BlobServiceClient.fromConnectionString(options.connectionString, pipelineOptions);
-  if (options.accountUrl) return new BlobServiceClient(options.accountUrl, options.credential ?? new AnonymousCredential(), pipelineOptions);
+  if (options.accountUrl)
+    return new BlobServiceClient(options.accountUrl, options.credential ?? new AnonymousCredential(), pipelineOptions);
   throw new Error('createAzureBlobStore needs a connectionString or an accountUrl');
 }
 

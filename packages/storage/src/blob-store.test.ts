@@ -152,10 +152,18 @@ function describeBlobStoreContract(name: string, fixture: StoreFixture): void {
       });
       await expect(store.put(container, 'failed/x', failing)).rejects.toThrow(/source broke/);
       expect((await store.get(container, 'failed/x')).toString()).toBe('previous');
-      await expect(store.put(container, 'failed/new', Readable.from((async function* () {
-        yield Buffer.from('partial');
-        throw new Error('generator broke');
-      })()))).rejects.toThrow(/generator broke/);
+      await expect(
+        store.put(
+          container,
+          'failed/new',
+          Readable.from(
+            (async function* () {
+              yield Buffer.from('partial');
+              throw new Error('generator broke');
+            })(),
+          ),
+        ),
+      ).rejects.toThrow(/generator broke/);
       expect(await store.exists(container, 'failed/new')).toBe(false);
       expect((await store.list(container, 'failed/')).map((b) => b.path)).toEqual(['failed/x']);
     });
@@ -181,7 +189,13 @@ function describeBlobStoreContract(name: string, fixture: StoreFixture): void {
     });
 
     it('lists by prefix, sorted by path, with sizes', async () => {
-      const blobs: Record<string, number> = { 'lst/b.parquet': 2, 'lst/a.parquet': 1, 'lst/sub/c.parquet': 3, 'lst-other/d': 4, 'lst/_manifest.json': 5 };
+      const blobs: Record<string, number> = {
+        'lst/b.parquet': 2,
+        'lst/a.parquet': 1,
+        'lst/sub/c.parquet': 3,
+        'lst-other/d': 4,
+        'lst/_manifest.json': 5,
+      };
       for (const [path, size] of Object.entries(blobs)) await store.put(container, path, Buffer.alloc(size, 1));
       expect(await store.list(container, 'lst/')).toEqual([
         { path: 'lst/_manifest.json', bytes: 5 },

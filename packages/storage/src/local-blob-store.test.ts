@@ -29,10 +29,12 @@ describe('createLocalBlobStore', () => {
 
   it('leaves no temporary files behind, after success or failure', async () => {
     await store.put(container, 'tmp/ok', Readable.from([Buffer.from('a'), Buffer.from('b')]));
-    const broken = Readable.from((async function* () {
-      yield Buffer.from('partial');
-      throw new Error('broke');
-    })());
+    const broken = Readable.from(
+      (async function* () {
+        yield Buffer.from('partial');
+        throw new Error('broke');
+      })(),
+    );
     await expect(store.put(container, 'tmp/broken', broken)).rejects.toThrow(/broke/);
     expect(await readdir(join(root, '.tmp'))).toEqual([]);
     expect(await store.list(container, 'tmp/')).toEqual([{ path: 'tmp/ok', bytes: 2 }]);

@@ -22,7 +22,8 @@ export function validateContainerName(name: string): string | undefined {
  */
 export function validateBlobPath(path: string): string | undefined {
   if (typeof path !== 'string') return 'must be a string';
-  if (path.length === 0 || path.length > MAX_BLOB_PATH_LENGTH) return `must be 1 to ${MAX_BLOB_PATH_LENGTH} characters long (is ${path.length})`;
+  if (path.length === 0 || path.length > MAX_BLOB_PATH_LENGTH)
+    return `must be 1 to ${MAX_BLOB_PATH_LENGTH} characters long (is ${path.length})`;
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f\\]/.test(path)) return 'must not contain backslashes or control characters';
   for (const segment of path.split('/')) {

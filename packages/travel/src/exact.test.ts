@@ -48,7 +48,10 @@ describe('solveExact', () => {
   it('equals brute force for fractional times and prices (comparator-sort path)', () => {
     // Quarter minutes and quarter dollars: non-integral, yet every sum is exact in binary floating point.
     const quarter = (max: number) => fc.integer({ min: 0, max: 4 * max }).map((q) => q / 4);
-    const problems = arbitraryProblem(quarter(1440), quarter(500).map((p) => p + 0.25));
+    const problems = arbitraryProblem(
+      quarter(1440),
+      quarter(500).map((p) => p + 0.25),
+    );
     fc.assert(fc.property(problems, checkAgainstBruteForce), { numRuns: 300 });
   });
 
@@ -76,7 +79,14 @@ describe('solveExact', () => {
     // beats 1100 (waits 300). Total 300 + 50 = 350.
     const f = (depart: number, arrive: number, price: number): Flight => ({ origin: 'X', destination: 'Y', depart, arrive, price });
     const problem: TravelProblem = {
-      group: { id: 'x', destination: 'Y', travellers: [{ name: 'A', origin: 'X' }, { name: 'B', origin: 'X' }] },
+      group: {
+        id: 'x',
+        destination: 'Y',
+        travellers: [
+          { name: 'A', origin: 'X' },
+          { name: 'B', origin: 'X' },
+        ],
+      },
       outbound: [[f(600, 700, 0), f(900, 1000, 500)], [f(900, 1000, 0)]],
       inbound: [[f(800, 900, 0), f(1100, 1200, 0)], [f(800, 900, 0)]],
     };
@@ -89,7 +99,14 @@ describe('bruteForce', () => {
   it('refuses problems with more plans than the limit', () => {
     const route: Flight[] = Array.from({ length: 40 }, (_, k) => ({ origin: 'A', destination: 'B', depart: k, arrive: k + 60, price: 10 }));
     const problem: TravelProblem = {
-      group: { id: 'big', destination: 'B', travellers: [{ name: 'A', origin: 'A' }, { name: 'B', origin: 'A' }] },
+      group: {
+        id: 'big',
+        destination: 'B',
+        travellers: [
+          { name: 'A', origin: 'A' },
+          { name: 'B', origin: 'A' },
+        ],
+      },
       outbound: [route, route],
       inbound: [route, route],
     };

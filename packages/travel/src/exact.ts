@@ -62,7 +62,7 @@ function sweep(routes: Flight[][], ascending: boolean): Side {
   let sum = 0;
   const times: number[] = [];
   const sums: number[] = [];
-  for (let e = 0; e < m; ) {
+  for (let e = 0; e < m;) {
     const t = time[order[e]!]!;
     for (; e < m && time[order[e]!]! === t; e++) {
       const j = order[e]!;
@@ -188,8 +188,20 @@ export function solveExact(problem: TravelProblem): OptimizerResult {
 
   const plan: number[] = [];
   for (let i = 0; i < n; i++) {
-    plan.push(pick(problem.outbound[i]!, (f) => f.arrive <= L, (f) => f.price - W * f.arrive));
-    plan.push(pick(problem.inbound[i]!, (f) => f.depart >= E, (f) => f.price + W * f.depart));
+    plan.push(
+      pick(
+        problem.outbound[i]!,
+        (f) => f.arrive <= L,
+        (f) => f.price - W * f.arrive,
+      ),
+    );
+    plan.push(
+      pick(
+        problem.inbound[i]!,
+        (f) => f.depart >= E,
+        (f) => f.price + W * f.depart,
+      ),
+    );
   }
   return { plan, cost: scheduleCost(problem, plan), evaluations: A.times.length + B.times.length };
 }

@@ -45,8 +45,6 @@ describe('buildProblem', () => {
   });
 
   it('rejects a group without travellers', () => {
-    expect(() => buildProblem({ id: 'empty', destination: 'LGA', travellers: [] }, () => route('A', 'B', 1))).toThrow(
-      /no travellers/,
-    );
+    expect(() => buildProblem({ id: 'empty', destination: 'LGA', travellers: [] }, () => route('A', 'B', 1))).toThrow(/no travellers/);
   });
 });

@@ -29,13 +29,7 @@ export function buildProblem(group: Group, routeFlights: RouteFlights): TravelPr
   return { group, outbound, inbound };
 }
 
-function routeOrThrow(
-  group: Group,
-  name: string,
-  origin: string,
-  destination: string,
-  routeFlights: RouteFlights,
-): Flight[] {
+function routeOrThrow(group: Group, name: string, origin: string, destination: string, routeFlights: RouteFlights): Flight[] {
   const flights = routeFlights(origin, destination);
   if (flights.length === 0) {
     throw new Error(`no flights on route ${origin}->${destination} (traveller ${name} in group ${group.id})`);

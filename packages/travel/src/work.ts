@@ -34,11 +34,7 @@ export const TYPICAL_FLIGHTS_PER_ROUTE = 34;
  * @param flightsPerRoute average flights per route. Default {@link TYPICAL_FLIGHTS_PER_ROUTE} (34).
  * @throws RangeError for a non-positive size or flight count, or invalid params.
  */
-export function estimateGroupWork(
-  size: number,
-  options: OptimizerOptions,
-  flightsPerRoute: number = TYPICAL_FLIGHTS_PER_ROUTE,
-): number {
+export function estimateGroupWork(size: number, options: OptimizerOptions, flightsPerRoute: number = TYPICAL_FLIGHTS_PER_ROUTE): number {
   if (!(size > 0) || !Number.isFinite(size)) throw new RangeError(`group size ${size} must be a positive number`);
   if (!(flightsPerRoute > 0) || !Number.isFinite(flightsPerRoute)) {
     throw new RangeError(`flightsPerRoute ${flightsPerRoute} must be a positive number`);

@@ -22,12 +22,25 @@ export async function listTravelGroups(input: TravelInput, source: () => pg.Pool
   }
   const { travellers, flights } = input.postgres;
   const pool = source();
-  await probe(pool, `select group_id, person, home_airport, destination from ${quoteIdent(travellers)} limit 0`, 'input.postgres.travellers', travellers);
-  await probe(pool, `select origin, destination, departure, arrival, price from ${quoteIdent(flights)} limit 0`, 'input.postgres.flights', flights);
+  await probe(
+    pool,
+    `select group_id, person, home_airport, destination from ${quoteIdent(travellers)} limit 0`,
+    'input.postgres.travellers',
+    travellers,
+  );
+  await probe(
+    pool,
+    `select origin, destination, departure, arrival, price from ${quoteIdent(flights)} limit 0`,
+    'input.postgres.flights',
+    flights,
+  );
   const { rows } = await pool.query<{ id: string; size: number }>(
     `select group_id::text as id, count(*)::int as size from ${quoteIdent(travellers)} group by 1 order by 1`,
   );
-  if (rows.length === 0) throw new ValidationError(`input.postgres.travellers: table ${travellers} has no rows`, [{ path: 'input.postgres.travellers', message: 'no rows' }]);
+  if (rows.length === 0)
+    throw new ValidationError(`input.postgres.travellers: table ${travellers} has no rows`, [
+      { path: 'input.postgres.travellers', message: 'no rows' },
+    ]);
   return rows.map((r) => ({ key: r.id, size: r.size }));
 }
 

@@ -13,22 +13,27 @@ const refs = (groups: number) => Array.from({ length: groups }, (_, i) => ({ key
 describe('planTravel', () => {
   it('puts every generated group in exactly one partition, as index ranges in a valid payload', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 400 }), fc.integer({ min: 1, max: 64 }), fc.constantFrom('hash' as const, 'round-robin' as const, 'cost-aware' as const), (groups, partitions, by) => {
-        const plan = planTravel(JOB, generated(groups, partitions, by), refs(groups));
-        expect(plan.partitions.length).toBeLessThanOrEqual(Math.min(groups, partitions));
-        const seen: number[] = [];
-        plan.partitions.forEach((p, i) => {
-          expect(p.index).toBe(i);
-          const payload = PartitionPayload.parse(p.payload);
-          expect(payload.jobId).toBe(JOB);
-          if (!('ranges' in payload.groups)) throw new Error('expected ranges');
-          const indices = fromRanges(payload.groups.ranges);
-          expect(indices.length).toBe(p.items);
-          seen.push(...indices);
-        });
-        expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: groups }, (_, i) => i));
-        expect(plan.itemsTotal).toBe(groups);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 400 }),
+        fc.integer({ min: 1, max: 64 }),
+        fc.constantFrom('hash' as const, 'round-robin' as const, 'cost-aware' as const),
+        (groups, partitions, by) => {
+          const plan = planTravel(JOB, generated(groups, partitions, by), refs(groups));
+          expect(plan.partitions.length).toBeLessThanOrEqual(Math.min(groups, partitions));
+          const seen: number[] = [];
+          plan.partitions.forEach((p, i) => {
+            expect(p.index).toBe(i);
+            const payload = PartitionPayload.parse(p.payload);
+            expect(payload.jobId).toBe(JOB);
+            if (!('ranges' in payload.groups)) throw new Error('expected ranges');
+            const indices = fromRanges(payload.groups.ranges);
+            expect(indices.length).toBe(p.items);
+            seen.push(...indices);
+          });
+          expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: groups }, (_, i) => i));
+          expect(plan.itemsTotal).toBe(groups);
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -46,11 +51,19 @@ describe('planTravel', () => {
       { origin: 'LGA', destination: 'BOS', depart: '18:00', arrive: '19:05', price: 90 },
     ];
     const group = (id: string) => ({ id, destination: 'LGA', travellers: [{ name: 'A', origin: 'BOS' }] });
-    const spec = (groups: unknown[]) => TravelPlanSpec.parse({ kind: 'travel-plan', input: { inline: { groups, flights } }, partitions: 2 });
-    const plan = planTravel(JOB, spec([group('x'), group('y')]), [{ key: 'x', size: 1 }, { key: 'y', size: 1 }]);
+    const spec = (groups: unknown[]) =>
+      TravelPlanSpec.parse({ kind: 'travel-plan', input: { inline: { groups, flights } }, partitions: 2 });
+    const plan = planTravel(JOB, spec([group('x'), group('y')]), [
+      { key: 'x', size: 1 },
+      { key: 'y', size: 1 },
+    ]);
     expect(plan.partitions.map((p) => p.payload.groups)).toEqual(expect.arrayContaining([{ ids: ['x'] }, { ids: ['y'] }]));
 
-    const dup = () => planTravel(JOB, spec([group('x'), group('x')]), [{ key: 'x', size: 1 }, { key: 'x', size: 1 }]);
+    const dup = () =>
+      planTravel(JOB, spec([group('x'), group('x')]), [
+        { key: 'x', size: 1 },
+        { key: 'x', size: 1 },
+      ]);
     expect(dup).toThrow(ValidationError);
     expect(dup).toThrow(/input\.inline\.groups\[1\]\.id: duplicate group id "x"/);
     const far = { id: 'z', destination: 'LGA', travellers: [{ name: 'B', origin: 'ORD' }] };

@@ -24,9 +24,7 @@ export function planTravel(jobId: string, spec: TravelPlanSpec, groups: readonly
       kind: 'travel-plan',
       jobId,
       index,
-      groups: generated
-        ? { ranges: toRanges(indices.map((i) => Number(groups[i]!.key))) }
-        : { ids: indices.map((i) => groups[i]!.key) },
+      groups: generated ? { ranges: toRanges(indices.map((i) => Number(groups[i]!.key))) } : { ids: indices.map((i) => groups[i]!.key) },
     };
     return {
       index,
@@ -68,6 +66,12 @@ function checkInline(inline: Extract<TravelPlanSpec['input'], { inline: unknown 
     });
   });
   if (issues.length > 0) {
-    throw new ValidationError(issues.slice(0, 20).map((i) => `${i.path}: ${i.message}`).join('; '), issues.slice(0, 100));
+    throw new ValidationError(
+      issues
+        .slice(0, 20)
+        .map((i) => `${i.path}: ${i.message}`)
+        .join('; '),
+      issues.slice(0, 100),
+    );
   }
 }

@@ -14,9 +14,17 @@ function issuePath(context: string | undefined, instancePath: string): string {
 
 function reasonPhrase(status: number): string {
   const phrases: Record<number, string> = {
-    400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
-    409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity',
-    429: 'Too Many Requests', 503: 'Service Unavailable',
+    400: 'Bad Request',
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'Not Found',
+    405: 'Method Not Allowed',
+    409: 'Conflict',
+    413: 'Payload Too Large',
+    415: 'Unsupported Media Type',
+    422: 'Unprocessable Entity',
+    429: 'Too Many Requests',
+    503: 'Service Unavailable',
   };
   return phrases[status] ?? (status >= 500 ? 'Internal Server Error' : 'Error');
 }
@@ -29,7 +37,10 @@ export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     let body: ApiError;
     if (hasZodFastifySchemaValidationErrors(err)) {
-      const issues: Issue[] = err.validation.map((v) => ({ path: issuePath(err.validationContext, v.instancePath), message: v.message ?? 'invalid' }));
+      const issues: Issue[] = err.validation.map((v) => ({
+        path: issuePath(err.validationContext, v.instancePath),
+        message: v.message ?? 'invalid',
+      }));
       body = {
         statusCode: 400,
         code: 'PARTITA_ERR_VALIDATION',
@@ -50,7 +61,12 @@ export function registerErrorHandler(app: FastifyInstance): void {
       body = { statusCode: 503, code: err.code, error: reasonPhrase(503), message: err.message };
     } else if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
       // Fastify's own client errors: malformed JSON, body too large, unsupported media type.
-      body = { statusCode: err.statusCode, code: err.code ?? 'PARTITA_ERR_REQUEST', error: reasonPhrase(err.statusCode), message: err.message };
+      body = {
+        statusCode: err.statusCode,
+        code: err.code ?? 'PARTITA_ERR_REQUEST',
+        error: reasonPhrase(err.statusCode),
+        message: err.message,
+      };
     } else {
       request.log.error({ err }, 'request failed');
       body = { statusCode: 500, code: 'PARTITA_ERR_INTERNAL', error: reasonPhrase(500), message: 'Internal Server Error' };

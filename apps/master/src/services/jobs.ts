@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type pg from 'pg';
-import { ConflictError, NotFoundError, TransientError, type JobKind, type JobSpec, type JobStatus, type PartitionPayload } from '@partita/contracts';
+import {
+  ConflictError,
+  NotFoundError,
+  TransientError,
+  type JobKind,
+  type JobSpec,
+  type JobStatus,
+  type PartitionPayload,
+} from '@partita/contracts';
 import type { Catalog } from '@partita/catalog';
 import { enqueuePartitions, removeWaitingPartitions } from '@partita/queue';
 import type { Logger } from '@partita/telemetry';
@@ -41,7 +49,11 @@ export class JobsService {
       return { id: recorded.id, status: existing?.status ?? 'queued', created: false };
     }
     try {
-      await enqueuePartitions(queues[spec.kind], plan.partitions.map((p) => p.payload), spec.retry);
+      await enqueuePartitions(
+        queues[spec.kind],
+        plan.partitions.map((p) => p.payload),
+        spec.retry,
+      );
     } catch (err) {
       log.error({ err, jobId: id }, 'enqueue failed; job withdrawn');
       await catalog.deleteJob(id).catch((e: unknown) => log.error({ err: e, jobId: id }, 'could not withdraw job'));

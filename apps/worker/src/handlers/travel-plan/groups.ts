@@ -32,9 +32,7 @@ export async function loadGroups(input: TravelInput, refs: GroupRefs, source: ()
   if (!('ids' in refs)) throw new PermanentError('inline and postgres inputs need group ids');
   if ('inline' in input) {
     const byId = new Map(input.inline.groups.map((g) => [g.id, g]));
-    const routes = groupFlights(
-      input.inline.flights.map((f) => ({ ...f, depart: parseClock(f.depart), arrive: parseClock(f.arrive) })),
-    );
+    const routes = groupFlights(input.inline.flights.map((f) => ({ ...f, depart: parseClock(f.depart), arrive: parseClock(f.arrive) })));
     return {
       groups: refs.ids.map((id) => {
         const g = byId.get(id);
@@ -48,7 +46,11 @@ export async function loadGroups(input: TravelInput, refs: GroupRefs, source: ()
 }
 
 /** Reads only this partition's travellers, then only the routes they fly. */
-async function loadFromPostgres(tables: { travellers: string; flights: string }, ids: readonly string[], pool: pg.Pool): Promise<PartitionGroups> {
+async function loadFromPostgres(
+  tables: { travellers: string; flights: string },
+  ids: readonly string[],
+  pool: pg.Pool,
+): Promise<PartitionGroups> {
   const travellers = await pool.query<{ group_id: string; person: string; home_airport: string; destination: string }>(
     `select group_id::text as group_id, person::text as person, home_airport::text as home_airport, destination::text as destination
        from ${quoteIdent(tables.travellers)} where group_id::text = any($1::text[]) order by group_id, person`,
@@ -67,7 +69,8 @@ async function loadFromPostgres(tables: { travellers: string; flights: string },
   if (missing !== undefined) throw new PermanentError(`group ${missing} has no travellers in ${tables.travellers}`);
 
   const pairs = new Set<string>();
-  for (const g of groups.values()) for (const t of g.travellers) pairs.add(`${t.origin}>${g.destination}`).add(`${g.destination}>${t.origin}`);
+  for (const g of groups.values())
+    for (const t of g.travellers) pairs.add(`${t.origin}>${g.destination}`).add(`${g.destination}>${t.origin}`);
   const origins = [...pairs].map((p) => p.split('>')[0]!);
   const destinations = [...pairs].map((p) => p.split('>')[1]!);
   const flights = await pool.query<Flight>(
