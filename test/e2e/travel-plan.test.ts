@@ -13,7 +13,7 @@ describe('travel-plan end to end: HTTP submit, 2 worker processes, Parquet in Az
     const id = await stack.submit({
       kind: 'travel-plan',
       input: { generate: { groups, seed: 7 } },
-      optimizer: { algorithm: 'annealing' },
+      optimizer: { algorithm: 'genetic', restarts: 3 },
       partitioner: 'cost-aware',
       partitions: 6,
       output: { container: stack.container, prefix: 'e2e' },

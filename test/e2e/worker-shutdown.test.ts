@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { useStack, type TestStack } from '../support/stack.js';
+import { useStack, waitForWorkers, type TestStack } from '../support/stack.js';
 
 const exitOf = (child: ChildProcess) =>
   new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
@@ -32,6 +32,7 @@ describe('a worker sent SIGTERM mid-partition', () => {
   it('finishes its partition within the grace period, exits cleanly, and nothing runs twice', async () => {
     const { stack } = ctx;
     const first = stack.startWorkerProcess('first', { SHUTDOWN_TIMEOUT_MS: '60000' });
+    await waitForWorkers(stack.prefix, 1);
     const id = await stack.submit(slowSpec(stack.container));
     await untilRunning(stack, id);
     first.kill('SIGTERM');
@@ -50,6 +51,7 @@ describe('a worker sent SIGTERM mid-partition', () => {
   it('past the grace period, hands its partition back without spending an attempt; the result is still exact', async () => {
     const { stack } = ctx;
     const first = stack.startWorkerProcess('first', { SHUTDOWN_TIMEOUT_MS: '100' });
+    await waitForWorkers(stack.prefix, 1);
     const id = await stack.submit({ ...slowSpec(stack.container), retry: { attempts: 1, backoffMs: 0 } });
     await untilRunning(stack, id);
     first.kill('SIGTERM');

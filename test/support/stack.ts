@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, inject, onTestFailed } from 'vitest';
-import type { JobSpec, JobView } from '@partita/contracts';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { partitionQueueName, type JobSpec, type JobView } from '@partita/contracts';
 import { createAzureBlobStore, type BlobStore } from '@partita/storage';
 import { createLogger } from '@partita/telemetry';
 import { readMasterEnv } from '../../apps/master/src/env.js';
@@ -77,6 +79,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     if ((options.workerMode ?? 'process') === 'process') startWorkerProcess(`w${i + 1}`);
     else inProcessWorkers.push(await startWorker(readWorkerEnv({ ...env, WORKER_ID: `w${i + 1}` }), log.child({ app: 'worker' })));
   }
+  await waitForWorkers(prefix, count);
 
   const getJob = async (id: string): Promise<JobView> => {
     const res = await master.app.inject({ method: 'GET', url: `/jobs/${id}` });
@@ -148,6 +151,22 @@ export function withContainer<T extends { output?: unknown }>(
 }
 
 export type { JobSpec };
+
+/** Waits until `count` workers listen on the travel-plan queue, so that a test's first job is shared between them. */
+export async function waitForWorkers(prefix: string, count: number, timeoutMs = 20_000): Promise<void> {
+  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const queue = new Queue(partitionQueueName('travel-plan'), { connection, prefix });
+  try {
+    const deadline = Date.now() + timeoutMs;
+    while ((await queue.getWorkersCount()) < count) {
+      if (Date.now() > deadline) throw new Error(`${count} workers did not start within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    await queue.close();
+    connection.disconnect();
+  }
+}
 
 /**
  * Registers a fresh stack around each test of the enclosing `describe`: started before, closed after, its state
