@@ -1,5 +1,5 @@
 import type { ErrorInfo, JobStatus, JobSummary, JobView, PartitionStatus, PartitionView } from '@partita/contracts';
-import { computeTimings } from './timings.js';
+import { computeTimings, jobTimings } from './timings.js';
 
 /** Row shapes as node-postgres returns them (bigint columns arrive as strings). */
 export interface JobRow {
@@ -102,10 +102,8 @@ export function toJobView(job: JobRow, partitions: readonly PartitionRow[]): Job
   };
 }
 
+/** The list view: timings from SQL aggregates (no per-partition medians). */
 export function toJobSummary(job: JobRow, counts: JobCounts, now: Date = new Date()): JobSummary {
-  const wallMs = Math.max(0, (job.finished_at ?? now).getTime() - job.created_at.getTime());
-  const sum = counts.sum_run_ms ?? 0;
-  const speedup = wallMs > 0 ? sum / wallMs : 0;
   return {
     id: job.id,
     kind: job.kind,
@@ -121,17 +119,11 @@ export function toJobSummary(job: JobRow, counts: JobCounts, now: Date = new Dat
       itemsDone: Number(counts.items_done),
       itemsTotal: Number(job.items_total),
     },
-    timings: {
-      wallMs,
-      sumPartitionMs: sum,
-      speedup,
-      workers: counts.workers,
-      efficiency: counts.workers > 0 ? speedup / counts.workers : 0,
-      planMs: planMs(job),
-      queueWaitMedianMs: null,
-      runMedianMs: null,
-      runMaxMs: null,
-    },
+    timings: jobTimings(
+      { createdAt: job.created_at, finishedAt: job.finished_at, planMs: planMs(job) },
+      { sumPartitionMs: counts.sum_run_ms ?? 0, workers: counts.workers, queueWaitMedianMs: null, runMedianMs: null, runMaxMs: null },
+      now,
+    ),
     error: job.error,
   };
 }
