@@ -30,7 +30,9 @@ export async function runDemo(baseUrl: string, groups: number, out: NodeJS.Write
   out.write(`submitted job ${id}\n`);
   let lastPrinted = 0;
   for (;;) {
-    const job = (await (await fetch(`${baseUrl}/jobs/${id}`)).json()) as JobView;
+    const poll = await fetch(`${baseUrl}/jobs/${id}`);
+    if (!poll.ok) throw new Error(`GET /jobs/${id} failed: ${poll.status} ${await poll.text()}`);
+    const job = (await poll.json()) as JobView;
     const ended = job.status === 'succeeded' || job.status === 'failed' || job.status === 'cancelled';
     if (out.isTTY) out.write(`\r${progressLine(job)}\x1b[K`);
     else if (ended || Date.now() - lastPrinted > 2000) {
