@@ -1,0 +1,2 @@
+// The extract kind: PostgreSQL reading, type mapping and chunk planning.
+export {};
