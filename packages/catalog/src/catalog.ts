@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { ValidationError, type ErrorInfo, type JobList, type JobStatus, type JobView } from '@partita/contracts';
 import { migrate, quoteIdent } from './migrate.js';
+import { transaction } from './transaction.js';
 import { toJobSummary, toJobView, type JobCounts, type JobRow, type PartitionRow } from './rows.js';
 
 // bigint columns as strings (exact), numeric as strings: conversions happen where the meaning is known.
@@ -89,9 +90,7 @@ export class Catalog {
 
   /** Records a job and all its partitions in one transaction. With an idempotency key already used, returns that job instead. */
   async createJob(job: NewJob): Promise<{ id: string; created: boolean }> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('begin');
+    return transaction(this.pool, async (client) => {
       const inserted = await client.query<{ id: string }>(
         `insert into jobs (id, kind, spec, partitions_total, items_total, output, idempotency_key)
          values ($1, $2, $3, $4, $5, $6, $7)
@@ -100,8 +99,7 @@ export class Catalog {
         [job.id, job.kind, job.spec, job.partitions.length, job.itemsTotal, job.output, job.idempotencyKey ?? null],
       );
       if (inserted.rowCount === 0) {
-        await client.query('rollback');
-        const existing = await this.pool.query<{ id: string }>('select id from jobs where idempotency_key = $1', [job.idempotencyKey]);
+        const existing = await client.query<{ id: string }>('select id from jobs where idempotency_key = $1', [job.idempotencyKey]);
         return { id: existing.rows[0]!.id, created: false };
       }
       await client.query(
@@ -115,14 +113,8 @@ export class Catalog {
           job.partitions.map((p) => p.estimatedCost),
         ],
       );
-      await client.query('commit');
       return { id: job.id, created: true };
-    } catch (err) {
-      await client.query('rollback').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /** Removes a job that never reached the queue (its partitions and attempts go with it). */
@@ -180,13 +172,10 @@ export class Catalog {
 
   /** Cancels a job that has not ended: partitions not yet started never run. Returns the status after the call, or null when unknown. */
   async cancelJob(id: string): Promise<JobStatus | null> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('begin');
+    return transaction(this.pool, async (client) => {
       const { rows } = await client.query<{ status: JobStatus }>('select status from jobs where id = $1 for update', [id]);
       const current = rows[0]?.status;
       if (current === undefined) {
-        await client.query('rollback');
         return null;
       }
       if (current === 'queued' || current === 'running') {
@@ -196,14 +185,8 @@ export class Catalog {
           [id],
         );
       }
-      await client.query('commit');
       return current === 'queued' || current === 'running' ? 'cancelled' : current;
-    } catch (err) {
-      await client.query('rollback').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /**
@@ -211,20 +194,16 @@ export class Catalog {
    * ended (a duplicate delivery): at-least-once delivery, exactly-once effect.
    */
   async startPartition(jobId: string, index: number, workerId: string): Promise<StartResult> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('begin');
+    return transaction(this.pool, async (client) => {
       const job = await client.query<{ status: JobStatus; spec: Record<string, unknown>; output: StartedPartition['output'] }>(
         'select status, spec, output from jobs where id = $1',
         [jobId],
       );
       const j = job.rows[0];
       if (!j) {
-        await client.query('rollback');
         return { skip: 'unknown' };
       }
       if (j.status !== 'queued' && j.status !== 'running') {
-        await client.query('rollback');
         return { skip: 'job-ended' };
       }
       const part = await client.query<{ attempts: number }>(
@@ -239,7 +218,6 @@ export class Catalog {
       );
       const attempt = part.rows[0]?.attempts;
       if (attempt === undefined) {
-        await client.query('rollback');
         return { skip: 'partition-ended' };
       }
       // An attempt still marked running was abandoned (its worker died and the queue handed the partition over).
@@ -259,14 +237,8 @@ export class Catalog {
           where id = $1 and status = 'queued'`,
         [jobId],
       );
-      await client.query('commit');
       return { run: { attempt, spec: j.spec, output: j.output } };
-    } catch (err) {
-      await client.query('rollback').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /** A running attempt's progress: items (groups, rows) done so far. Ignored once the attempt is no longer current. */
@@ -334,9 +306,7 @@ export class Catalog {
     error: ErrorInfo | null,
     runMs: number,
   ): Promise<{ recorded: boolean; jobComplete: boolean }> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('begin');
+    return transaction(this.pool, async (client) => {
       // Lock the job row: of two partitions ending at once, exactly one sees the job complete.
       await client.query('select 1 from jobs where id = $1 for update', [jobId]);
       const updated = await client.query(updateSql, [jobId, index, attempt, ...params]);
@@ -349,14 +319,8 @@ export class Catalog {
         `select count(*)::int as open from partitions where job_id = $1 and status in ('queued', 'running')`,
         [jobId],
       );
-      await client.query('commit');
       return { recorded: (updated.rowCount ?? 0) > 0, jobComplete: open.rows[0]!.open === 0 };
-    } catch (err) {
-      await client.query('rollback').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /** Jobs not yet ended whose partitions have all ended: what the fan-in must finalise (also after a restart). */
@@ -375,9 +339,7 @@ export class Catalog {
     jobId: string,
     outcome: { status: 'succeeded' | 'failed'; finishedAt: Date; manifestPath?: string; error?: ErrorInfo; dataset?: DatasetRecord },
   ): Promise<boolean> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('begin');
+    return transaction(this.pool, async (client) => {
       const { rowCount } = await client.query(
         `update jobs set status = $2, finished_at = $5, manifest_path = $3, error = $4
           where id = $1 and status in ('queued', 'running')`,
@@ -391,14 +353,8 @@ export class Catalog {
           [jobId, d.name, d.description, d.tags, d.container, d.manifestPath, d.files, d.rows, d.bytes],
         );
       }
-      await client.query('commit');
       return (rowCount ?? 0) > 0;
-    } catch (err) {
-      await client.query('rollback').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /** The exact end time the job will report: the finaliser stamps it before writing the manifest. */
