@@ -1,0 +1,192 @@
+import type pg from 'pg';
+import { blockChunks, chunkCount, keyChunksFromBoundaries, quoteIdent } from './chunks.js';
+import type { Chunk, ChunkRule } from './chunks.js';
+
+/** Below this many rows (pg_class.reltuples) a table is counted and its quantiles computed exactly. */
+export const EXACT_ROWS_LIMIT = 5_000_000;
+/** A never-analysed table (reltuples = -1) is "small" below this many blocks (512 MiB at 8 KiB). */
+const EXACT_BLOCKS_LIMIT = 65_536;
+/** Rows a sample of a large table aims at. */
+const SAMPLE_ROWS = 1_000_000;
+
+export type ChunkSource = {
+  /** `identifier` or `schema.identifier`, already validated. */
+  table: string;
+  /** SQL condition the extract applies (trusted job configuration). */
+  where?: string;
+};
+
+export type ChunkPlan = {
+  chunks: Chunk[];
+  /** Column the key chunks range over; null for block chunks. */
+  key: string | null;
+  /** The key's type as format_type() prints it (cast for chunkPredicate); null for block chunks. */
+  keyType: string | null;
+  estimatedRows: number;
+  method: 'quantiles' | 'blocks';
+};
+
+type TableInfo = { oid: string; relkind: string; reltuples: number; blocks: number };
+
+/**
+ * Splits a table into chunks of similar ROW COUNT.
+ *
+ * With a key (`options.key`, else the table's single-column primary key) the boundaries are the
+ * key's quantiles (`percentile_disc`), exact for tables under EXACT_ROWS_LIMIT rows, else over a
+ * `tablesample system` sample; equal quantiles merge, so a key with heavy duplicates gives fewer
+ * chunks than asked. Without one (no primary key, or a composite one) the table is split into
+ * equal ranges of heap blocks (ctid).
+ */
+export async function planChunks(
+  client: pg.ClientBase,
+  source: ChunkSource,
+  rule: ChunkRule,
+  options: {
+    key?: string;
+    /** Tables with at least this many rows (reltuples) are sampled (default EXACT_ROWS_LIMIT). */
+    exactRowsLimit?: number;
+    /** Rows a sample of a large table aims at (default 1,000,000). */
+    sampleRows?: number;
+  } = {},
+): Promise<ChunkPlan> {
+  const table = quoteIdent(source.table);
+  const info = await tableInfo(client, source.table, table);
+  const where = source.where?.trim() ? `(${source.where})` : 'true';
+
+  let keyColumn: { name: string; type: string } | null;
+  if (options.key !== undefined) {
+    keyColumn = await columnOf(client, info.oid, options.key);
+    if (keyColumn === null) throw new Error(`Key column "${options.key}" does not exist in table ${source.table}`);
+  } else {
+    keyColumn = await singlePrimaryKey(client, info.oid);
+  }
+
+  const limit = options.exactRowsLimit ?? EXACT_ROWS_LIMIT;
+  const large = info.reltuples >= 0 ? info.reltuples >= limit : info.blocks >= EXACT_BLOCKS_LIMIT;
+  const sampleRows = Math.max(1, options.sampleRows ?? SAMPLE_ROWS);
+  const estimatedRows = large
+    ? await sampledRowEstimate(client, table, where, info, sampleRows)
+    : Number((await client.query<{ n: string }>(`select count(*) as n from ${table} where ${where}`)).rows[0]?.n ?? 0);
+  const n = chunkCount(rule, estimatedRows);
+
+  if (keyColumn === null) {
+    if (info.relkind !== 'r' && info.relkind !== 'm') {
+      throw new Error(`Table ${source.table} has no usable key and cannot be split by blocks (relkind ${info.relkind}): name a key`);
+    }
+    return { chunks: blockChunks(info.blocks, n, estimatedRows), key: null, keyType: null, estimatedRows, method: 'blocks' };
+  }
+
+  const key = quoteIdent(keyColumn.name);
+  // Fractions 0, 1/n, ..., (n-1)/n: the 0-quantile is the minimum, dropped below so no chunk is empty
+  // because of it.
+  const fractions = Array.from({ length: n }, (_, i) => i / n);
+  let values: (string | null)[] | null = null;
+  if (n > 1) {
+    if (!large) {
+      values = await quantiles(client, table, key, where, fractions);
+    } else {
+      // A sample of about sampleRows rows; grown if it happens to come back empty.
+      let percent = Math.min(100, (100 * Math.max(sampleRows, n * 100)) / Math.max(1, info.reltuples));
+      for (;;) {
+        values = await quantiles(client, `${table} tablesample system (${percent.toPrecision(6)})`, key, where, fractions);
+        if ((values !== null && values[0] !== null) || percent >= 100) break;
+        percent = Math.min(100, percent * 10);
+      }
+    }
+  }
+
+  // Distinct boundaries in key order (percentile_disc returns them ascending); each remembers the
+  // fraction where it first appears, which sizes the chunks' row estimates.
+  const boundaries: string[] = [];
+  const startFraction: number[] = [0];
+  if (values !== null && values[0] != null) {
+    let previous: string = values[0];
+    for (let i = 1; i < values.length; i++) {
+      const v = values[i];
+      if (v == null || v === previous) continue;
+      boundaries.push(v);
+      startFraction.push(fractions[i] ?? 1);
+      previous = v;
+    }
+  }
+  startFraction.push(1);
+  const perChunk = boundaries.map((_, i) => ((startFraction[i + 1] ?? 1) - (startFraction[i] ?? 0)) * estimatedRows);
+  perChunk.push((1 - (startFraction[boundaries.length] ?? 0)) * estimatedRows);
+  return {
+    chunks: keyChunksFromBoundaries(keyColumn.name, boundaries, perChunk),
+    key: keyColumn.name,
+    keyType: keyColumn.type,
+    estimatedRows,
+    method: 'quantiles',
+  };
+}
+
+async function tableInfo(client: pg.ClientBase, name: string, quoted: string): Promise<TableInfo> {
+  const { rows } = await client.query<{ oid: string | null; relkind: string; reltuples: number; blocks: string }>(
+    `select c.oid::text as oid, c.relkind, c.reltuples::float8 as reltuples,
+            (pg_relation_size(c.oid) / current_setting('block_size')::int)::text as blocks
+       from pg_class c where c.oid = to_regclass($1)`,
+    [quoted],
+  );
+  const row = rows[0];
+  if (row === undefined || row.oid === null) throw new Error(`Table ${name} does not exist`);
+  return { oid: row.oid, relkind: row.relkind, reltuples: Number(row.reltuples), blocks: Number(row.blocks) };
+}
+
+async function columnOf(client: pg.ClientBase, oid: string, column: string): Promise<{ name: string; type: string } | null> {
+  const { rows } = await client.query<{ name: string; type: string }>(
+    `select a.attname as name, format_type(a.atttypid, a.atttypmod) as type
+       from pg_attribute a
+      where a.attrelid = $1::oid and a.attname = $2 and a.attnum > 0 and not a.attisdropped`,
+    [oid, column],
+  );
+  return rows[0] ?? null;
+}
+
+async function singlePrimaryKey(client: pg.ClientBase, oid: string): Promise<{ name: string; type: string } | null> {
+  const { rows } = await client.query<{ name: string; type: string }>(
+    `select a.attname as name, format_type(a.atttypid, a.atttypmod) as type
+       from pg_index i
+       join pg_attribute a on a.attrelid = i.indrelid and a.attnum = i.indkey[0]
+      where i.indrelid = $1::oid and i.indisprimary and i.indnkeyatts = 1`,
+    [oid],
+  );
+  return rows[0] ?? null;
+}
+
+/** Rows matching `where` in a large table: reltuples scaled by the share matching in a sample. */
+async function sampledRowEstimate(
+  client: pg.ClientBase,
+  table: string,
+  where: string,
+  info: TableInfo,
+  sampleRows: number,
+): Promise<number> {
+  const total = info.reltuples >= 0 ? info.reltuples : info.blocks * 100; // unanalysed: a rough guess
+  if (where === 'true' && info.reltuples >= 0) return Math.round(total);
+  const percent = Math.min(100, (100 * sampleRows) / Math.max(1, total));
+  const { rows } = await client.query<{ sampled: string; matching: string }>(
+    `select count(*) as sampled, count(*) filter (where ${where}) as matching
+       from ${table} tablesample system (${percent.toPrecision(6)})`,
+  );
+  const sampled = Number(rows[0]?.sampled ?? 0);
+  const matching = Number(rows[0]?.matching ?? 0);
+  if (sampled === 0) return Math.round(total);
+  return info.reltuples >= 0 ? Math.round((total * matching) / sampled) : Math.round((matching * 100) / percent);
+}
+
+/** percentile_disc of the key at each fraction, as text; null when no row has a key. */
+async function quantiles(
+  client: pg.ClientBase,
+  from: string,
+  key: string,
+  where: string,
+  fractions: number[],
+): Promise<(string | null)[] | null> {
+  const { rows } = await client.query<{ q: (string | null)[] | null }>(
+    `select (percentile_disc($1::float8[]) within group (order by ${key}))::text[] as q
+       from ${from} where ${where} and ${key} is not null`,
+    [fractions],
+  );
+  return rows[0]?.q ?? null;
+}
