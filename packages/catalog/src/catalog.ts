@@ -1,6 +1,6 @@
 import pg from 'pg';
-import { ValidationError, type ErrorInfo, type JobList, type JobStatus, type JobView } from '@partita/contracts';
-import { migrate, quoteIdent } from './migrate.js';
+import { quoteIdent, ValidationError, type ErrorInfo, type JobList, type JobStatus, type JobView } from '@partita/contracts';
+import { migrate } from './migrate.js';
 import { transaction } from './transaction.js';
 import { toJobSummary, toJobView, type JobCounts, type JobRow, type PartitionRow } from './rows.js';
 

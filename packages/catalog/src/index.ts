@@ -1,4 +1,4 @@
 export { Catalog } from './catalog.js';
 export type { CatalogOptions, DatasetRecord, NewJob, NewPartition, PartitionResult, StartResult, StartedPartition } from './catalog.js';
-export { migrate, quoteIdent } from './migrate.js';
+export { migrate } from './migrate.js';
 export { computeTimings, median } from './timings.js';

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { quoteIdent } from '@partita/contracts';
 import * as initial from './migrations/001-initial.js';
 
 /** Numbered migrations, applied in order, each once, inside one transaction with the version bump. */
@@ -38,12 +39,4 @@ export async function migrate(pool: pg.Pool, schema: string): Promise<number[]> 
     client.release();
   }
   return applied;
-}
-
-/** Double-quotes an identifier (`schema.table` quoted part by part). */
-export function quoteIdent(name: string): string {
-  return name
-    .split('.')
-    .map((part) => `"${part.replaceAll('"', '""')}"`)
-    .join('.');
 }

@@ -34,3 +34,4 @@ export { FINALIZE_QUEUE, partitionMessageId, partitionQueueName } from './queues
 export { ConflictError, NotFoundError, PartitaError, PermanentError, TransientError, ValidationError, coerceError } from './errors.js';
 export { TRAVEL_PLAN_COLUMNS, manifestPath, partitionFilePath } from './outputs.js';
 export type { OutputColumn } from './outputs.js';
+export { quoteIdent, quoteTableName } from './sql.js';

@@ -3,7 +3,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planChunks } from './chunk-planner.js';
 import type { ChunkPlan } from './chunk-planner.js';
-import { chunkPredicate, quoteIdent } from './chunks.js';
+import { quoteIdent, quoteTableName } from '@partita/contracts';
+import { chunkPredicate } from './chunks.js';
 
 const DATABASE_URL = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -46,9 +47,9 @@ describe('planChunks (real PostgreSQL, own schema)', () => {
     const seen = new Set<string>();
     let duplicates = 0;
     for (const chunk of plan.chunks) {
-      const p = chunkPredicate(chunk, quoteIdent, plan.keyType);
+      const p = chunkPredicate(chunk, plan.keyType);
       const { rows } = await client.query<{ id: string }>(
-        `select ${quoteIdent(idColumn)}::text as id from ${quoteIdent(`${schema}.${table}`)} where ${where ? `(${where})` : 'true'} and ${p.sql}`,
+        `select ${quoteIdent(idColumn)}::text as id from ${quoteTableName(`${schema}.${table}`)} where ${where ? `(${where})` : 'true'} and ${p.sql}`,
         p.params,
       );
       counts.push(rows.length);
@@ -60,7 +61,7 @@ describe('planChunks (real PostgreSQL, own schema)', () => {
     const total = Number(
       (
         await client.query<{ n: string }>(
-          `select count(*) as n from ${quoteIdent(`${schema}.${table}`)} where ${where ? `(${where})` : 'true'}`,
+          `select count(*) as n from ${quoteTableName(`${schema}.${table}`)} where ${where ? `(${where})` : 'true'}`,
         )
       ).rows[0]!.n,
     );
@@ -130,9 +131,9 @@ describe('planChunks (real PostgreSQL, own schema)', () => {
     await checkPartition('nullable', 'id', plan);
     const nullsPerChunk: number[] = [];
     for (const chunk of plan.chunks) {
-      const p = chunkPredicate(chunk, quoteIdent, plan.keyType);
+      const p = chunkPredicate(chunk, plan.keyType);
       const { rows } = await client.query<{ n: number }>(
-        `select count(*)::int as n from ${quoteIdent(`${schema}.nullable`)} where k is null and ${p.sql}`,
+        `select count(*)::int as n from ${quoteTableName(`${schema}.nullable`)} where k is null and ${p.sql}`,
         p.params,
       );
       nullsPerChunk.push(rows[0]!.n);

@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import { blockChunks, chunkCount, keyChunksFromBoundaries, quoteIdent } from './chunks.js';
+import { quoteIdent, quoteTableName } from '@partita/contracts';
+import { blockChunks, chunkCount, keyChunksFromBoundaries } from './chunks.js';
 import type { Chunk, ChunkRule } from './chunks.js';
 
 /** Below this many rows (pg_class.reltuples) a table is counted and its quantiles computed exactly. */
@@ -49,7 +50,7 @@ export async function planChunks(
     sampleRows?: number;
   } = {},
 ): Promise<ChunkPlan> {
-  const table = quoteIdent(source.table);
+  const table = quoteTableName(source.table);
   const info = await tableInfo(client, source.table, table);
   const where = source.where?.trim() ? `(${source.where})` : 'true';
 

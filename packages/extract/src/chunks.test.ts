@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { blockChunks, chunkCount, chunkPredicate, keyChunksFromBoundaries, MAX_CHUNKS, quoteIdent } from './chunks.js';
+import { blockChunks, chunkCount, chunkPredicate, keyChunksFromBoundaries, MAX_CHUNKS } from './chunks.js';
 import type { Chunk } from './chunks.js';
 
 /**
@@ -53,7 +53,7 @@ describe('key chunks', () => {
           );
           expect(chunks).toHaveLength(bounds.length + 1);
           const matchers = chunks.map((c, i) => {
-            const p = chunkPredicate(c, quoteIdent, 'bigint', 1);
+            const p = chunkPredicate(c, 'bigint', 1);
             expect(c.index).toBe(i);
             return keyMatcher(p.sql, p.params);
           });
@@ -77,17 +77,17 @@ describe('key chunks', () => {
       ['10', '20', 2],
       ['20', null, 3],
     ]);
-    expect(chunkPredicate(chunks[0]!, quoteIdent, 'bigint')).toEqual({ sql: '"id" < $1::bigint', params: ['10'] });
-    expect(chunkPredicate(chunks[1]!, quoteIdent, 'bigint', 3)).toEqual({
+    expect(chunkPredicate(chunks[0]!, 'bigint')).toEqual({ sql: '"id" < $1::bigint', params: ['10'] });
+    expect(chunkPredicate(chunks[1]!, 'bigint', 3)).toEqual({
       sql: '"id" >= $3::bigint and "id" < $4::bigint',
       params: ['10', '20'],
     });
-    expect(chunkPredicate(chunks[2]!, quoteIdent, 'bigint')).toEqual({
+    expect(chunkPredicate(chunks[2]!, 'bigint')).toEqual({
       sql: '("id" >= $1::bigint or "id" is null)',
       params: ['20'],
     });
-    expect(chunkPredicate(chunks[1]!, quoteIdent)).toEqual({ sql: '"id" >= $1 and "id" < $2', params: ['10', '20'] });
-    expect(chunkPredicate(keyChunksFromBoundaries('id', [], [5])[0]!, quoteIdent, 'text')).toEqual({ sql: 'true', params: [] });
+    expect(chunkPredicate(chunks[1]!)).toEqual({ sql: '"id" >= $1 and "id" < $2', params: ['10', '20'] });
+    expect(chunkPredicate(keyChunksFromBoundaries('id', [], [5])[0]!, 'text')).toEqual({ sql: 'true', params: [] });
   });
 
   it('accepts format_type() names as casts and refuses anything else', () => {
@@ -103,10 +103,10 @@ describe('key chunks', () => {
       'public."My Type"',
       'interval day to second',
     ]) {
-      expect(chunkPredicate(chunk, quoteIdent, t).sql).toBe(`"k" < $1::${t}`);
+      expect(chunkPredicate(chunk, t).sql).toBe(`"k" < $1::${t}`);
     }
     for (const t of ['bigint; drop table x', "text'", 'bigint or true', 'int -- x', '']) {
-      expect(() => chunkPredicate(chunk, quoteIdent, t)).toThrow(/unsupported key type/);
+      expect(() => chunkPredicate(chunk, t)).toThrow(/unsupported key type/);
     }
   });
 
@@ -123,7 +123,7 @@ describe('block chunks', () => {
         const chunks = blockChunks(total, n, rows);
         expect(chunks.length).toBe(Math.max(1, Math.min(n, total)));
         expect(chunks.reduce((s, c) => s + c.estimatedRows, 0)).toBe(rows);
-        const matchers = chunks.map((c) => blockMatcher(chunkPredicate(c, quoteIdent).sql));
+        const matchers = chunks.map((c) => blockMatcher(chunkPredicate(c).sql));
         const probes = [
           0,
           1,
@@ -149,7 +149,7 @@ describe('block chunks', () => {
 
   it('writes tid range conditions', () => {
     const chunks = blockChunks(100, 3, 300);
-    expect(chunks.map((c) => chunkPredicate(c, quoteIdent).sql)).toEqual([
+    expect(chunks.map((c) => chunkPredicate(c).sql)).toEqual([
       "ctid < '(33,0)'::tid",
       "ctid >= '(33,0)'::tid and ctid < '(66,0)'::tid",
       "ctid >= '(66,0)'::tid",
@@ -178,10 +178,5 @@ describe('chunkCount', () => {
         },
       ),
     );
-  });
-
-  it('quotes schema-qualified names part by part', () => {
-    expect(quoteIdent('s.t')).toBe('"s"."t"');
-    expect(quoteIdent('a"b')).toBe('"a""b"');
   });
 });

@@ -1,3 +1,4 @@
+import { quoteIdent } from '@partita/contracts';
 /**
  * Chunks of a PostgreSQL extract: pure shapes and SQL predicates, no I/O.
  *
@@ -97,14 +98,6 @@ export function blockChunks(totalBlocks: number, n: number, estimatedRows: numbe
   return chunks;
 }
 
-/** Double-quotes `identifier` or `schema.identifier` (each part separately). */
-export function quoteIdent(name: string): string {
-  return name
-    .split('.')
-    .map((part) => `"${part.replace(/"/g, '""')}"`)
-    .join('.');
-}
-
 // A type name as format_type() prints it: optional schema, name, modifiers, a few SQL-standard
 // words (character varying, double precision, time with time zone, interval day to second), arrays.
 const NAME = String.raw`(?:[A-Za-z_][A-Za-z0-9_$]*|"[^"]+")`;
@@ -121,12 +114,7 @@ const KEY_TYPE = new RegExp(String.raw`^${NAME}(?:\.${NAME})?(?: ${WORD})*(?:\(\
  * from PostgreSQL 14).
  * `firstParam` numbers the parameters from `$firstParam` when the caller has parameters of its own.
  */
-export function chunkPredicate(
-  chunk: Chunk,
-  quote: (name: string) => string,
-  keyType?: string | null,
-  firstParam = 1,
-): { sql: string; params: string[] } {
+export function chunkPredicate(chunk: Chunk, keyType?: string | null, firstParam = 1): { sql: string; params: string[] } {
   if (chunk.kind === 'blocks') {
     for (const b of [chunk.fromBlock, chunk.toBlock ?? 0]) {
       if (!Number.isSafeInteger(b) || b < 0) throw new RangeError(`chunkPredicate: bad block number ${b}`);
@@ -138,7 +126,7 @@ export function chunkPredicate(
   }
   if (keyType != null && !KEY_TYPE.test(keyType)) throw new Error(`chunkPredicate: unsupported key type ${JSON.stringify(keyType)}`);
   if (!Number.isInteger(firstParam) || firstParam < 1) throw new RangeError(`chunkPredicate: bad firstParam ${firstParam}`);
-  const column = quote(chunk.key);
+  const column = quoteIdent(chunk.key);
   const cast = keyType != null ? `::${keyType}` : '';
   const params: string[] = [];
   const placeholder = (value: string): string => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeColumns, planColumns, quoteTableName } from './columns.js';
+import { describeColumns, planColumns } from './columns.js';
 import { UnmappedTypeError } from './type-map.js';
 
 const DATABASE_URL = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -113,7 +113,6 @@ describe('describeColumns and planColumns (real PostgreSQL, own schema)', () => 
       ['quo"te', 'text'],
       ['Mixed Case', 'int4'],
     ]);
-    expect(quoteTableName('a"b.C d')).toBe('"a""b"."C d"');
     expect((await describeColumns(client, { table: table('We"ird.Name') })).map((c) => c.name)).toEqual(['x']);
   });
 

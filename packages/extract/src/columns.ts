@@ -1,4 +1,5 @@
 // Describing the columns of a table or query from the PostgreSQL catalog, and planning their Parquet columns.
+import { quoteTableName } from '@partita/contracts';
 import type pg from 'pg';
 import { planColumn, type ColumnPlan, type PlanOptions } from './type-map.js';
 
@@ -23,16 +24,6 @@ export interface PlanColumnsOptions extends PlanOptions {
 }
 
 /** A double-quoted identifier. */
-function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-/** `identifier` or `schema.identifier` (already validated) → a quoted, qualified name. */
-export function quoteTableName(table: string): string {
-  const dot = table.indexOf('.');
-  return dot < 0 ? quoteIdent(table) : `${quoteIdent(table.slice(0, dot))}.${quoteIdent(table.slice(dot + 1))}`;
-}
-
 interface TypeInfo {
   typname: string;
   typtype: string;

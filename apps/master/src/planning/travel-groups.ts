@@ -1,6 +1,5 @@
 import type pg from 'pg';
-import { ValidationError, type TravelInput } from '@partita/contracts';
-import { quoteIdent } from '@partita/catalog';
+import { ValidationError, type TravelInput, quoteTableName } from '@partita/contracts';
 import { groupSize } from '@partita/travel';
 
 /** A group as the planner sees it: how to refer to it in a partition, and its size (the basis of its cost). */
@@ -24,18 +23,18 @@ export async function listTravelGroups(input: TravelInput, source: () => pg.Pool
   const pool = source();
   await probe(
     pool,
-    `select group_id, person, home_airport, destination from ${quoteIdent(travellers)} limit 0`,
+    `select group_id, person, home_airport, destination from ${quoteTableName(travellers)} limit 0`,
     'input.postgres.travellers',
     travellers,
   );
   await probe(
     pool,
-    `select origin, destination, departure, arrival, price from ${quoteIdent(flights)} limit 0`,
+    `select origin, destination, departure, arrival, price from ${quoteTableName(flights)} limit 0`,
     'input.postgres.flights',
     flights,
   );
   const { rows } = await pool.query<{ id: string; size: number }>(
-    `select group_id::text as id, count(*)::int as size from ${quoteIdent(travellers)} group by 1 order by 1`,
+    `select group_id::text as id, count(*)::int as size from ${quoteTableName(travellers)} group by 1 order by 1`,
   );
   if (rows.length === 0)
     throw new ValidationError(`input.postgres.travellers: table ${travellers} has no rows`, [

@@ -1,6 +1,5 @@
 import type pg from 'pg';
-import { PermanentError, type GroupRefs, type TravelInput } from '@partita/contracts';
-import { quoteIdent } from '@partita/catalog';
+import { PermanentError, type GroupRefs, type TravelInput, quoteTableName } from '@partita/contracts';
 import { fromRanges } from '@partita/partition';
 import { generateGroup, generateRoute, parseClock, type Flight, type Group } from '@partita/travel';
 
@@ -53,7 +52,7 @@ async function loadFromPostgres(
 ): Promise<PartitionGroups> {
   const travellers = await pool.query<{ group_id: string; person: string; home_airport: string; destination: string }>(
     `select group_id::text as group_id, person::text as person, home_airport::text as home_airport, destination::text as destination
-       from ${quoteIdent(tables.travellers)} where group_id::text = any($1::text[]) order by group_id, person`,
+       from ${quoteTableName(tables.travellers)} where group_id::text = any($1::text[]) order by group_id, person`,
     [ids],
   );
   const groups = new Map<string, Group>();
@@ -77,7 +76,7 @@ async function loadFromPostgres(
     `select f.origin::text as origin, f.destination::text as destination,
             (extract(epoch from f.departure) / 60)::int as depart, (extract(epoch from f.arrival) / 60)::int as arrive,
             f.price::float8 as price
-       from ${quoteIdent(tables.flights)} f
+       from ${quoteTableName(tables.flights)} f
        join unnest($1::text[], $2::text[]) as r(origin, destination)
          on f.origin::text = r.origin and f.destination::text = r.destination
       order by f.origin, f.destination, f.departure, f.arrival, f.price`,
