@@ -68,9 +68,9 @@ describe('Catalog (real PostgreSQL, own schema)', () => {
     const now = await catalog.now();
     expect(await catalog.finishJob(id, { status: 'failed', finishedAt: now, error: { message: 'x' } })).toBe(true);
     expect(await catalog.finishJob(id, { status: 'succeeded', finishedAt: now })).toBe(false);
-    expect(await catalog.cancelJob(id)).toBe('failed');
+    expect((await catalog.cancelJob(id))?.status).toBe('failed');
     const other = await newJob(2);
-    expect(await catalog.cancelJob(other)).toBe('cancelled');
+    expect(await catalog.cancelJob(other)).toEqual({ status: 'cancelled', kind: 'travel-plan', cancelled: [0, 1] });
     expect(await catalog.startPartition(other, 0, 'w')).toEqual({ skip: 'job-ended' });
     expect(await catalog.cancelJob(randomUUID())).toBeNull();
   });

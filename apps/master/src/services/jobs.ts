@@ -67,17 +67,13 @@ export class JobsService {
   /** Cancels a job: its waiting partitions leave the queue and never run; running ones finish but change nothing. */
   async cancel(id: string): Promise<JobStatus> {
     const { catalog, queues, log } = this.deps;
-    const status = await catalog.cancelJob(id);
-    if (status === null) throw new NotFoundError(`job ${id} does not exist`);
-    if (status !== 'cancelled') throw new ConflictError(`job ${id} has already ${status}`);
-    const job = await catalog.getJob(id);
-    if (job) {
-      const waiting = job.partitions.filter((p) => p.status === 'cancelled').map((p) => p.index);
-      await removeWaitingPartitions(queues[job.kind as JobKind], id, waiting).catch((err: unknown) =>
-        // Harmless: a worker that picks one up finds the job cancelled in the catalog and skips it.
-        log.warn({ err, jobId: id }, 'could not remove waiting partitions from the queue'),
-      );
-    }
-    return status;
+    const result = await catalog.cancelJob(id);
+    if (result === null) throw new NotFoundError(`job ${id} does not exist`);
+    if (result.status !== 'cancelled') throw new ConflictError(`job ${id} has already ${result.status}`);
+    await removeWaitingPartitions(queues[result.kind as JobKind], id, result.cancelled).catch((err: unknown) =>
+      // Harmless: a worker that picks one up finds the job cancelled in the catalog and skips it.
+      log.warn({ err, jobId: id }, 'could not remove waiting partitions from the queue'),
+    );
+    return result.status;
   }
 }
