@@ -89,7 +89,7 @@ export class Catalog {
   }
 
   /** Records a job and all its partitions in one transaction. With an idempotency key already used, returns that job instead. */
-  async createJob(job: NewJob): Promise<{ id: string; created: boolean }> {
+  async createJob(job: NewJob): Promise<{ id: string; created: boolean; status: JobStatus }> {
     return transaction(this.pool, async (client) => {
       const inserted = await client.query<{ id: string }>(
         `insert into jobs (id, kind, spec, partitions_total, items_total, output, idempotency_key)
@@ -99,8 +99,10 @@ export class Catalog {
         [job.id, job.kind, job.spec, job.partitions.length, job.itemsTotal, job.output, job.idempotencyKey ?? null],
       );
       if (inserted.rowCount === 0) {
-        const existing = await client.query<{ id: string }>('select id from jobs where idempotency_key = $1', [job.idempotencyKey]);
-        return { id: existing.rows[0]!.id, created: false };
+        const existing = await client.query<{ id: string; status: JobStatus }>('select id, status from jobs where idempotency_key = $1', [
+          job.idempotencyKey,
+        ]);
+        return { ...existing.rows[0]!, created: false };
       }
       await client.query(
         `insert into partitions (job_id, idx, payload, items, estimated_cost)
@@ -113,7 +115,7 @@ export class Catalog {
           job.partitions.map((p) => p.estimatedCost),
         ],
       );
-      return { id: job.id, created: true };
+      return { id: job.id, created: true, status: 'queued' as const };
     });
   }
 

@@ -44,10 +44,7 @@ export class JobsService {
       partitions: plan.partitions,
       idempotencyKey,
     });
-    if (!recorded.created) {
-      const existing = await catalog.getJob(recorded.id);
-      return { id: recorded.id, status: existing?.status ?? 'queued', created: false };
-    }
+    if (!recorded.created) return recorded;
     try {
       await enqueuePartitions(
         queues[spec.kind],
