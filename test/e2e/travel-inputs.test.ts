@@ -84,6 +84,8 @@ describe('travel-plan inputs: inline and PostgreSQL tables (in-process workers)'
       await client.end();
     });
 
+    const sourceInput = () => ({ postgres: { travellers: `${sourceSchema}.travellers`, flights: `${sourceSchema}.flights` } });
+
     async function load(groups: readonly Group[], seed: number, skipRouteFrom?: string): Promise<void> {
       const travellers = groups.flatMap((g) => g.travellers.map((t) => [g.id, t.name, t.origin, g.destination]));
       await client.query(
@@ -115,7 +117,7 @@ describe('travel-plan inputs: inline and PostgreSQL tables (in-process workers)'
       await load(groups, 11);
       const id = await stack.submit({
         kind: 'travel-plan',
-        input: { postgres: { travellers: `${sourceSchema}.travellers`, flights: `${sourceSchema}.flights` } },
+        input: sourceInput(),
         optimizer: { algorithm: 'exact' },
         partitioner: 'hash',
         partitions: 4,
@@ -136,7 +138,7 @@ describe('travel-plan inputs: inline and PostgreSQL tables (in-process workers)'
       await load(groups, 5, broken);
       const id = await stack.submit({
         kind: 'travel-plan',
-        input: { postgres: { travellers: `${sourceSchema}.travellers`, flights: `${sourceSchema}.flights` } },
+        input: sourceInput(),
         optimizer: { algorithm: 'annealing' },
         partitioner: 'round-robin',
         partitions: 3,
