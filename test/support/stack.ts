@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, inject, onTestFailed } from 'vitest';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { partitionQueueName, type JobSpec, type JobView } from '@partita/contracts';
+import { TERMINAL_JOB_STATUSES, partitionQueueName, type JobSpec, type JobView } from '@partita/contracts';
 import { createAzureBlobStore, type BlobStore } from '@partita/storage';
 import { createLogger } from '@partita/telemetry';
 import { readMasterEnv } from '../../apps/master/src/env.js';
@@ -113,7 +113,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const job = await getJob(id);
-        if (job.status === 'succeeded' || job.status === 'failed' || job.status === 'cancelled') return job;
+        if (TERMINAL_JOB_STATUSES.includes(job.status)) return job;
         if (Date.now() > deadline) throw new Error(`job ${id} still ${job.status} after ${timeoutMs} ms: ${JSON.stringify(job.progress)}`);
         await new Promise((r) => setTimeout(r, 100));
       }

@@ -1,4 +1,4 @@
-import type { JobView, TravelPlanSpecInput } from '@partita/contracts';
+import { TERMINAL_JOB_STATUSES, type JobView, type TravelPlanSpecInput } from '@partita/contracts';
 import { progressLine, timingsReport } from './report.js';
 
 /** The demo: a generated travel-planning job sized so each partition is real work (well over 100 ms). */
@@ -33,7 +33,7 @@ export async function runDemo(baseUrl: string, groups: number, out: NodeJS.Write
     const poll = await fetch(`${baseUrl}/jobs/${id}`);
     if (!poll.ok) throw new Error(`GET /jobs/${id} failed: ${poll.status} ${await poll.text()}`);
     const job = (await poll.json()) as JobView;
-    const ended = job.status === 'succeeded' || job.status === 'failed' || job.status === 'cancelled';
+    const ended = TERMINAL_JOB_STATUSES.includes(job.status);
     if (out.isTTY) out.write(`\r${progressLine(job)}\x1b[K`);
     else if (ended || Date.now() - lastPrinted > 2000) {
       out.write(`${progressLine(job)}\n`);
