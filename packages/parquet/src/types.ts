@@ -1,5 +1,8 @@
-/** Column types: Parquet physical types plus the logical types `UTF8`, `DATE` and `TIMESTAMP_MICROS`. */
-export type ParquetType = 'BOOLEAN' | 'INT32' | 'INT64' | 'FLOAT' | 'DOUBLE' | 'UTF8' | 'BINARY' | 'DATE' | 'TIMESTAMP_MICROS';
+/** Column types: Parquet physical types plus the logical types `UTF8`, `DATE`, `TIMESTAMP_MICROS` and `DECIMAL`. */
+export type ParquetType = 'BOOLEAN' | 'INT32' | 'INT64' | 'FLOAT' | 'DOUBLE' | 'UTF8' | 'BINARY' | 'DATE' | 'TIMESTAMP_MICROS' | 'DECIMAL';
+
+/** Page compression codecs. */
+export type ParquetCompression = 'UNCOMPRESSED' | 'SNAPPY' | 'GZIP';
 
 /** All column types, in declaration order. */
 export const PARQUET_TYPES: readonly ParquetType[] = [
@@ -12,6 +15,7 @@ export const PARQUET_TYPES: readonly ParquetType[] = [
   'BINARY',
   'DATE',
   'TIMESTAMP_MICROS',
+  'DECIMAL',
 ];
 
 /**
@@ -31,6 +35,12 @@ export interface ParquetColumn {
   type: ParquetType;
   /** Whether the column may hold nulls. Default `false`. */
   nullable?: boolean;
+  /** DECIMAL only: total digits, 1..76 (physical INT32 up to 9, INT64 up to 18, else FIXED_LEN_BYTE_ARRAY). */
+  precision?: number;
+  /** DECIMAL only: digits after the point, 0..precision. Default 0. */
+  scale?: number;
+  /** TIMESTAMP_MICROS only: whether values are instants (UTC-adjusted, e.g. timestamptz) or wall-clock times. Default true. */
+  adjustedToUTC?: boolean;
 }
 
 /** How to write a file. */
