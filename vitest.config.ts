@@ -12,6 +12,7 @@ const alias = Object.fromEntries(
 /** Pure code: no service needed. */
 const PURE = [
   'packages/contracts/src/**/*.test.ts',
+  'packages/parquet/src/**/*.test.ts',
   'packages/partition/src/**/*.test.ts',
   'packages/travel/src/**/*.test.ts',
   'apps/master/src/planning/**/*.test.ts',

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, inject, onTestFailed } from 'vitest';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { TERMINAL_JOB_STATUSES, partitionQueueName, type JobSpec, type JobView } from '@partita/contracts';
+import { JOB_KINDS, TERMINAL_JOB_STATUSES, partitionQueueName, type JobSpec, type JobView } from '@partita/contracts';
 import { createAzureBlobStore, type BlobStore } from '@partita/storage';
 import { createLogger } from '@partita/telemetry';
 import { readMasterEnv } from '../../apps/master/src/env.js';
@@ -29,12 +29,18 @@ export interface TestStack {
   prefix: string;
   container: string;
   env: Record<string, string>;
+  /** Replaced by `restartMaster()`. */
   master: RunningMaster;
   baseUrl: string;
   store: BlobStore;
   workerProcesses: ChildProcess[];
   inProcessWorkers: RunningWorker[];
   startWorkerProcess(id: string, extraEnv?: Record<string, string>): ChildProcess;
+  /** Pauses every kind's partition queue: submitted partitions wait until `resumeWorkers()`. */
+  pauseWorkers(): Promise<void>;
+  resumeWorkers(): Promise<void>;
+  /** Stops the master and starts a new one on the same catalog, queues and store (as after a crash or a deploy). */
+  restartMaster(): Promise<void>;
   submit(spec: unknown): Promise<string>;
   getJob(id: string): Promise<JobView>;
   waitForJob(id: string, timeoutMs?: number): Promise<JobView>;
@@ -61,7 +67,9 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     ...options.env,
   };
   const log = createLogger({ name: 'test', level: env['LOG_LEVEL'] ?? 'warn', pretty: false });
-  const master = await startMaster(readMasterEnv(env), log.child({ app: 'master' }));
+  let master = await startMaster(readMasterEnv(env), log.child({ app: 'master' }));
+  const control = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const queues = JOB_KINDS.map((kind) => new Queue(partitionQueueName(kind), { connection: control, prefix }));
   const store = createAzureBlobStore({ connectionString: env['AZURE_STORAGE_CONNECTION_STRING']! });
   const workerProcesses: ChildProcess[] = [];
   const inProcessWorkers: RunningWorker[] = [];
@@ -82,12 +90,13 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   await waitForWorkers(prefix, count);
 
   const getJob = async (id: string): Promise<JobView> => {
+    // Through the current master: restartMaster() replaces it.
     const res = await master.app.inject({ method: 'GET', url: `/jobs/${id}` });
     if (res.statusCode !== 200) throw new Error(`GET /jobs/${id}: ${res.statusCode} ${res.body}`);
     return res.json() as JobView;
   };
 
-  return {
+  const stack: TestStack = {
     schema,
     prefix,
     container,
@@ -98,8 +107,20 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     workerProcesses,
     inProcessWorkers,
     startWorkerProcess,
+    async pauseWorkers() {
+      await Promise.all(queues.map((q) => q.pause()));
+    },
+    async resumeWorkers() {
+      await Promise.all(queues.map((q) => q.resume()));
+    },
+    async restartMaster() {
+      await master.close();
+      master = await startMaster(readMasterEnv(env), log.child({ app: 'master' }));
+      stack.master = master;
+      stack.baseUrl = master.url;
+    },
     async submit(spec) {
-      const res = await fetch(`${master.url}/jobs`, {
+      const res = await fetch(`${stack.baseUrl}/jobs`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(spec),
@@ -132,6 +153,8 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
       );
       await Promise.all(inProcessWorkers.map((w) => w.close()));
       await master.close();
+      await Promise.all(queues.map((q) => q.close()));
+      control.disconnect();
       if (passed) {
         await dropSchema(schema);
         await deleteQueuePrefix(prefix);
@@ -139,6 +162,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
       }
     },
   };
+  return stack;
 }
 
 /** A spec's output pointed at the stack's own container. */

@@ -4,6 +4,7 @@ import type { Catalog } from '@partita/catalog';
 import type { Logger } from '@partita/telemetry';
 import { registerErrorHandler } from './plugins/errors.js';
 import { registerOpenApi } from './plugins/openapi.js';
+import { datasetRoutes } from './routes/datasets.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
 import type { JobsService } from './services/jobs.js';
@@ -32,5 +33,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerOpenApi(app);
   await app.register(healthRoutes(deps.readiness));
   await app.register(jobRoutes({ jobs: deps.jobs, catalog: deps.catalog }));
+  await app.register(datasetRoutes({ catalog: deps.catalog }));
   return app;
 }

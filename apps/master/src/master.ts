@@ -8,7 +8,9 @@ import { createLogger, type Logger } from '@partita/telemetry';
 import type { Queue } from 'bullmq';
 import { buildApp } from './app.js';
 import type { MasterEnv } from './env.js';
+import { SnapshotRegistry } from './extract/snapshots.js';
 import { FanIn } from './fanin/fan-in.js';
+import { finalizeJob } from './fanin/finalizer.js';
 import { JobsService } from './services/jobs.js';
 
 export interface RunningMaster {
@@ -45,8 +47,24 @@ export async function startMaster(
     return sourcePool;
   };
 
-  const jobs = new JobsService({ catalog, queues, source, log });
-  const fanIn = new FanIn({ catalog, store, log, connection: consumer, prefix: env.QUEUE_PREFIX, intervalMs: env.RECONCILE_INTERVAL_MS });
+  const snapshots: SnapshotRegistry = new SnapshotRegistry({
+    log,
+    recordCount: (jobId, rows) => catalog.updateDetails(jobId, { sourceRows: rows }),
+    counted: (jobId) =>
+      void finalizeJob(jobId, { catalog, store, log, snapshots }).catch((err: unknown) =>
+        log.warn({ err, jobId }, 'finalise after the count failed; the sweep retries'),
+      ),
+  });
+  const jobs = new JobsService({ catalog, queues, source, snapshots, log });
+  const fanIn = new FanIn({
+    catalog,
+    store,
+    log,
+    snapshots,
+    connection: consumer,
+    prefix: env.QUEUE_PREFIX,
+    intervalMs: env.RECONCILE_INTERVAL_MS,
+  });
   const app = await buildApp({
     catalog,
     jobs,
@@ -70,6 +88,7 @@ export async function startMaster(
       await app.close();
       await fanIn.stop();
       await Promise.all(Object.values(queues).map((q) => q.close()));
+      await snapshots.releaseAll();
       producer.disconnect();
       consumer.disconnect();
       await sourcePool?.end();

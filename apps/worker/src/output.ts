@@ -25,7 +25,7 @@ export async function writePartitionFile(
     await produce((row) => writer.append(row));
     const { rows } = await writer.close();
     const { bytes } = await upload;
-    return { file, rows, bytes };
+    return { files: [{ path: file, rows, bytes }] };
   } catch (err) {
     body.destroy(err as Error);
     await upload.catch(() => undefined);

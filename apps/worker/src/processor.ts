@@ -42,7 +42,7 @@ export function createProcessor(deps: ProcessorDeps): (job: Job<PartitionPayload
       plog.info({ reason: started.skip }, 'partition skipped');
       return { status: 'skipped', reason: started.skip };
     }
-    const { attempt, spec, output } = started.run;
+    const { attempt, spec, output, details } = started.run;
     plog.info({ attempt }, 'partition started');
     const t0 = performance.now();
     let lastProgress = 0;
@@ -50,6 +50,7 @@ export function createProcessor(deps: ProcessorDeps): (job: Job<PartitionPayload
       const handler = HANDLERS[payload.kind] as PartitionHandler<JobKind>;
       const result = await handler(payload, {
         spec,
+        details,
         output,
         attempt,
         store: deps.store,
@@ -67,7 +68,14 @@ export function createProcessor(deps: ProcessorDeps): (job: Job<PartitionPayload
       const runMs = performance.now() - t0;
       const ended = await catalog.completePartition(payload.jobId, payload.index, attempt, { ...result, runMs });
       plog.info(
-        { attempt, runMs: Math.round(runMs), rows: result.rows, bytes: result.bytes, recorded: ended.recorded },
+        {
+          attempt,
+          runMs: Math.round(runMs),
+          files: result.files.length,
+          rows: result.files.reduce((a, f) => a + f.rows, 0),
+          bytes: result.files.reduce((a, f) => a + f.bytes, 0),
+          recorded: ended.recorded,
+        },
         'partition succeeded',
       );
       if (ended.jobComplete) await requestFinalize(deps.finalizeQueue, payload.jobId);

@@ -9,7 +9,7 @@ describe('Catalog (real PostgreSQL, own schema)', () => {
   let catalog: Catalog;
   beforeAll(async () => {
     catalog = new Catalog({ connectionString: DATABASE_URL, schema, max: 25 });
-    expect(await catalog.migrate()).toEqual([1]);
+    expect(await catalog.migrate()).toEqual([1, 2]);
     expect(await catalog.migrate()).toEqual([]); // idempotent
   });
   afterAll(async () => {
@@ -37,7 +37,7 @@ describe('Catalog (real PostgreSQL, own schema)', () => {
     const results = await Promise.all(
       attempts.map((a, i) => {
         if (!('run' in a)) throw new Error('expected to run');
-        return catalog.completePartition(id, i, a.run.attempt, { rows: 1, bytes: 10, file: `f${i}`, runMs: 5 });
+        return catalog.completePartition(id, i, a.run.attempt, { files: [{ path: `f${i}`, rows: 1, bytes: 10 }], runMs: 5 });
       }),
     );
     expect(results.filter((r) => r.jobComplete)).toHaveLength(1);
@@ -51,11 +51,16 @@ describe('Catalog (real PostgreSQL, own schema)', () => {
     const second = await catalog.startPartition(id, 0, 'live-worker');
     if (!('run' in first) || !('run' in second)) throw new Error('expected both to run');
     expect(second.run.attempt).toBe(2);
-    expect((await catalog.completePartition(id, 0, 1, { rows: 9, bytes: 9, file: 'stale', runMs: 1 })).recorded).toBe(false);
-    expect((await catalog.completePartition(id, 0, 2, { rows: 1, bytes: 1, file: 'fresh', runMs: 1 })).recorded).toBe(true);
+    expect((await catalog.completePartition(id, 0, 1, { files: [{ path: 'stale', rows: 9, bytes: 9 }], runMs: 1 })).recorded).toBe(false);
+    expect((await catalog.completePartition(id, 0, 2, { files: [{ path: 'fresh', rows: 1, bytes: 1 }], runMs: 1 })).recorded).toBe(true);
     expect(await catalog.startPartition(id, 0, 'late')).toEqual({ skip: 'partition-ended' });
     const job = await catalog.getJob(id);
-    expect(job?.partitions[0]).toMatchObject({ status: 'succeeded', attempts: 2, workerId: 'live-worker', file: 'fresh' });
+    expect(job?.partitions[0]).toMatchObject({
+      status: 'succeeded',
+      attempts: 2,
+      workerId: 'live-worker',
+      files: [{ path: 'fresh', rows: 1, bytes: 1 }],
+    });
     const outcomes = await catalog.pool.query('select attempt, outcome from attempts where job_id = $1 order by attempt', [id]);
     expect(outcomes.rows).toEqual([
       { attempt: 1, outcome: 'abandoned' },

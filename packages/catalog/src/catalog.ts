@@ -1,8 +1,18 @@
 import pg from 'pg';
-import { quoteIdent, ValidationError, type ErrorInfo, type JobList, type JobStatus, type JobView } from '@partita/contracts';
+import {
+  quoteIdent,
+  ValidationError,
+  type DatasetHistory,
+  type DatasetList,
+  type ErrorInfo,
+  type FileView,
+  type JobList,
+  type JobStatus,
+  type JobView,
+} from '@partita/contracts';
 import { migrate } from './migrate.js';
 import { transaction } from './transaction.js';
-import { toJobSummary, toJobView, type JobCounts, type JobRow, type PartitionRow } from './rows.js';
+import { toDatasetVersion, toJobSummary, toJobView, type DatasetRow, type JobCounts, type JobRow, type PartitionRow } from './rows.js';
 
 // bigint columns as strings (exact), numeric as strings: conversions happen where the meaning is known.
 export interface CatalogOptions {
@@ -31,6 +41,8 @@ export interface NewJob {
   itemsTotal: number;
   partitions: readonly NewPartition[];
   idempotencyKey?: string | undefined;
+  /** The planner's facts the workers and the status need (extracts: chunking, column plans, snapshot). */
+  details?: Record<string, unknown> | undefined;
 }
 
 /** What a worker gets when it may run a partition. */
@@ -38,19 +50,22 @@ export interface StartedPartition {
   attempt: number;
   spec: Record<string, unknown>;
   output: { container: string; prefix: string };
+  details: Record<string, unknown> | null;
 }
 
 export type StartResult = { run: StartedPartition } | { skip: 'job-ended' | 'partition-ended' | 'unknown' };
 
 export interface PartitionResult {
-  rows: number;
-  bytes: number;
-  file: string;
+  files: FileView[];
   runMs: number;
+  /** Extracts: the chunk read a snapshot of its own instead of the job's. */
+  ownSnapshot?: boolean;
 }
 
 export interface DatasetRecord {
   name: string;
+  kind: string;
+  schema: ReadonlyArray<{ name: string; type: string; nullable: boolean }>;
   description: string;
   tags: Record<string, string>;
   container: string;
@@ -92,11 +107,11 @@ export class Catalog {
   async createJob(job: NewJob): Promise<{ id: string; created: boolean; status: JobStatus }> {
     return transaction(this.pool, async (client) => {
       const inserted = await client.query<{ id: string }>(
-        `insert into jobs (id, kind, spec, partitions_total, items_total, output, idempotency_key)
-         values ($1, $2, $3, $4, $5, $6, $7)
+        `insert into jobs (id, kind, spec, partitions_total, items_total, output, idempotency_key, details)
+         values ($1, $2, $3, $4, $5, $6, $7, $8)
          on conflict (idempotency_key) do nothing
          returning id`,
-        [job.id, job.kind, job.spec, job.partitions.length, job.itemsTotal, job.output, job.idempotencyKey ?? null],
+        [job.id, job.kind, job.spec, job.partitions.length, job.itemsTotal, job.output, job.idempotencyKey ?? null, job.details ?? null],
       );
       if (inserted.rowCount === 0) {
         const existing = await client.query<{ id: string; status: JobStatus }>('select id, status from jobs where idempotency_key = $1', [
@@ -199,10 +214,12 @@ export class Catalog {
    */
   async startPartition(jobId: string, index: number, workerId: string): Promise<StartResult> {
     return transaction(this.pool, async (client) => {
-      const job = await client.query<{ status: JobStatus; spec: Record<string, unknown>; output: StartedPartition['output'] }>(
-        'select status, spec, output from jobs where id = $1',
-        [jobId],
-      );
+      const job = await client.query<{
+        status: JobStatus;
+        spec: Record<string, unknown>;
+        output: StartedPartition['output'];
+        details: StartedPartition['details'];
+      }>('select status, spec, output, details from jobs where id = $1', [jobId]);
       const j = job.rows[0];
       if (!j) {
         return { skip: 'unknown' };
@@ -241,7 +258,7 @@ export class Catalog {
           where id = $1 and status = 'queued'`,
         [jobId],
       );
-      return { run: { attempt, spec: j.spec, output: j.output } };
+      return { run: { attempt, spec: j.spec, output: j.output, details: j.details } };
     });
   }
 
@@ -266,9 +283,17 @@ export class Catalog {
       jobId,
       index,
       attempt,
-      `update partitions set status = 'succeeded', finished_at = clock_timestamp(), items_done = items, run_ms = $4, rows = $5, bytes = $6, file = $7
+      `update partitions
+          set status = 'succeeded', finished_at = clock_timestamp(), items_done = items, run_ms = $4, rows = $5, bytes = $6,
+              files = $7, own_snapshot = $8
         where job_id = $1 and idx = $2 and attempts = $3 and status = 'running'`,
-      [result.runMs, result.rows, result.bytes, result.file],
+      [
+        result.runMs,
+        result.files.reduce((a, f) => a + f.rows, 0),
+        result.files.reduce((a, f) => a + f.bytes, 0),
+        JSON.stringify(result.files),
+        result.ownSnapshot ?? false,
+      ],
       'succeeded',
       null,
       result.runMs,
@@ -351,14 +376,36 @@ export class Catalog {
       );
       if (rowCount && outcome.dataset) {
         const d = outcome.dataset;
+        // Versions count up per name; the lock orders two jobs of one dataset that end at once.
+        await client.query(`select pg_advisory_xact_lock(hashtext('partita.dataset'), hashtext($1))`, [d.name]);
         await client.query(
-          `insert into datasets (job_id, name, description, tags, container, manifest_path, files, rows, bytes)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-          [jobId, d.name, d.description, d.tags, d.container, d.manifestPath, d.files, d.rows, d.bytes],
+          `insert into datasets (job_id, name, version, kind, description, tags, container, manifest_path, files, rows, bytes, schema)
+           select $1, $2, coalesce(max(version), 0) + 1, $3, $4, $5, $6, $7, $8, $9, $10, $11 from datasets where name = $2`,
+          [jobId, d.name, d.kind, d.description, d.tags, d.container, d.manifestPath, d.files, d.rows, d.bytes, JSON.stringify(d.schema)],
         );
       }
       return (rowCount ?? 0) > 0;
     });
+  }
+
+  /** Merges `patch` into a job's details (top-level keys replaced). */
+  async updateDetails(jobId: string, patch: Record<string, unknown>): Promise<void> {
+    await this.pool.query(`update jobs set details = coalesce(details, '{}'::jsonb) || $2::jsonb where id = $1`, [jobId, patch]);
+  }
+
+  /** Every registered dataset with its latest version, by name. */
+  async listDatasets(): Promise<DatasetList> {
+    const { rows } = await this.pool.query<DatasetRow & { versions: number }>(
+      `select distinct on (name) *, count(*) over (partition by name)::int as versions
+         from datasets order by name, version desc`,
+    );
+    return { items: rows.map((r) => ({ ...toDatasetVersion(r), versions: r.versions })) };
+  }
+
+  /** Every version of a dataset, newest first; null when no dataset has that name. */
+  async getDataset(name: string): Promise<DatasetHistory | null> {
+    const { rows } = await this.pool.query<DatasetRow>('select * from datasets where name = $1 order by version desc', [name]);
+    return rows.length === 0 ? null : { name, versions: rows.map(toDatasetVersion) };
   }
 
   /** The exact end time the job will report: the finaliser stamps it before writing the manifest. */

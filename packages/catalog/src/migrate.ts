@@ -1,9 +1,13 @@
 import type pg from 'pg';
 import { quoteIdent } from '@partita/contracts';
 import * as initial from './migrations/001-initial.js';
+import * as extract from './migrations/002-extract.js';
 
 /** Numbered migrations, applied in order, each once, inside one transaction with the version bump. */
-const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [{ version: 1, ...initial }];
+const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
+  { version: 1, ...initial },
+  { version: 2, ...extract },
+];
 
 /** Any fixed number: serialises concurrent start-ups (several masters) on the same database. */
 const LOCK_KEY = 0x7061_7274;

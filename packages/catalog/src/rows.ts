@@ -1,4 +1,14 @@
-import type { ErrorInfo, JobStatus, JobSummary, JobView, PartitionStatus, PartitionView } from '@partita/contracts';
+import type {
+  DatasetVersion,
+  ErrorInfo,
+  ExtractView,
+  FileView,
+  JobStatus,
+  JobSummary,
+  JobView,
+  PartitionStatus,
+  PartitionView,
+} from '@partita/contracts';
 import { computeTimings, jobTimings } from './timings.js';
 
 /** Row shapes as node-postgres returns them (bigint columns arrive as strings). */
@@ -16,6 +26,7 @@ export interface JobRow {
   output: { container: string; prefix: string };
   manifest_path: string | null;
   error: ErrorInfo | null;
+  details: Record<string, unknown> | null;
 }
 
 export interface PartitionRow {
@@ -33,8 +44,25 @@ export interface PartitionRow {
   run_ms: number | null;
   rows: string | null;
   bytes: string | null;
-  file: string | null;
+  files: FileView[];
+  own_snapshot: boolean;
   error: ErrorInfo | null;
+}
+
+export interface DatasetRow {
+  job_id: string;
+  name: string;
+  version: number;
+  kind: string;
+  description: string;
+  tags: Record<string, string>;
+  container: string;
+  manifest_path: string;
+  files: number;
+  rows: string;
+  bytes: string;
+  schema: DatasetVersion['schema'];
+  created_at: Date;
 }
 
 /** Partition counts of one job, aggregated in SQL for the list view. */
@@ -68,7 +96,8 @@ export function toPartitionView(row: PartitionRow): PartitionView {
     runMs: row.run_ms,
     rows: num(row.rows),
     bytes: num(row.bytes),
-    file: row.file,
+    files: row.files,
+    ownSnapshot: row.own_snapshot,
     error: row.error,
   };
 }
@@ -98,7 +127,77 @@ export function toJobView(job: JobRow, partitions: readonly PartitionRow[]): Job
     spec: job.spec,
     output: { container: job.output.container, prefix: job.output.prefix, manifest: job.manifest_path },
     dataset,
+    extract: job.kind === 'sql-extract' && job.details ? toExtractView(job.details, views) : null,
     partitions: views,
+  };
+}
+
+/** What the extract planner stores in `jobs.details` (see the master's extract planner), as far as the status shows it. */
+interface ExtractDetails {
+  database: string;
+  method: ExtractView['method'];
+  key: string | null;
+  estimatedRows: number;
+  chunkRows: number[];
+  columns: Array<ExtractView['columns'][number] & Record<string, unknown>>;
+  snapshot: string | null;
+  sourceRows?: number | null;
+  rowsWritten?: number | null;
+}
+
+const OWN_SNAPSHOT_NOTE =
+  'the exported snapshot was gone (the master holding it stopped) when these chunks started: each read its own, ' +
+  'so rows changed while the job ran may be missing or appear twice across chunks, and the completeness check compares ' +
+  'each such chunk with its own snapshot only';
+
+function toExtractView(stored: Record<string, unknown>, partitions: readonly PartitionView[]): ExtractView {
+  const d = stored as unknown as ExtractDetails;
+  const own = partitions.filter((p) => p.ownSnapshot).map((p) => p.index);
+  const sourceRows = d.sourceRows ?? null;
+  const rowsWritten = d.rowsWritten ?? null;
+  return {
+    database: d.database,
+    method: d.method,
+    key: d.key,
+    estimatedRows: d.estimatedRows,
+    chunkRows: d.chunkRows,
+    columns: d.columns.map((c) => ({
+      name: c.name,
+      pgType: c.pgType,
+      parquet: c.parquet,
+      ...(c.precision !== undefined ? { precision: c.precision } : {}),
+      ...(c.scale !== undefined ? { scale: c.scale } : {}),
+      nullable: c.nullable,
+    })),
+    snapshot: {
+      id: d.snapshot,
+      mode: own.length > 0 || d.snapshot === null ? 'per-chunk' : 'exported',
+      ownSnapshotChunks: own,
+      note: own.length > 0 ? OWN_SNAPSHOT_NOTE : null,
+    },
+    completeness: {
+      sourceRows,
+      rowsWritten,
+      complete: sourceRows !== null && rowsWritten !== null ? sourceRows === rowsWritten : null,
+    },
+  };
+}
+
+export function toDatasetVersion(row: DatasetRow): DatasetVersion {
+  return {
+    name: row.name,
+    version: row.version,
+    jobId: row.job_id,
+    kind: row.kind,
+    description: row.description,
+    tags: row.tags,
+    container: row.container,
+    manifest: row.manifest_path,
+    files: row.files,
+    rows: Number(row.rows),
+    bytes: Number(row.bytes),
+    schema: row.schema,
+    createdAt: row.created_at.toISOString(),
   };
 }
 

@@ -11,12 +11,38 @@
 export { BlobPrefix, ContainerName, DatasetSpec, MAX_PARTITIONS, OutputSpec, PartitionerName, RetrySpec, TableName } from './common.js';
 export { InlineFlight, InlineGroup, OptimizerSpec, TravelInput, TravelPlanSpec } from './travel.js';
 export type { Algorithm, TravelPlanSpecInput } from './travel.js';
+export {
+  CastSpec,
+  ChunkRule,
+  ColumnName,
+  ExtractOutputSpec,
+  ExtractSource,
+  NumericAs,
+  QuerySource,
+  SqlExtractSpec,
+  TableSource,
+} from './extract.js';
+export type { SqlExtractSpecInput } from './extract.js';
 export { JOB_KINDS, JobSpec } from './job-spec.js';
 export type { JobKind } from './job-spec.js';
-export { GroupRefs, IndexRanges, PartitionPayload, TravelPartitionPayload } from './payloads.js';
+export {
+  ExtractChunk,
+  GroupRefs,
+  IndexRanges,
+  PartitionPayload,
+  SnapshotId,
+  SqlExtractPartitionPayload,
+  TravelPartitionPayload,
+} from './payloads.js';
 export {
   ApiError,
+  DatasetHistory,
+  DatasetList,
+  DatasetVersion,
   ErrorInfo,
+  ExtractColumnView,
+  ExtractView,
+  FileView,
   JobAccepted,
   JobList,
   JobStatus,
@@ -32,6 +58,6 @@ export {
 export { Manifest, ManifestColumn } from './manifest.js';
 export { FINALIZE_QUEUE, partitionMessageId, partitionQueueName } from './queues.js';
 export { ConflictError, NotFoundError, PartitaError, PermanentError, TransientError, ValidationError, coerceError } from './errors.js';
-export { TRAVEL_PLAN_COLUMNS, manifestPath, partitionFilePath } from './outputs.js';
+export { TRAVEL_PLAN_COLUMNS, extractFilePath, manifestPath, partitionFilePath } from './outputs.js';
 export type { OutputColumn } from './outputs.js';
-export { quoteIdent, quoteTableName } from './sql.js';
+export { quoteIdent, quoteLiteral, quoteTableName, sqlFragmentProblem } from './sql.js';

@@ -1,7 +1,16 @@
 import { z } from 'zod';
 import { Timings } from './views.js';
 
-export const ManifestColumn = z.object({ name: z.string(), type: z.string(), nullable: z.boolean() });
+export const ManifestColumn = z.object({
+  name: z.string(),
+  /** Parquet type (logical where one applies): UTF8, DATE, TIMESTAMP_MICROS, DECIMAL… */
+  type: z.string(),
+  nullable: z.boolean(),
+  precision: z.int().optional(),
+  scale: z.int().optional(),
+  /** Extracts: the PostgreSQL type the column was read from. */
+  pgType: z.string().optional(),
+});
 
 /**
  * `_manifest.json`, written last: the registered dataset. Only the files it lists belong to the result;
@@ -20,5 +29,19 @@ export const Manifest = z.object({
   rows: z.int(),
   bytes: z.int(),
   timings: Timings,
+  /** Extracts: what was read, in which snapshot, and the completeness check (rows written = rows in the snapshot). */
+  source: z
+    .object({
+      database: z.string(),
+      table: z.string().optional(),
+      query: z.string().optional(),
+      where: z.string().optional(),
+      key: z.string().nullable(),
+      method: z.enum(['quantiles', 'blocks']),
+      snapshot: z.object({ id: z.string().nullable(), mode: z.enum(['exported', 'per-chunk']), ownSnapshotChunks: z.array(z.int()) }),
+      sourceRows: z.int().nullable(),
+      rowsWritten: z.int(),
+    })
+    .optional(),
 });
 export type Manifest = z.infer<typeof Manifest>;

@@ -33,6 +33,14 @@ export function partitionFilePath(prefix: string, jobId: string, index: number):
   return `${prefix}/${jobId}/part-${String(index).padStart(5, '0')}.parquet`;
 }
 
+/**
+ * Blob path of file `file` of extract chunk `chunk`: `<prefix>/part-<chunk>-<file>.parquet`, where an extract's prefix
+ * is `<output prefix>/<dataset>/<job id>`. Deterministic, so a rerun of the chunk replaces its files.
+ */
+export function extractFilePath(prefix: string, jobId: string, chunk: number, file: number): string {
+  return `${prefix}/${jobId}/part-${String(chunk).padStart(5, '0')}-${String(file).padStart(3, '0')}.parquet`;
+}
+
 export function manifestPath(prefix: string, jobId: string): string {
   return `${prefix}/${jobId}/_manifest.json`;
 }

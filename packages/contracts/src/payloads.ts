@@ -19,5 +19,41 @@ export const TravelPartitionPayload = z.strictObject({
 });
 export type TravelPartitionPayload = z.infer<typeof TravelPartitionPayload>;
 
-export const PartitionPayload = z.discriminatedUnion('kind', [TravelPartitionPayload]);
+/** One chunk of an extract: a half-open key range (bounds as PostgreSQL text), or a range of heap blocks. */
+export const ExtractChunk = z.discriminatedUnion('kind', [
+  z.strictObject({
+    index: z.int().min(0),
+    kind: z.literal('key'),
+    key: z.string().min(1),
+    /** Inclusive; null: unbounded below. */
+    lower: z.string().nullable(),
+    /** Exclusive; null: unbounded above (and rows whose key is NULL). */
+    upper: z.string().nullable(),
+    estimatedRows: z.number().min(0),
+  }),
+  z.strictObject({
+    index: z.int().min(0),
+    kind: z.literal('blocks'),
+    fromBlock: z.int().min(0),
+    /** Exclusive; null: to the end of the table. */
+    toBlock: z.int().min(0).nullable(),
+    estimatedRows: z.number().min(0),
+  }),
+]);
+export type ExtractChunk = z.infer<typeof ExtractChunk>;
+
+/** A snapshot id as `pg_export_snapshot()` returns it. */
+export const SnapshotId = z.string().regex(/^[0-9A-F]+-[0-9A-F]+(?:-[0-9A-F]+)?$/, 'must be a pg_export_snapshot() id');
+
+export const SqlExtractPartitionPayload = z.strictObject({
+  kind: z.literal('sql-extract'),
+  jobId: z.uuid(),
+  index: z.int().min(0),
+  chunk: ExtractChunk,
+  /** The master's exported snapshot every chunk reads; null when none could be exported. */
+  snapshot: SnapshotId.nullable(),
+});
+export type SqlExtractPartitionPayload = z.infer<typeof SqlExtractPartitionPayload>;
+
+export const PartitionPayload = z.discriminatedUnion('kind', [TravelPartitionPayload, SqlExtractPartitionPayload]);
 export type PartitionPayload = z.infer<typeof PartitionPayload>;

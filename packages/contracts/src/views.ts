@@ -15,6 +15,10 @@ export type ErrorInfo = z.infer<typeof ErrorInfo>;
 
 const Timestamp = z.string().nullable();
 
+/** One Parquet file a partition wrote. */
+export const FileView = z.object({ path: z.string(), rows: z.int(), bytes: z.int() });
+export type FileView = z.infer<typeof FileView>;
+
 export const PartitionView = z.object({
   index: z.int(),
   status: PartitionStatus,
@@ -35,7 +39,10 @@ export const PartitionView = z.object({
   runMs: z.number().nullable(),
   rows: z.int().nullable(),
   bytes: z.int().nullable(),
-  file: z.string().nullable(),
+  /** The files the last successful attempt wrote, with their rows and bytes. */
+  files: z.array(FileView),
+  /** Extracts: the chunk read a snapshot of its own, not the job's (see ExtractView.snapshot). */
+  ownSnapshot: z.boolean(),
   error: ErrorInfo.nullable(),
 });
 export type PartitionView = z.infer<typeof PartitionView>;
@@ -91,11 +98,58 @@ export const JobSummary = z.object({
 });
 export type JobSummary = z.infer<typeof JobSummary>;
 
+/** A column of an extract: its PostgreSQL type and the Parquet type it is written as. */
+export const ExtractColumnView = z.object({
+  name: z.string(),
+  pgType: z.string(),
+  parquet: z.string(),
+  precision: z.int().optional(),
+  scale: z.int().optional(),
+  nullable: z.boolean(),
+});
+
+/** What the master planned for an extract, and what the fan-in checked. */
+export const ExtractView = z.object({
+  /** The source database's name. */
+  database: z.string(),
+  /** `quantiles`: key ranges balanced by row count; `blocks`: heap block ranges (no usable key). */
+  method: z.enum(['quantiles', 'blocks']),
+  key: z.string().nullable(),
+  /** Rows the planner counted (or estimated from a sample, for large sources). */
+  estimatedRows: z.number(),
+  /** Planned rows of each chunk, in chunk order. */
+  chunkRows: z.array(z.number()),
+  columns: z.array(ExtractColumnView),
+  snapshot: z.object({
+    /** The exported snapshot every chunk reads; null when none could be exported. */
+    id: z.string().nullable(),
+    /**
+     * `exported`: every chunk read the job's snapshot (one consistent view). `per-chunk`: some chunks could not (the
+     * master that held the snapshot stopped) and read a snapshot of their own; see `note`.
+     */
+    mode: z.enum(['exported', 'per-chunk']),
+    /** Chunks that read their own snapshot. */
+    ownSnapshotChunks: z.array(z.int()),
+    note: z.string().nullable(),
+  }),
+  completeness: z.object({
+    /** Rows of the source in the job's snapshot; null until counted, or when the snapshot was lost before. */
+    sourceRows: z.int().nullable(),
+    /** Rows in the files; null until the job ends. */
+    rowsWritten: z.int().nullable(),
+    /** rowsWritten = sourceRows; null while unknown. */
+    complete: z.boolean().nullable(),
+  }),
+});
+export type ExtractView = z.infer<typeof ExtractView>;
+
 export const JobView = JobSummary.extend({
   startedAt: Timestamp,
   spec: z.unknown(),
   output: OutputView,
   dataset: z.object({ name: z.string(), description: z.string(), tags: z.record(z.string(), z.string()) }).nullable(),
+  /** sql-extract jobs: chunking, columns, snapshot and completeness. */
+  extract: ExtractView.nullable(),
   partitions: z.array(PartitionView),
 });
 export type JobView = z.infer<typeof JobView>;
@@ -118,3 +172,31 @@ export const ApiError = z.object({
   issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 });
 export type ApiError = z.infer<typeof ApiError>;
+
+/** One version of a registered dataset: the output of one successful job. */
+export const DatasetVersion = z.object({
+  name: z.string(),
+  version: z.int(),
+  jobId: z.uuid(),
+  kind: z.string(),
+  description: z.string(),
+  tags: z.record(z.string(), z.string()),
+  container: z.string(),
+  manifest: z.string(),
+  files: z.int(),
+  rows: z.int(),
+  bytes: z.int(),
+  schema: z.array(z.object({ name: z.string(), type: z.string(), nullable: z.boolean() })),
+  createdAt: z.string(),
+});
+export type DatasetVersion = z.infer<typeof DatasetVersion>;
+
+/** `GET /datasets`: every dataset name with its latest version. */
+export const DatasetList = z.object({
+  items: z.array(DatasetVersion.extend({ versions: z.int() })),
+});
+export type DatasetList = z.infer<typeof DatasetList>;
+
+/** `GET /datasets/:name`: every version, newest first. */
+export const DatasetHistory = z.object({ name: z.string(), versions: z.array(DatasetVersion) });
+export type DatasetHistory = z.infer<typeof DatasetHistory>;

@@ -143,7 +143,7 @@ describe('planChunks (real PostgreSQL, own schema)', () => {
 
   it('names a key column that does not exist', async () => {
     await expect(planChunks(client, { table: `${schema}.skewed` }, { chunks: 4 }, { key: 'nope' })).rejects.toThrow(
-      /Key column "nope" does not exist/,
+      /key column "nope" does not exist/,
     );
     await expect(planChunks(client, { table: `${schema}.missing` }, { chunks: 4 })).rejects.toThrow(/does not exist/);
   });

@@ -1,7 +1,9 @@
 import type pg from 'pg';
 import { quoteIdent, quoteTableName } from '@partita/contracts';
+import { asSubquery } from './chunk-select.js';
 import { blockChunks, chunkCount, keyChunksFromBoundaries } from './chunks.js';
 import type { Chunk, ChunkRule } from './chunks.js';
+import { SourceError } from './errors.js';
 
 /** Below this many rows (pg_class.reltuples) a table is counted and its quantiles computed exactly. */
 export const EXACT_ROWS_LIMIT = 5_000_000;
@@ -10,12 +12,17 @@ const EXACT_BLOCKS_LIMIT = 65_536;
 /** Rows a sample of a large table aims at. */
 const SAMPLE_ROWS = 1_000_000;
 
-export type ChunkSource = {
-  /** `identifier` or `schema.identifier`, already validated. */
-  table: string;
-  /** SQL condition the extract applies (trusted job configuration). */
-  where?: string;
-};
+export type ChunkSource =
+  | {
+      /** `identifier` or `schema.identifier`, already validated. */
+      table: string;
+      /** SQL condition the extract applies (trusted job configuration). */
+      where?: string;
+    }
+  | {
+      /** A read-only SELECT; its chunks range over `key` (given in the options). */
+      query: string;
+    };
 
 export type ChunkPlan = {
   chunks: Chunk[];
@@ -50,6 +57,7 @@ export async function planChunks(
     sampleRows?: number;
   } = {},
 ): Promise<ChunkPlan> {
+  if ('query' in source) return planQueryChunks(client, source.query, rule, options.key);
   const table = quoteTableName(source.table);
   const info = await tableInfo(client, source.table, table);
   const where = source.where?.trim() ? `(${source.where})` : 'true';
@@ -57,7 +65,7 @@ export async function planChunks(
   let keyColumn: { name: string; type: string } | null;
   if (options.key !== undefined) {
     keyColumn = await columnOf(client, info.oid, options.key);
-    if (keyColumn === null) throw new Error(`Key column "${options.key}" does not exist in table ${source.table}`);
+    if (keyColumn === null) throw new SourceError('source.key', `key column "${options.key}" does not exist in table ${source.table}`);
   } else {
     keyColumn = await singlePrimaryKey(client, info.oid);
   }
@@ -72,24 +80,76 @@ export async function planChunks(
 
   if (keyColumn === null) {
     if (info.relkind !== 'r' && info.relkind !== 'm') {
-      throw new Error(`Table ${source.table} has no usable key and cannot be split by blocks (relkind ${info.relkind}): name a key`);
+      throw new SourceError(
+        'source.key',
+        `table ${source.table} has no usable key and cannot be split by blocks (relkind ${info.relkind}): name a key`,
+      );
     }
     return { chunks: blockChunks(info.blocks, n, estimatedRows), key: null, keyType: null, estimatedRows, method: 'blocks' };
   }
 
   const key = quoteIdent(keyColumn.name);
+  const chunks = await quantileChunks(
+    client,
+    large ? { table, percent: samplePercent(sampleRows, n, info.reltuples) } : { table },
+    keyColumn.name,
+    where,
+    n,
+    estimatedRows,
+  );
+  return { chunks, key: keyColumn.name, keyType: keyColumn.type, estimatedRows, method: 'quantiles' };
+}
+
+/**
+ * A query's chunks: quantiles of its key over all its rows (counted exactly: a query has no statistics to sample by).
+ * The key must be a column of the query's result.
+ */
+async function planQueryChunks(client: pg.ClientBase, query: string, rule: ChunkRule, keyName: string | undefined): Promise<ChunkPlan> {
+  if (keyName === undefined) throw new SourceError('source.key', 'a query needs a key column to split on');
+  const from = asSubquery(query);
+  const probe = await client.query(`select * from ${from} limit 0`);
+  const field = probe.fields.find((f) => f.name === keyName);
+  if (!field) throw new SourceError('source.key', `key column "${keyName}" is not a column of the query's result`);
+  const { rows: typeRows } = await client.query<{ type: string }>('select format_type($1::oid, $2::int) as type', [
+    field.dataTypeID,
+    field.dataTypeModifier,
+  ]);
+  const estimatedRows = Number((await client.query<{ n: string }>(`select count(*) as n from ${from}`)).rows[0]?.n ?? 0);
+  const n = chunkCount(rule, estimatedRows);
+  const chunks = await quantileChunks(client, { table: from }, keyName, 'true', n, estimatedRows);
+  return { chunks, key: keyName, keyType: typeRows[0]!.type, estimatedRows, method: 'quantiles' };
+}
+
+/** The share of a table to sample for about `sampleRows` rows (at least 100 per chunk). */
+function samplePercent(sampleRows: number, n: number, reltuples: number): number {
+  return Math.min(100, (100 * Math.max(sampleRows, n * 100)) / Math.max(1, reltuples));
+}
+
+/**
+ * `n` key chunks of about equal row counts from the key's quantiles over `from` (all of it, or a `tablesample` of
+ * `percent`, grown when the sample comes back empty). Equal quantiles merge.
+ */
+async function quantileChunks(
+  client: pg.ClientBase,
+  from: { table: string; percent?: number },
+  keyName: string,
+  where: string,
+  n: number,
+  estimatedRows: number,
+): Promise<Chunk[]> {
+  const key = quoteIdent(keyName);
   // Fractions 0, 1/n, ..., (n-1)/n: the 0-quantile is the minimum, dropped below so no chunk is empty
   // because of it.
   const fractions = Array.from({ length: n }, (_, i) => i / n);
   let values: (string | null)[] | null = null;
   if (n > 1) {
-    if (!large) {
-      values = await quantiles(client, table, key, where, fractions);
+    if (from.percent === undefined) {
+      values = await quantiles(client, from.table, key, where, fractions);
     } else {
       // A sample of about sampleRows rows; grown if it happens to come back empty.
-      let percent = Math.min(100, (100 * Math.max(sampleRows, n * 100)) / Math.max(1, info.reltuples));
+      let percent = from.percent;
       for (;;) {
-        values = await quantiles(client, `${table} tablesample system (${percent.toPrecision(6)})`, key, where, fractions);
+        values = await quantiles(client, `${from.table} tablesample system (${percent.toPrecision(6)})`, key, where, fractions);
         if ((values !== null && values[0] !== null) || percent >= 100) break;
         percent = Math.min(100, percent * 10);
       }
@@ -113,13 +173,7 @@ export async function planChunks(
   startFraction.push(1);
   const perChunk = boundaries.map((_, i) => ((startFraction[i + 1] ?? 1) - (startFraction[i] ?? 0)) * estimatedRows);
   perChunk.push((1 - (startFraction[boundaries.length] ?? 0)) * estimatedRows);
-  return {
-    chunks: keyChunksFromBoundaries(keyColumn.name, boundaries, perChunk),
-    key: keyColumn.name,
-    keyType: keyColumn.type,
-    estimatedRows,
-    method: 'quantiles',
-  };
+  return keyChunksFromBoundaries(keyName, boundaries, perChunk);
 }
 
 async function tableInfo(client: pg.ClientBase, name: string, quoted: string): Promise<TableInfo> {
@@ -130,7 +184,7 @@ async function tableInfo(client: pg.ClientBase, name: string, quoted: string): P
     [quoted],
   );
   const row = rows[0];
-  if (row === undefined || row.oid === null) throw new Error(`Table ${name} does not exist`);
+  if (row === undefined || row.oid === null) throw new SourceError('source.table', `table ${name} does not exist`);
   return { oid: row.oid, relkind: row.relkind, reltuples: Number(row.reltuples), blocks: Number(row.blocks) };
 }
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { blockChunks, chunkCount, chunkPredicate, keyChunksFromBoundaries, MAX_CHUNKS } from './chunks.js';
+import { quoteLiteral } from '@partita/contracts';
+import { blockChunks, chunkCondition, chunkCount, chunkPredicate, keyChunksFromBoundaries, MAX_CHUNKS } from './chunks.js';
 import type { Chunk } from './chunks.js';
 
 /**
@@ -113,6 +114,42 @@ describe('key chunks', () => {
   it('refuses mismatched estimates and duplicate boundaries', () => {
     expect(() => keyChunksFromBoundaries('k', ['1', '2'], [1, 1])).toThrow(/row estimates/);
     expect(() => keyChunksFromBoundaries('k', ['1', '1'], [1, 1, 1])).toThrow(/duplicate/);
+  });
+});
+
+describe('chunkCondition (bounds as literals, for COPY)', () => {
+  it('is chunkPredicate with each parameter written as a quoted literal (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(
+          fc.string({ unit: 'grapheme' }).filter((s) => !s.includes('\0')),
+          { maxLength: 6 },
+        ),
+        fc.constantFrom(null, 'text', 'character varying(20)'),
+        (bounds, keyType) => {
+          const sorted = [...bounds].sort();
+          const chunks = keyChunksFromBoundaries(
+            'k"ey',
+            sorted,
+            Array.from({ length: sorted.length + 1 }, () => 1),
+          );
+          for (const chunk of chunks) {
+            const { sql, params } = chunkPredicate(chunk, keyType);
+            expect(chunkCondition(chunk, keyType)).toBe(sql.replace(/\$(\d+)/g, (_m, n: string) => quoteLiteral(params[Number(n) - 1]!)));
+          }
+        },
+      ),
+    );
+  });
+
+  it('writes quotes doubled, and block chunks as chunkPredicate does', () => {
+    const [first, middle, last] = keyChunksFromBoundaries('name', ["O'Brien", 'back\\slash'], [1, 1, 1]);
+    expect(chunkCondition(first!, 'text')).toBe(`"name" < 'O''Brien'::text`);
+    expect(chunkCondition(middle!)).toBe(`"name" >= 'O''Brien' and "name" < 'back\\slash'`);
+    expect(chunkCondition(last!, 'text')).toBe(`("name" >= 'back\\slash'::text or "name" is null)`);
+    const blocks = blockChunks(100, 3, 300);
+    expect(blocks.map((c) => chunkCondition(c))).toEqual(blocks.map((c) => chunkPredicate(c).sql));
+    expect(() => chunkCondition(first!, "text'")).toThrow(/unsupported key type/);
   });
 });
 

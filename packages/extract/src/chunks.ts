@@ -1,4 +1,4 @@
-import { quoteIdent } from '@partita/contracts';
+import { quoteIdent, quoteLiteral } from '@partita/contracts';
 /**
  * Chunks of a PostgreSQL extract: pure shapes and SQL predicates, no I/O.
  *
@@ -115,6 +115,26 @@ const KEY_TYPE = new RegExp(String.raw`^${NAME}(?:\.${NAME})?(?: ${WORD})*(?:\(\
  * `firstParam` numbers the parameters from `$firstParam` when the caller has parameters of its own.
  */
 export function chunkPredicate(chunk: Chunk, keyType?: string | null, firstParam = 1): { sql: string; params: string[] } {
+  if (!Number.isInteger(firstParam) || firstParam < 1) throw new RangeError(`chunkPredicate: bad firstParam ${firstParam}`);
+  const params: string[] = [];
+  const sql = condition(chunk, keyType, (value) => {
+    params.push(value);
+    return `$${firstParam + params.length - 1}`;
+  });
+  return { sql, params };
+}
+
+/**
+ * The same condition as `chunkPredicate`, with the bounds as SQL literals instead of parameters, for statements
+ * that take none (COPY): `"id" >= '10'::bigint and "id" < '20'::bigint`. The literals assume
+ * `standard_conforming_strings = on` (PostgreSQL's default).
+ */
+export function chunkCondition(chunk: Chunk, keyType?: string | null): string {
+  return condition(chunk, keyType, quoteLiteral);
+}
+
+/** A chunk's condition, each key bound written by `bound` (then cast to `keyType`). */
+function condition(chunk: Chunk, keyType: string | null | undefined, bound: (value: string) => string): string {
   if (chunk.kind === 'blocks') {
     for (const b of [chunk.fromBlock, chunk.toBlock ?? 0]) {
       if (!Number.isSafeInteger(b) || b < 0) throw new RangeError(`chunkPredicate: bad block number ${b}`);
@@ -122,24 +142,17 @@ export function chunkPredicate(chunk: Chunk, keyType?: string | null, firstParam
     const parts: string[] = [];
     if (chunk.fromBlock > 0) parts.push(`ctid >= '(${chunk.fromBlock},0)'::tid`);
     if (chunk.toBlock !== null) parts.push(`ctid < '(${chunk.toBlock},0)'::tid`);
-    return { sql: parts.length === 0 ? 'true' : parts.join(' and '), params: [] };
+    return parts.length === 0 ? 'true' : parts.join(' and ');
   }
   if (keyType != null && !KEY_TYPE.test(keyType)) throw new Error(`chunkPredicate: unsupported key type ${JSON.stringify(keyType)}`);
-  if (!Number.isInteger(firstParam) || firstParam < 1) throw new RangeError(`chunkPredicate: bad firstParam ${firstParam}`);
   const column = quoteIdent(chunk.key);
   const cast = keyType != null ? `::${keyType}` : '';
-  const params: string[] = [];
-  const placeholder = (value: string): string => {
-    params.push(value);
-    return `$${firstParam + params.length - 1}${cast}`;
-  };
-  if (chunk.lower === null && chunk.upper === null) return { sql: 'true', params };
-  if (chunk.upper === null) {
-    return { sql: `(${column} >= ${placeholder(chunk.lower as string)} or ${column} is null)`, params };
-  }
-  if (chunk.lower === null) return { sql: `${column} < ${placeholder(chunk.upper)}`, params };
-  const lower = placeholder(chunk.lower);
-  return { sql: `${column} >= ${lower} and ${column} < ${placeholder(chunk.upper)}`, params };
+  const value = (text: string): string => `${bound(text)}${cast}`;
+  if (chunk.lower === null && chunk.upper === null) return 'true';
+  if (chunk.upper === null) return `(${column} >= ${value(chunk.lower as string)} or ${column} is null)`;
+  if (chunk.lower === null) return `${column} < ${value(chunk.upper)}`;
+  const lower = value(chunk.lower);
+  return `${column} >= ${lower} and ${column} < ${value(chunk.upper)}`;
 }
 
 /** Number of chunks for a rule and a row estimate: at least 1, at most MAX_CHUNKS. */

@@ -89,7 +89,14 @@ describe('describeColumns and planColumns (real PostgreSQL, own schema)', () => 
       sp: 'DECIMAL 12 2 false',
       ...(citext ? { ci: 'UTF8 true' } : {}),
     });
-    expect(plans.find((p) => p.name === 'p')!.convert('-0.50')).toBe(-50n);
+    // Domains are read as their base type, enums and unconstrained numeric as text.
+    expect(Object.fromEntries(plans.filter((p) => p.select !== `"${p.name}"`).map((p) => [p.name, `${p.wire} ${p.select}`]))).toEqual({
+      nu: 'text "nu"::text',
+      m: 'text "m"::text',
+      p: 'numeric-decimal "p"::numeric',
+      sp: 'numeric-decimal "sp"::numeric',
+      ...(citext ? { ci: 'text "ci"::text' } : {}),
+    });
   });
 
   it('numericAs: double for the extract, overridable per column', async () => {
@@ -117,10 +124,10 @@ describe('describeColumns and planColumns (real PostgreSQL, own schema)', () => 
   });
 
   it('fails clearly on a missing table or column', async () => {
-    await expect(describeColumns(client, { table: table('nope') })).rejects.toThrow(`table "${schema}.nope" does not exist`);
-    await expect(describeColumns(client, { table: 'no_schema_x.every' })).rejects.toThrow('table "no_schema_x.every" does not exist');
+    await expect(describeColumns(client, { table: table('nope') })).rejects.toThrow(`table ${schema}.nope does not exist`);
+    await expect(describeColumns(client, { table: 'no_schema_x.every' })).rejects.toThrow('table no_schema_x.every does not exist');
     await expect(describeColumns(client, { table: table('every'), columns: ['i4', 'ghost'] })).rejects.toThrow(
-      `column "ghost" does not exist in table "${schema}.every"`,
+      `column "ghost" does not exist in table ${schema}.every`,
     );
     await expect(describeColumns(client, { table: table('every'), columns: ['I4'] })).rejects.toThrow(/column "I4"/);
   });

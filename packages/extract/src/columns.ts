@@ -1,6 +1,8 @@
 // Describing the columns of a table or query from the PostgreSQL catalog, and planning their Parquet columns.
 import { quoteTableName } from '@partita/contracts';
 import type pg from 'pg';
+import { asSubquery } from './chunk-select.js';
+import { SourceError } from './errors.js';
 import { planColumn, type ColumnPlan, type PlanOptions } from './type-map.js';
 
 export interface DescribedColumn {
@@ -93,7 +95,7 @@ function describe(name: string, typeOid: number, typmod: number, notNull: boolea
 async function describeTable(client: pg.ClientBase, table: string, columns?: string[]): Promise<DescribedColumn[]> {
   const { rows: found } = await client.query<{ oid: string | null }>('select to_regclass($1)::oid::text as oid', [quoteTableName(table)]);
   const relid = found[0]?.oid;
-  if (!relid) throw new Error(`table "${table}" does not exist`);
+  if (!relid) throw new SourceError('source.table', `table ${table} does not exist`);
   const { rows } = await client.query<{ name: string; typid: number; typmod: number; notnull: boolean }>(
     `select attname::text as name, atttypid::int8::float8 as typid, atttypmod as typmod, attnotnull as notnull
        from pg_catalog.pg_attribute
@@ -106,7 +108,7 @@ async function describeTable(client: pg.ClientBase, table: string, columns?: str
     const byName = new Map(rows.map((r) => [r.name, r]));
     selected = columns.map((c) => {
       const row = byName.get(c);
-      if (!row) throw new Error(`column "${c}" does not exist in table "${table}"`);
+      if (!row) throw new SourceError('source.columns', `column "${c}" does not exist in table ${table}`);
       return row;
     });
   }
@@ -115,21 +117,15 @@ async function describeTable(client: pg.ClientBase, table: string, columns?: str
 }
 
 async function describeQuery(client: pg.ClientBase, query: string): Promise<DescribedColumn[]> {
-  await client.query('begin read only');
-  try {
-    // A newline before the closing parenthesis, in case the query ends in a -- comment.
-    const result = await client.query(`select * from (${query.replace(/;\s*$/, '')}\n) q limit 0`);
-    const types = await typeInfo(client, [...new Set(result.fields.map((f) => f.dataTypeID))]);
-    return result.fields.map((f) => describe(f.name, f.dataTypeID, f.dataTypeModifier, false, types));
-  } finally {
-    await client.query('rollback');
-  }
+  const result = await client.query(`select * from ${asSubquery(query)} limit 0`);
+  const types = await typeInfo(client, [...new Set(result.fields.map((f) => f.dataTypeID))]);
+  return result.fields.map((f) => describe(f.name, f.dataTypeID, f.dataTypeModifier, false, types));
 }
 
 /**
  * The columns of a table (all, or the ones named, in that order) or of a query's result, from the catalog.
- * A query is not run: it is planned under `limit 0` in a read-only transaction of its own (so the client must
- * not be inside a transaction).
+ * A query is not run, only planned under `limit 0`; call this inside a read-only transaction (the extract planner
+ * uses its snapshot's).
  */
 export async function describeColumns(client: pg.ClientBase, source: ColumnSource): Promise<DescribedColumn[]> {
   return 'query' in source ? describeQuery(client, source.query) : describeTable(client, source.table, source.columns);
@@ -139,7 +135,7 @@ export async function describeColumns(client: pg.ClientBase, source: ColumnSourc
 export function planColumns(described: readonly DescribedColumn[], options: PlanColumnsOptions = {}): ColumnPlan[] {
   const seen = new Set<string>();
   return described.map((c) => {
-    if (seen.has(c.name)) throw new Error(`column "${c.name}" appears twice; Parquet column names must be unique`);
+    if (seen.has(c.name)) throw new SourceError('source', `column "${c.name}" appears twice; Parquet column names must be unique`);
     seen.add(c.name);
     const numericAs = options.columns?.[c.name]?.numericAs ?? options.numericAs;
     return planColumn(c, numericAs ? { numericAs } : {});

@@ -1,18 +1,19 @@
-// The sql-extract kind's PostgreSQL side: chunk planning and the type mapping.
-export { MAX_CHUNKS, blockChunks, chunkCount, chunkPredicate, keyChunksFromBoundaries } from './chunks.js';
+// The sql-extract kind's PostgreSQL side: chunk planning, the type mapping, and reading a chunk with binary COPY
+// into Parquet stream writers.
+export { MAX_CHUNKS, blockChunks, chunkCondition, chunkCount, chunkPredicate, keyChunksFromBoundaries } from './chunks.js';
 export type { BlockChunk, Chunk, ChunkRule, KeyChunk } from './chunks.js';
 export { EXACT_ROWS_LIMIT, planChunks } from './chunk-planner.js';
 export type { ChunkPlan, ChunkSource } from './chunk-planner.js';
-export {
-  UnmappedTypeError,
-  ValueConversionError,
-  daysFromCivil,
-  decimalToUnscaled,
-  numericTypmod,
-  parseDate,
-  parseTimestamp,
-  planColumn,
-} from './type-map.js';
-export type { ColumnDescription, ColumnPlan, ParquetPhysical, PlanOptions } from './type-map.js';
+export { buildChunkSelect } from './chunk-select.js';
+export type { ChunkSelectSource } from './chunk-select.js';
+export { MAX_DECIMAL_PRECISION, UnmappedTypeError, ValueConversionError, numericTypmod, planColumn, toParquetColumns } from './type-map.js';
+export type { ColumnDescription, ColumnPlan, PlanOptions, WireType } from './type-map.js';
 export { describeColumns, planColumns } from './columns.js';
+export { SourceError } from './errors.js';
 export type { ColumnSource, DescribedColumn, PlanColumnsOptions } from './columns.js';
+export { bufferPhysical, fieldDecoder } from './binary-decoders.js';
+export type { FieldDecoder } from './binary-decoders.js';
+export { CopyDecoder } from './copy-decoder.js';
+export type { CopyDecoderOptions, RowWriter } from './copy-decoder.js';
+export { copyChunk } from './copy-chunk.js';
+export type { CopyChunkOptions, CopyChunkResult } from './copy-chunk.js';

@@ -1,16 +1,41 @@
 // PostgreSQL type → Parquet column mapping. Pure: no I/O.
 //
-// Values arrive as PostgreSQL's text output (type parsers disabled, or COPY text) and are cast here,
-// early and explicitly, into what the Parquet writer takes. See README "Type mapping".
+// Values are read with `COPY (select ...) TO STDOUT (FORMAT binary)` and decoded straight into the Parquet writer's
+// column buffers (`binary-decoders.ts`). Each plan says which binary decoder reads the column (`wire`) and what to
+// put in the COPY select list (`select`), with a cast where the column's binary form is not what the decoder reads.
+// See README "Type mapping".
+import { quoteIdent } from '@partita/contracts';
+import type { ParquetColumn, ParquetType } from '@partita/parquet';
 
-export type ParquetPhysical =
-  'BOOLEAN' | 'INT32' | 'INT64' | 'FLOAT' | 'DOUBLE' | 'UTF8' | 'BINARY' | 'DATE' | 'TIMESTAMP_MICROS' | 'DECIMAL';
+/** The binary COPY format a column's decoder reads. */
+export type WireType =
+  | 'int2'
+  | 'int4'
+  | 'int8'
+  | 'oid'
+  | 'float4'
+  | 'float8'
+  | 'bool'
+  | 'date'
+  | 'timestamp'
+  | 'timestamptz'
+  /** numeric → the exact unscaled value of a DECIMAL(precision, scale). */
+  | 'numeric-decimal'
+  /** numeric → the nearest double. */
+  | 'numeric-double'
+  /** The bytes as they are: text, varchar, bpchar, name, json (and what is cast to text). */
+  | 'text'
+  /** A version byte (1) and the text. */
+  | 'jsonb'
+  /** 16 bytes, written as the canonical lowercase 8-4-4-4-12 string. */
+  | 'uuid'
+  | 'bytea';
 
 export interface ColumnPlan {
   name: string;
   /** The PostgreSQL type as described (for a domain: the domain's name). */
   pgType: string;
-  parquet: ParquetPhysical;
+  parquet: ParquetType;
   /** DECIMAL only. */
   precision?: number;
   /** DECIMAL only. */
@@ -18,8 +43,10 @@ export interface ColumnPlan {
   nullable: boolean;
   /** TIMESTAMP_MICROS only: true for timestamptz. */
   adjustedToUTC?: boolean;
-  /** Turns PostgreSQL's text output of a non-NULL value into the value for the writer. Never called for NULL. */
-  convert(text: string): unknown;
+  /** How the column's binary COPY field is decoded. */
+  wire: WireType;
+  /** The column's expression in the COPY select list: the quoted name, cast where the decoder needs another binary form. */
+  select: string;
 }
 
 /** What `planColumn` needs to know of a column (see `describeColumns`). */
@@ -63,34 +90,8 @@ export class ValueConversionError extends Error {
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Decimals
-
-const DECIMAL_TEXT = /^([+-]?)(\d*)(?:\.(\d*))?$/;
-
-/**
- * The unscaled value of a decimal written in plain notation (no exponent): `decimalToUnscaled('-12.30', 2)` is `-1230n`.
- * Rejects fractional digits beyond `scale` (unless they are zeros, which lose nothing) and, given `precision`,
- * values of more than `precision` significant digits.
- */
-export function decimalToUnscaled(text: string, scale: number, precision?: number): bigint {
-  if (!Number.isInteger(scale) || scale < 0) throw new RangeError(`decimal scale must be an integer >= 0, got ${scale}`);
-  const m = DECIMAL_TEXT.exec(text);
-  const intPart = m?.[2] ?? '';
-  let frac = m?.[3] ?? '';
-  if (!m || (intPart === '' && frac === '')) throw new RangeError(`not a plain decimal number: ${JSON.stringify(text)}`);
-  if (frac.length > scale) {
-    const excess = frac.slice(scale);
-    if (!/^0*$/.test(excess)) throw new RangeError(`${text} has more than ${scale} fractional digits`);
-    frac = frac.slice(0, scale);
-  }
-  const digits = (intPart + frac.padEnd(scale, '0')).replace(/^0+/, '');
-  if (precision !== undefined && digits.length > precision) {
-    throw new RangeError(`${text} does not fit DECIMAL(${precision},${scale})`);
-  }
-  const magnitude = digits === '' ? 0n : BigInt(digits);
-  return m[1] === '-' ? -magnitude : magnitude;
-}
+/** The largest DECIMAL precision the Parquet writer takes; a wider numeric is written as text. */
+export const MAX_DECIMAL_PRECISION = 76;
 
 /** numeric's typmod → precision and scale, or undefined when unconstrained. */
 export function numericTypmod(typmod: number): { precision: number; scale: number } | undefined {
@@ -99,135 +100,6 @@ export function numericTypmod(typmod: number): { precision: number; scale: numbe
   // Since PostgreSQL 15 the scale is an 11-bit signed field and may be negative or exceed the precision.
   return { precision: (t >> 16) & 0xffff, scale: ((t & 0x7ff) ^ 1024) - 1024 };
 }
-
-// ---------------------------------------------------------------------------------------------
-// Dates and timestamps (ISO DateStyle text output), computed in integers: no JS Date.
-
-/** Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-export function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const mp = (month + 9) % 12;
-  const doy = Math.floor((153 * mp + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
-const DATE_TEXT = /^(\d{4,})-(\d{2})-(\d{2})( BC)?$/;
-const TIMESTAMP_TEXT = /^(\d{4,})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?([+-]\d{2}(?::?\d{2}(?::?\d{2})?)?)?( BC)?$/;
-
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
-}
-
-function checkInfinity(column: string, text: string, what: string): void {
-  if (text === 'infinity' || text === '-infinity') {
-    throw new ValueConversionError(column, `${what} ${text} cannot be written to Parquet`);
-  }
-}
-
-/** Days of 0001-01-01, the earliest value written: years BC are refused. */
-const FIRST_DAY = -719_162;
-
-function beforeYearOne(column: string, text: string, what: string): ValueConversionError {
-  return new ValueConversionError(column, `${what} ${text} is before 0001-01-01, not supported`);
-}
-
-function civilDays(column: string, text: string, y: string, mo: string, d: string, bc: boolean): number {
-  // 1 BC is the proleptic year 0.
-  const year = bc ? 1 - Number(y) : Number(y);
-  const month = Number(mo);
-  const day = Number(d);
-  if (Number(y) < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
-    throw new ValueConversionError(column, `invalid date ${JSON.stringify(text)}`);
-  }
-  return daysFromCivil(year, month, day);
-}
-
-function notIso(column: string, text: string, what: string): ValueConversionError {
-  return new ValueConversionError(column, `cannot read ${what} ${JSON.stringify(text)} (the session must use DateStyle ISO)`);
-}
-
-/** `date` text output → days since 1970-01-01. */
-export function parseDate(text: string, column = '?'): number {
-  checkInfinity(column, text, 'date');
-  const m = DATE_TEXT.exec(text);
-  if (!m) throw notIso(column, text, 'date');
-  const days = civilDays(column, text, m[1]!, m[2]!, m[3]!, m[4] !== undefined);
-  if (days < FIRST_DAY) throw beforeYearOne(column, text, 'date');
-  return days;
-}
-
-/**
- * `timestamp` / `timestamptz` text output → microseconds since the epoch. A timestamp without zone is taken
- * as UTC wall clock; a timestamptz's printed offset (e.g. `-04:56:02` for local mean time) is subtracted.
- */
-export function parseTimestamp(text: string, column = '?', withZone = false): bigint {
-  const what = withZone ? 'timestamptz' : 'timestamp';
-  checkInfinity(column, text, what);
-  const m = TIMESTAMP_TEXT.exec(text);
-  if (!m || (m[8] !== undefined) !== withZone) throw notIso(column, text, what);
-  const days = civilDays(column, text, m[1]!, m[2]!, m[3]!, m[9] !== undefined);
-  const h = Number(m[4]);
-  const mi = Number(m[5]);
-  const s = Number(m[6]);
-  if (h > 23 || mi > 59 || s > 59) throw new ValueConversionError(column, `invalid ${what} ${JSON.stringify(text)}`);
-  const micros = BigInt((m[7] ?? '').padEnd(6, '0'));
-  let total = BigInt(days) * 86_400_000_000n + BigInt(h * 3600 + mi * 60 + s) * 1_000_000n + micros;
-  if (m[8] !== undefined) {
-    const offset = m[8];
-    const sign = offset.startsWith('-') ? -1 : 1;
-    const parts = offset.slice(1).replace(/:/g, '');
-    const seconds = Number(parts.slice(0, 2)) * 3600 + Number(parts.slice(2, 4) || '0') * 60 + Number(parts.slice(4, 6) || '0');
-    total -= BigInt(sign * seconds) * 1_000_000n;
-  }
-  // Checked on the UTC instant: under a zone west of UTC, 0001-01-01 00:00 UTC prints as a day of 1 BC.
-  if (total < BigInt(FIRST_DAY) * 86_400_000_000n) throw beforeYearOne(column, text, what);
-  return total;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Converters
-
-const INTEGER_TEXT = /^[+-]?\d+$/;
-
-function toInt32(column: string, text: string): number {
-  const n = Number(text);
-  if (!INTEGER_TEXT.test(text) || n < -(2 ** 31) || n > 2 ** 31 - 1) {
-    throw new ValueConversionError(column, `not a 32-bit integer: ${JSON.stringify(text)}`);
-  }
-  return n;
-}
-
-function toInt64(column: string, text: string): bigint {
-  if (!INTEGER_TEXT.test(text)) throw new ValueConversionError(column, `not an integer: ${JSON.stringify(text)}`);
-  return BigInt(text);
-}
-
-const FLOAT_TEXT = /^(?:[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|NaN|-?Infinity)$/;
-
-function toFloat(column: string, text: string): number {
-  if (!FLOAT_TEXT.test(text)) throw new ValueConversionError(column, `not a number: ${JSON.stringify(text)}`);
-  return Number(text);
-}
-
-function toBoolean(column: string, text: string): boolean {
-  if (text === 't' || text === 'true') return true;
-  if (text === 'f' || text === 'false') return false;
-  throw new ValueConversionError(column, `not a boolean: ${JSON.stringify(text)}`);
-}
-
-function toBytes(column: string, text: string): Buffer {
-  if (!/^\\x(?:[0-9a-fA-F]{2})*$/.test(text)) {
-    throw new ValueConversionError(column, 'bytea is not in hex output format (the session must use bytea_output = hex)');
-  }
-  return Buffer.from(text.slice(2), 'hex');
-}
-
-// ---------------------------------------------------------------------------------------------
-// The mapping
 
 /** SQL spellings and aliases → `pg_type.typname`. */
 const ALIASES: Record<string, string> = {
@@ -246,25 +118,34 @@ const ALIASES: Record<string, string> = {
   'timestamp with time zone': 'timestamptz',
 };
 
+type Mapping = { parquet: ParquetType; wire: WireType; adjustedToUTC?: boolean; cast?: string };
+
+const TEXT: Mapping = { parquet: 'UTF8', wire: 'text' };
+/** Text of a type whose binary form is not plain text (or not certainly): cast to text in the select list. */
+const AS_TEXT: Mapping = { parquet: 'UTF8', wire: 'text', cast: 'text' };
+
 /** How types with a fixed mapping map (numeric is handled apart). */
-const FIXED: Record<string, { parquet: ParquetPhysical; convert: (column: string, text: string) => unknown; adjustedToUTC?: boolean }> = {
-  int2: { parquet: 'INT32', convert: toInt32 },
-  int4: { parquet: 'INT32', convert: toInt32 },
-  int8: { parquet: 'INT64', convert: toInt64 },
-  oid: { parquet: 'INT64', convert: toInt64 },
-  float4: { parquet: 'FLOAT', convert: toFloat },
-  float8: { parquet: 'DOUBLE', convert: toFloat },
-  bool: { parquet: 'BOOLEAN', convert: toBoolean },
-  date: { parquet: 'DATE', convert: (c, t) => parseDate(t, c) },
-  timestamp: { parquet: 'TIMESTAMP_MICROS', convert: (c, t) => parseTimestamp(t, c, false), adjustedToUTC: false },
-  timestamptz: { parquet: 'TIMESTAMP_MICROS', convert: (c, t) => parseTimestamp(t, c, true), adjustedToUTC: true },
-  bytea: { parquet: 'BINARY', convert: toBytes },
-  ...Object.fromEntries(
-    ['text', 'varchar', 'bpchar', 'name', 'uuid', 'json', 'jsonb', 'citext'].map((t) => [
-      t,
-      { parquet: 'UTF8' as const, convert: (_c: string, text: string) => text },
-    ]),
-  ),
+const FIXED: Record<string, Mapping> = {
+  int2: { parquet: 'INT32', wire: 'int2' },
+  int4: { parquet: 'INT32', wire: 'int4' },
+  int8: { parquet: 'INT64', wire: 'int8' },
+  oid: { parquet: 'INT64', wire: 'oid' },
+  float4: { parquet: 'FLOAT', wire: 'float4' },
+  float8: { parquet: 'DOUBLE', wire: 'float8' },
+  bool: { parquet: 'BOOLEAN', wire: 'bool' },
+  date: { parquet: 'DATE', wire: 'date' },
+  timestamp: { parquet: 'TIMESTAMP_MICROS', wire: 'timestamp', adjustedToUTC: false },
+  timestamptz: { parquet: 'TIMESTAMP_MICROS', wire: 'timestamptz', adjustedToUTC: true },
+  bytea: { parquet: 'BINARY', wire: 'bytea' },
+  text: TEXT,
+  varchar: TEXT,
+  bpchar: TEXT,
+  name: TEXT,
+  json: TEXT,
+  jsonb: { parquet: 'UTF8', wire: 'jsonb' },
+  uuid: { parquet: 'UTF8', wire: 'uuid' },
+  // An extension type (its schema is the extension's): read through its cast to text.
+  citext: AS_TEXT,
 };
 
 function normalize(typeName: string): { name: string; typmodText?: string } {
@@ -281,33 +162,19 @@ function displayType(typeName: string): string {
   return typeName.startsWith('_') ? `${typeName.slice(1)}[]` : typeName;
 }
 
-function numericPlan(c: ColumnDescription, typeText: string, options: PlanOptions): Omit<ColumnPlan, 'name' | 'pgType' | 'nullable'> {
-  const name = c.name;
-  if (options.numericAs === 'double') {
-    return { parquet: 'DOUBLE', convert: (text) => toFloat(name, text) };
-  }
+function numericMapping(c: ColumnDescription, typeText: string, options: PlanOptions): Mapping & { precision?: number; scale?: number } {
+  if (options.numericAs === 'double') return { parquet: 'DOUBLE', wire: 'numeric-double' };
   let spec = numericTypmod(c.typmod);
   if (!spec && typeText) {
     const [p, s] = typeText.split(',').map((x) => Number(x.trim()));
     if (p !== undefined && Number.isInteger(p)) spec = { precision: p, scale: s !== undefined && Number.isInteger(s) ? s : 0 };
   }
-  // Unconstrained numeric (or a scale outside 0..precision) has no DECIMAL(p,s): kept exact as its text.
-  if (!spec || spec.precision < 1 || spec.scale < 0 || spec.scale > spec.precision) {
-    return { parquet: 'UTF8', convert: (text) => text };
+  // Unconstrained numeric (or a scale outside 0..precision, or a precision the writer does not take) has no
+  // DECIMAL(p,s): it is kept exact as its text.
+  if (!spec || spec.precision < 1 || spec.precision > MAX_DECIMAL_PRECISION || spec.scale < 0 || spec.scale > spec.precision) {
+    return AS_TEXT;
   }
-  const { precision, scale } = spec;
-  return {
-    parquet: 'DECIMAL',
-    precision,
-    scale,
-    convert: (text) => {
-      try {
-        return decimalToUnscaled(text, scale, precision);
-      } catch (error) {
-        throw new ValueConversionError(name, (error as Error).message);
-      }
-    },
-  };
+  return { parquet: 'DECIMAL', wire: 'numeric-decimal', precision: spec.precision, scale: spec.scale };
 }
 
 /** The Parquet column a PostgreSQL column maps to. Throws `UnmappedTypeError` when there is none. */
@@ -315,26 +182,40 @@ export function planColumn(c: ColumnDescription, options: PlanOptions = {}): Col
   const { name: typeName, typmodText } = normalize(c.typeName);
   let effective = typeName;
   let shown = displayType(c.typeName);
+  let mapping: Mapping & { precision?: number; scale?: number };
   if (c.typtype === 'e') {
-    return { name: c.name, pgType: c.typeName, parquet: 'UTF8', nullable: c.nullable, convert: (text) => text };
+    // An enum's binary form is its label, but the cast keeps the decoder independent of that.
+    mapping = AS_TEXT;
+  } else {
+    if (c.typtype === 'd') {
+      if (!c.baseTypeName) throw new UnmappedTypeError(c.name, `${shown} (a domain of unknown base type)`);
+      effective = normalize(c.baseTypeName).name;
+      shown = `${shown} (a domain over ${displayType(c.baseTypeName)})`;
+    } else if (c.typtype !== undefined && c.typtype !== 'b') {
+      throw new UnmappedTypeError(c.name, shown);
+    }
+    const fixed = effective === 'numeric' ? numericMapping(c, typmodText ?? '', options) : FIXED[effective];
+    if (!fixed) throw new UnmappedTypeError(c.name, shown);
+    // A domain is read as its base type.
+    mapping = c.typtype === 'd' && fixed.cast === undefined ? { ...fixed, cast: effective } : fixed;
   }
-  if (c.typtype === 'd') {
-    if (!c.baseTypeName) throw new UnmappedTypeError(c.name, `${shown} (a domain of unknown base type)`);
-    effective = normalize(c.baseTypeName).name;
-    shown = `${shown} (a domain over ${displayType(c.baseTypeName)})`;
-  } else if (c.typtype !== undefined && c.typtype !== 'b') {
-    throw new UnmappedTypeError(c.name, shown);
-  }
-  const base = { name: c.name, pgType: c.typeName, nullable: c.nullable };
-  if (effective === 'numeric') return { ...base, ...numericPlan(c, typmodText ?? '', options) };
-  const fixed = FIXED[effective];
-  if (!fixed) throw new UnmappedTypeError(c.name, shown);
-  const column = c.name;
-  const convert = fixed.convert;
+  const { cast, ...plan } = mapping;
   return {
-    ...base,
-    parquet: fixed.parquet,
-    ...(fixed.adjustedToUTC !== undefined ? { adjustedToUTC: fixed.adjustedToUTC } : {}),
-    convert: (text) => convert(column, text),
+    name: c.name,
+    pgType: c.typeName,
+    nullable: c.nullable,
+    ...plan,
+    select: cast === undefined ? quoteIdent(c.name) : `${quoteIdent(c.name)}::${cast}`,
   };
+}
+
+/** The Parquet columns of the plans, for the writer. */
+export function toParquetColumns(plans: readonly ColumnPlan[]): ParquetColumn[] {
+  return plans.map((p) => ({
+    name: p.name,
+    type: p.parquet,
+    nullable: p.nullable,
+    ...(p.precision !== undefined ? { precision: p.precision, scale: p.scale ?? 0 } : {}),
+    ...(p.adjustedToUTC !== undefined ? { adjustedToUTC: p.adjustedToUTC } : {}),
+  }));
 }

@@ -23,11 +23,13 @@ export const PARQUET_TYPES: readonly ParquetType[] = [
  * - `BOOLEAN`: boolean
  * - `INT32`: integer number in [-2^31, 2^31 − 1]
  * - `INT64`: bigint in the signed 64-bit range, or a safe-integer number
- * - `FLOAT`, `DOUBLE`: number, ±Infinity allowed, NaN rejected (FLOAT: within float32 range; stored rounded to float32)
+ * - `FLOAT`, `DOUBLE`: number, NaN and ±Infinity included (FLOAT: within float32 range; stored rounded to float32)
  * - `UTF8`: string
  * - `BINARY`: Buffer or Uint8Array
- * - `DATE`: Date, stored as its UTC day (days since 1970-01-01; the time of day is dropped)
- * - `TIMESTAMP_MICROS`: Date (millisecond precision), stored as microseconds since the epoch (UTC)
+ * - `DATE`: Date, stored as its UTC day (days since 1970-01-01; the time of day is dropped), or an integer number of days
+ * - `TIMESTAMP_MICROS`: Date (millisecond precision), or a bigint of microseconds since the epoch
+ * - `DECIMAL`: bigint (the unscaled value) or a string in plain notation (e.g. '-12.30', at most `scale` digits after the
+ *   point unless the extra ones are zeros), within `precision` digits
  * - `null` or `undefined` (or a missing key) where `nullable`
  */
 export interface ParquetColumn {
@@ -45,9 +47,9 @@ export interface ParquetColumn {
 
 /** How to write a file. */
 export interface ParquetWriteOptions {
-  /** Page compression. Default `SNAPPY` (a pure-JS codec: works on every Node version). */
-  compression?: 'UNCOMPRESSED' | 'SNAPPY' | 'GZIP';
-  /** Rows per row group, the unit of buffering: memory is bounded by one row group. Default `10000`. */
+  /** Page compression. Default `SNAPPY`. */
+  compression?: ParquetCompression;
+  /** Rows per row group, the unit of buffering: memory is bounded by one row group (which also ends at about 64 MiB). Default `10000`. */
   rowGroupSize?: number;
 }
 

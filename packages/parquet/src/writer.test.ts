@@ -61,7 +61,7 @@ function expected(i: number): Record<string, unknown> {
     i32_n: r.i32_n ?? null,
     i64_n: r.i64_n === null ? null : BigInt(r.i64_n as number),
     f32: Math.fround(r.f32 as number),
-    f64_n: r.f64_n === null ? null : (r.f64_n as number) + 0, // parquetjs-lite writes -0 as 0
+    f64_n: r.f64_n, // -0 stays -0
     bytes: new Uint8Array(r.bytes as Buffer),
     day: utcDay(r.day as Date),
   };
@@ -126,7 +126,7 @@ describe('openParquetWriter', () => {
     });
   }
 
-  it('writes exact min/max statistics for numbers and dates, none for strings and bytes', async () => {
+  it('writes exact min/max statistics for numbers and dates, only null counts for strings and bytes', async () => {
     const { file } = await writeThroughStream(range(10).map(row), { rowGroupSize: 100 });
     const metadata = parquetMetadata(file.buffer.slice(file.byteOffset, file.byteOffset + file.length) as ArrayBuffer);
     const stats = Object.fromEntries(
@@ -136,8 +136,9 @@ describe('openParquetWriter', () => {
     expect(stats.i64?.max_value).toBe(2n ** 63n - 1n);
     expect(stats.i32_n?.null_count).toBe(3n);
     expect(stats.day?.min_value).toEqual(new Date(Date.UTC(1969, 11, 25)));
-    expect(stats.text).toBeUndefined();
-    expect(stats.bytes).toBeUndefined();
+    expect(stats.text).toMatchObject({ null_count: 0n, min_value: undefined, max_value: undefined, min: undefined, max: undefined });
+    expect(stats.text_n).toMatchObject({ null_count: 3n, min_value: undefined, max_value: undefined });
+    expect(stats.bytes).toMatchObject({ null_count: 0n, min_value: undefined, max_value: undefined });
   });
 
   it('writes an empty file when no row is appended', async () => {
@@ -172,7 +173,7 @@ describe('openParquetWriter', () => {
       [{ ...good, when: '2024-01-01' }, /column "when": expects a valid Date/],
       [{ ...good, when: new Date(Number.NaN) }, /column "when": expects a valid Date, got Invalid Date/],
       [{ ...good, note: 42 }, /column "note": expects a string, got 42 \(number\)/],
-      [{ ...good, ratio: Number.NaN }, /column "ratio": expects a number \(not NaN\)/],
+      [{ ...good, ratio: '0.5' }, /column "ratio": expects a number, got "0.5" \(string\)/],
       [{ ...good, ratio: 1e39 }, /column "ratio": expects a number within the float32 range/],
     ];
     for (const [bad, message] of cases) {
@@ -181,11 +182,13 @@ describe('openParquetWriter', () => {
       await expect(appended).rejects.toThrow(message);
     }
     await writer.append({ ...good, id: 2, extra: 'ignored' });
-    expect(await writer.close()).toEqual({ rows: 2 });
+    await writer.append({ ...good, id: 3, ratio: Number.NaN }); // NaN is a float like any other
+    expect(await writer.close()).toEqual({ rows: 3 });
     await expect(writer.append(good)).rejects.toThrow(/closed/);
 
     const back = await readParquet(Buffer.concat(chunks));
-    expect(back.rows.map((r) => r.id)).toEqual([1, 2]);
+    expect(back.rows.map((r) => r.id)).toEqual([1, 2, 3]);
+    expect(back.rows[2]?.ratio).toBeNaN();
   });
 
   it('rejects bad columns and options', async () => {
@@ -272,5 +275,100 @@ describe('encodeParquet', () => {
         { id: 2n, name: 'b' },
       ],
     });
+  });
+});
+
+describe('openParquetWriter values beyond parquetjs-lite', () => {
+  const cols: ParquetColumn[] = [
+    { name: 'd9', type: 'DECIMAL', precision: 9, scale: 2 },
+    { name: 'd18', type: 'DECIMAL', precision: 18, scale: 4, nullable: true },
+    { name: 'd38', type: 'DECIMAL', precision: 38, scale: 10 },
+    { name: 'd76', type: 'DECIMAL', precision: 76, scale: 0 },
+    { name: 'day', type: 'DATE' },
+    { name: 'at', type: 'TIMESTAMP_MICROS' },
+    { name: 'f32', type: 'FLOAT' },
+  ];
+
+  it('accepts DECIMAL as a bigint or a decimal string, DATE as days, TIMESTAMP_MICROS as bigint µs, NaN floats', async () => {
+    const rows = [
+      { d9: '-12.30', d18: 123_456_789n, d38: '-0.0000000001', d76: '9'.repeat(76), day: -1, at: -1n, f32: NaN },
+      {
+        d9: '0',
+        d18: null,
+        d38: '1234567890123456789012345678.123456789',
+        d76: -(10n ** 76n - 1n),
+        day: new Date(Date.UTC(9999, 11, 31, 23)),
+        at: 253_402_300_799_999_999n,
+        f32: -Infinity,
+      },
+      { d9: '+5.5', d18: '-0.500000', d38: 0n, d76: '-0', day: 0, at: new Date(-1), f32: -0 },
+      {
+        d9: '.5',
+        d18: '7.',
+        d38: -(10n ** 38n - 1n),
+        d76: 1n,
+        day: new Date(Date.UTC(1, 0, 1)),
+        at: new Date(Date.UTC(1900, 0, 1)),
+        f32: 0.1,
+      },
+    ];
+    const file = await encodeParquet(cols, rows);
+    const back = await readParquet(file, { exact: true });
+    expect(back.rows).toEqual([
+      { d9: '-12.30', d18: '12345.6789', d38: '-0.0000000001', d76: '9'.repeat(76), day: -1, at: -1n, f32: NaN },
+      {
+        d9: '0.00',
+        d18: null,
+        d38: '1234567890123456789012345678.1234567890',
+        d76: `-${'9'.repeat(76)}`,
+        day: 2_932_896,
+        at: 253_402_300_799_999_999n,
+        f32: -Infinity,
+      },
+      { d9: '5.50', d18: '-0.5000', d38: '0.0000000000', d76: '0', day: 0, at: -1000n, f32: -0 },
+      {
+        d9: '0.50',
+        d18: '7.0000',
+        d38: `-${'9'.repeat(28)}.${'9'.repeat(10)}`,
+        d76: '1',
+        day: Math.floor(Date.UTC(1, 0, 1) / DAY),
+        at: BigInt(Date.UTC(1900, 0, 1)) * 1000n,
+        f32: Math.fround(0.1),
+      },
+    ]);
+  });
+
+  it('rejects DECIMAL, DATE and TIMESTAMP_MICROS values that do not fit', async () => {
+    const out = new PassThrough();
+    out.resume();
+    const writer = await openParquetWriter(cols, out);
+    const good = { d9: 1n, d18: null, d38: 1n, d76: 1n, day: 0, at: 0n, f32: 1 };
+    const cases: Array<[Record<string, unknown>, RegExp]> = [
+      [
+        { ...good, d9: 12.3 },
+        /column "d9": expects a bigint \(the unscaled value\) or a decimal string like "-12.30", got 12.3 \(number\)/,
+      ],
+      [{ ...good, d9: '1.234' }, /column "d9": has more than 2 digits after the decimal point: "1.234"/],
+      [{ ...good, d9: '10000000.00' }, /column "d9": "10000000.00" \(string\) does not fit DECIMAL\(9, 2\)/],
+      [{ ...good, d9: 10n ** 9n }, /column "d9": 1000000000n \(bigint\) does not fit DECIMAL\(9, 2\)/],
+      [{ ...good, d9: '1e5' }, /column "d9": expects a bigint .* or a decimal string/],
+      [{ ...good, d9: '' }, /column "d9": expects a bigint/],
+      [{ ...good, d9: '-' }, /column "d9": expects a bigint/],
+      [{ ...good, d9: ' 1' }, /column "d9": expects a bigint/],
+      [{ ...good, d76: 10n ** 76n }, /column "d76": .* does not fit DECIMAL\(76, 0\)/],
+      [{ ...good, day: 1.5 }, /column "day": expects a valid Date or an integer number of days since 1970-01-01, got 1.5/],
+      [{ ...good, day: 2 ** 31 }, /column "day": expects a valid Date or an integer number of days/],
+      [{ ...good, day: new Date(Number.NaN) }, /column "day": expects a valid Date, got Invalid Date/],
+      [{ ...good, at: 2n ** 63n }, /column "at": expects a bigint of microseconds in the signed 64-bit range/],
+      [{ ...good, at: 5 }, /column "at": expects a valid Date or a bigint of microseconds since 1970-01-01, got 5 \(number\)/],
+      [{ ...good, f32: '1' }, /column "f32": expects a number, got "1" \(string\)/],
+    ];
+    for (const [bad, message] of cases)
+      await expect(
+        writer.append(bad),
+        JSON.stringify(bad, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v)),
+      ).rejects.toThrow(message);
+    await writer.append({ ...good, d9: '1.230' }); // extra zeros after the scale are fine
+    expect(await writer.close()).toEqual({ rows: 1 });
   });
 });

@@ -1,11 +1,13 @@
+// The row API: rows (objects keyed by column name) validated and appended to the columnar stream writer.
 import { PassThrough } from 'node:stream';
 import { ParquetRowError } from './errors.js';
-import { ParquetEnvelopeWriter, ParquetWriter, asError, ensureExactInt64, librarySchema } from './library.js';
-import { PARQUET_TYPES, type ParquetColumn, type ParquetFileWriter, type ParquetWriteOptions } from './types.js';
-import { Invalid, valueConverter, type ValueConverter } from './values.js';
+import { checkCompression } from './compression.js';
+import { checkColumns } from './schema.js';
+import { StreamWriter } from './stream-writer.js';
+import type { ParquetColumn, ParquetFileWriter, ParquetWriteOptions } from './types.js';
+import { Invalid, valueCodec } from './values.js';
 
 const DEFAULT_ROW_GROUP_SIZE = 10_000;
-const COMPRESSIONS = ['UNCOMPRESSED', 'SNAPPY', 'GZIP'] as const;
 
 /**
  * Streams a Parquet file into `out` (e.g. a PassThrough that a BlobStore.put consumes), row groups flushed
@@ -23,109 +25,92 @@ const COMPRESSIONS = ['UNCOMPRESSED', 'SNAPPY', 'GZIP'] as const;
  * const { bytes } = await stored;
  * ```
  *
- * The file has flat columns, version 1 data pages (the most widely readable), min/max statistics for
- * non-string columns, and column/offset indexes.
+ * The file is written by `openParquetStream` (flat columns, version 1 data pages, PLAIN values, min/max statistics
+ * for numeric, date and timestamp columns); a row group holds `rowGroupSize` rows, or fewer when its buffers reach
+ * about 64 MiB.
  */
 export async function openParquetWriter(
   columns: readonly ParquetColumn[],
   out: NodeJS.WritableStream,
   options: ParquetWriteOptions = {},
 ): Promise<ParquetFileWriter> {
-  const settings = checkOptions(options);
+  const compression = options.compression ?? 'SNAPPY';
+  checkCompression(compression);
+  const rowGroupSize = options.rowGroupSize ?? DEFAULT_ROW_GROUP_SIZE;
+  if (!Number.isSafeInteger(rowGroupSize) || rowGroupSize < 1)
+    throw new Error(`rowGroupSize must be a positive integer, got ${rowGroupSize}`);
   checkColumns(columns);
-  ensureExactInt64();
 
-  // parquetjs-lite does not await every write, so writes never reject: a failure is recorded and surfaced by
-  // append/close. A write also settles when `out` errors or closes early (a destroyed stream may drop its callback).
-  let streamError: Error | undefined;
-  let ended = false;
-  const pending = new Set<() => void>();
-  const fail = (error: Error) => {
-    streamError ??= error;
-    for (const settle of pending) settle();
-    pending.clear();
-  };
-  out.on('error', fail);
-  out.on('close', () => {
-    if (!ended) fail(new Error('closed before the Parquet file was complete'));
-  });
-  const write = (chunk: Buffer) =>
-    new Promise<void>((resolve) => {
-      if (streamError) return resolve();
-      pending.add(resolve);
-      out.write(chunk, (error?: Error | null) => {
-        if (error) streamError ??= error;
-        pending.delete(resolve);
-        resolve();
-      });
-    });
-  const end = () =>
-    new Promise<void>((resolve) => {
-      if (streamError) return resolve();
-      pending.add(resolve);
-      out.end((error?: unknown) => {
-        if (error instanceof Error) streamError ??= error;
-        ended = true;
-        pending.delete(resolve);
-        resolve();
-      });
-    });
-
-  const schema = librarySchema(columns, settings);
-  const envelope = new ParquetEnvelopeWriter(schema, write, end, 0, { useDataPageV2: false });
-  const writer = new ParquetWriter(schema, envelope, { rowGroupSize: settings.rowGroupSize });
-
-  const converters: Array<[string, ValueConverter, boolean]> = columns.map((c) => [c.name, valueConverter(c.type), c.nullable ?? false]);
-  let rows = 0;
+  const stream = new StreamWriter(columns, out, { compression, rowGroupRows: rowGroupSize });
+  const buffers = stream.buffers;
+  const names = columns.map((column) => column.name);
+  const nullable = columns.map((column) => column.nullable ?? false);
+  const codecs = columns.map(valueCodec);
+  /** The current row's converted values (null for a null), filled by validation before anything is appended. */
+  const converted: unknown[] = new Array(columns.length).fill(null);
   let closed = false;
-  let tail: Promise<unknown> = Promise.resolve();
-  /** parquetjs-lite loses rows appended while a row group is being written, so calls run one at a time. */
-  const serialize = <T>(task: () => Promise<T>): Promise<T> => {
-    const result = tail.then(task);
-    tail = result.catch(() => undefined);
-    return result;
+
+  /** Validates a row and appends it; returns the flush to await when its row group is full. */
+  const appendRow = (row: Record<string, unknown>): Promise<void> | undefined => {
+    if (closed) throw new Error('Parquet writer is closed');
+    if (stream.failure) throw stream.failure;
+    const index = stream.rows;
+    if (typeof row !== 'object' || row === null) throw new TypeError(`row ${index} is not an object`);
+    for (let i = 0; i < codecs.length; i++) {
+      const value = row[names[i]!];
+      if (value === null || value === undefined) {
+        if (!nullable[i])
+          throw new ParquetRowError(index, names[i]!, `is not nullable but the row has ${value === null ? 'null' : 'no value'}`);
+        converted[i] = null;
+        continue;
+      }
+      const result = codecs[i]!.check(value);
+      if (result instanceof Invalid) throw new ParquetRowError(index, names[i]!, result.reason);
+      converted[i] = result;
+    }
+    for (let i = 0; i < codecs.length; i++) {
+      const value = converted[i];
+      if (value === null) buffers[i]!.appendNull();
+      else codecs[i]!.append(buffers[i]!, value);
+      converted[i] = null;
+    }
+    return stream.endRow() ? stream.flush() : undefined;
   };
-  const failIfBroken = () => {
-    if (streamError) throw new Error(`Parquet output stream failed: ${streamError.message}`, { cause: streamError });
+
+  // Calls run in order: one runs at once, synchronously, unless an earlier one (a flush) is still pending.
+  let busy = 0;
+  let tail: Promise<unknown> = Promise.resolve();
+  const settled = () => {
+    busy -= 1;
+  };
+  const schedule = <T>(task: () => T | Promise<T>): Promise<T> => {
+    if (busy === 0) {
+      let result: T | Promise<T>;
+      try {
+        result = task();
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      if (!(result instanceof Promise)) return Promise.resolve(result);
+      busy += 1;
+      tail = result.then(settled, settled);
+      return result;
+    }
+    busy += 1;
+    const result = tail.then(task);
+    tail = result.then(settled, settled);
+    return result;
   };
 
   return {
     append(row) {
-      return serialize(async () => {
-        if (closed) throw new Error('Parquet writer is closed');
-        failIfBroken();
-        if (typeof row !== 'object' || row === null) throw new TypeError(`row ${rows} is not an object`);
-        const converted: Record<string, unknown> = {};
-        for (const [name, convert, nullable] of converters) {
-          const value = row[name];
-          if (value === null || value === undefined) {
-            if (!nullable) throw new ParquetRowError(rows, name, `is not nullable but the row has ${value === null ? 'null' : 'no value'}`);
-            continue;
-          }
-          const result = convert(value);
-          if (result instanceof Invalid) throw new ParquetRowError(rows, name, result.reason);
-          converted[name] = result;
-        }
-        try {
-          await writer.appendRow(converted);
-        } catch (thrown) {
-          throw asError(thrown);
-        }
-        rows += 1;
-        failIfBroken();
-      });
+      return schedule(() => appendRow(row));
     },
     close() {
-      return serialize(async () => {
+      return schedule(async () => {
         if (closed) throw new Error('Parquet writer is closed');
         closed = true;
-        failIfBroken();
-        try {
-          await writer.close();
-        } catch (thrown) {
-          throw asError(thrown);
-        }
-        failIfBroken();
+        const { rows } = await stream.close();
         return { rows };
       });
     },
@@ -145,28 +130,4 @@ export async function encodeParquet(
   for (const row of rows) await writer.append(row);
   await writer.close();
   return Buffer.concat(chunks);
-}
-
-function checkOptions(options: ParquetWriteOptions): Required<ParquetWriteOptions> {
-  const compression = options.compression ?? 'SNAPPY';
-  if (!COMPRESSIONS.includes(compression))
-    throw new Error(`unsupported Parquet compression ${JSON.stringify(compression)}; use one of ${COMPRESSIONS.join(', ')}`);
-  const rowGroupSize = options.rowGroupSize ?? DEFAULT_ROW_GROUP_SIZE;
-  if (!Number.isSafeInteger(rowGroupSize) || rowGroupSize < 1)
-    throw new Error(`rowGroupSize must be a positive integer, got ${rowGroupSize}`);
-  return { compression, rowGroupSize };
-}
-
-function checkColumns(columns: readonly ParquetColumn[]): void {
-  if (columns.length === 0) throw new Error('a Parquet file needs at least one column');
-  const seen = new Set<string>();
-  for (const column of columns) {
-    if (typeof column.name !== 'string' || column.name === '' || column.name === '__proto__') {
-      throw new Error(`invalid Parquet column name ${JSON.stringify(column.name)}`);
-    }
-    if (seen.has(column.name)) throw new Error(`duplicate Parquet column "${column.name}"`);
-    seen.add(column.name);
-    if (!PARQUET_TYPES.includes(column.type))
-      throw new Error(`column "${column.name}": unknown Parquet type ${JSON.stringify(column.type)}`);
-  }
 }

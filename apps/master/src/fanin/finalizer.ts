@@ -2,12 +2,15 @@ import { manifestPath, type ErrorInfo } from '@partita/contracts';
 import { computeTimings, type Catalog } from '@partita/catalog';
 import type { BlobStore } from '@partita/storage';
 import type { Logger } from '@partita/telemetry';
+import type { SnapshotRegistry } from '../extract/snapshots.js';
 import { buildManifest } from './manifest.js';
 
 export interface FinalizerDeps {
   catalog: Catalog;
   store: BlobStore;
   log: Logger;
+  /** Extracts' snapshots held by this master: a job ends only once its rows in the snapshot are counted. */
+  snapshots?: Pick<SnapshotRegistry, 'counting' | 'release'>;
 }
 
 /**
@@ -16,8 +19,14 @@ export interface FinalizerDeps {
  * Safe to call any number of times, from any number of masters: only the first call that finds the job open ends it.
  */
 export async function finalizeJob(jobId: string, deps: FinalizerDeps): Promise<'succeeded' | 'failed' | 'not-ready' | 'ended'> {
+  const outcome = await endJob(jobId, deps);
+  if (outcome !== 'not-ready') await deps.snapshots?.release(jobId);
+  return outcome;
+}
+
+async function endJob(jobId: string, deps: FinalizerDeps): Promise<'succeeded' | 'failed' | 'not-ready' | 'ended'> {
   const { catalog, store, log } = deps;
-  const job = await catalog.getJob(jobId);
+  let job = await catalog.getJob(jobId);
   if (!job || (job.status !== 'queued' && job.status !== 'running')) return 'ended';
   if (job.partitions.some((p) => p.status === 'queued' || p.status === 'running')) return 'not-ready';
 
@@ -37,6 +46,26 @@ export async function finalizeJob(jobId: string, deps: FinalizerDeps): Promise<'
     return ended ? 'failed' : 'ended';
   }
 
+  if (job.extract) {
+    // Completeness is checked, not assumed: the rows in the files must be the rows in the job's snapshot.
+    if (deps.snapshots?.counting(jobId)) return 'not-ready';
+    const rowsWritten = job.partitions.reduce((a, p) => a + (p.rows ?? 0), 0);
+    await catalog.updateDetails(jobId, { rowsWritten });
+    const extract = { ...job.extract, completeness: { ...job.extract.completeness, rowsWritten } };
+    job = { ...job, extract };
+    const { sourceRows } = extract.completeness;
+    if (sourceRows !== null && sourceRows !== rowsWritten) {
+      const error: ErrorInfo = {
+        message: `completeness check failed: ${rowsWritten} rows written, but the snapshot holds ${sourceRows} rows`,
+        code: 'PARTITA_ERR_INCOMPLETE',
+        retryable: false,
+      };
+      const ended = await catalog.finishJob(jobId, { status: 'failed', finishedAt, error });
+      if (ended) log.error({ jobId, rowsWritten, sourceRows }, 'extract incomplete; job failed');
+      return ended ? 'failed' : 'ended';
+    }
+  }
+
   const timings = computeTimings({ createdAt: new Date(job.createdAt), finishedAt, planMs: job.timings.planMs }, job.partitions);
   const manifest = buildManifest({ ...job, timings }, finishedAt);
   const path = manifestPath(job.output.prefix, job.id);
@@ -47,6 +76,8 @@ export async function finalizeJob(jobId: string, deps: FinalizerDeps): Promise<'
     manifestPath: path,
     dataset: {
       ...manifest.dataset,
+      kind: job.kind,
+      schema: manifest.schema,
       container: job.output.container,
       manifestPath: path,
       files: manifest.files.length,

@@ -15,4 +15,11 @@ export interface Plan {
   itemsTotal: number;
   partitions: PlannedPartition[];
   output: { container: string; prefix: string };
+  /** Facts the workers and the job's status need (extracts: chunking, column plans, snapshot). */
+  details?: Record<string, unknown>;
+  /**
+   * What the plan holds open while its job runs (an extract's exported snapshot): kept once the job is accepted,
+   * released when it is not (a repeated idempotency key, the queue down).
+   */
+  lease?: { keep(jobId: string): void; release(): Promise<void> };
 }

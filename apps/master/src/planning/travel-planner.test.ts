@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PartitionPayload, TravelPlanSpec, ValidationError } from '@partita/contracts';
+import { TravelPartitionPayload, TravelPlanSpec, ValidationError } from '@partita/contracts';
 import { fromRanges } from '@partita/partition';
 import { groupSize } from '@partita/travel';
 import { planTravel } from './travel-planner.js';
@@ -23,7 +23,7 @@ describe('planTravel', () => {
           const seen: number[] = [];
           plan.partitions.forEach((p, i) => {
             expect(p.index).toBe(i);
-            const payload = PartitionPayload.parse(p.payload);
+            const payload = TravelPartitionPayload.parse(p.payload);
             expect(payload.jobId).toBe(JOB);
             if (!('ranges' in payload.groups)) throw new Error('expected ranges');
             const indices = fromRanges(payload.groups.ranges);
@@ -57,7 +57,9 @@ describe('planTravel', () => {
       { key: 'x', size: 1 },
       { key: 'y', size: 1 },
     ]);
-    expect(plan.partitions.map((p) => p.payload.groups)).toEqual(expect.arrayContaining([{ ids: ['x'] }, { ids: ['y'] }]));
+    expect(plan.partitions.map((p) => TravelPartitionPayload.parse(p.payload).groups)).toEqual(
+      expect.arrayContaining([{ ids: ['x'] }, { ids: ['y'] }]),
+    );
 
     const dup = () =>
       planTravel(JOB, spec([group('x'), group('x')]), [

@@ -13,12 +13,14 @@ import {
 import type { Catalog } from '@partita/catalog';
 import { enqueuePartitions, removeWaitingPartitions } from '@partita/queue';
 import type { Logger } from '@partita/telemetry';
+import type { SnapshotRegistry } from '../extract/snapshots.js';
 import { planJob } from '../planning/planners.js';
 
 export interface JobsServiceDeps {
   catalog: Catalog;
   queues: { [K in JobKind]: Queue<PartitionPayload> };
   source: () => pg.Pool;
+  snapshots: SnapshotRegistry;
   log: Logger;
 }
 
@@ -34,17 +36,27 @@ export class JobsService {
   async submit(spec: JobSpec, idempotencyKey?: string): Promise<{ id: string; status: JobStatus; created: boolean }> {
     const { catalog, queues, log } = this.deps;
     const id = randomUUID();
-    const plan = await planJob(id, spec, { source: this.deps.source });
-    const recorded = await catalog.createJob({
-      id,
-      kind: spec.kind,
-      spec,
-      output: plan.output,
-      itemsTotal: plan.itemsTotal,
-      partitions: plan.partitions,
-      idempotencyKey,
-    });
-    if (!recorded.created) return recorded;
+    const plan = await planJob(id, spec, { source: this.deps.source, snapshots: this.deps.snapshots });
+    let recorded;
+    try {
+      recorded = await catalog.createJob({
+        id,
+        kind: spec.kind,
+        spec,
+        output: plan.output,
+        itemsTotal: plan.itemsTotal,
+        partitions: plan.partitions,
+        idempotencyKey,
+        details: plan.details,
+      });
+    } catch (err) {
+      await plan.lease?.release();
+      throw err;
+    }
+    if (!recorded.created) {
+      await plan.lease?.release();
+      return recorded;
+    }
     try {
       await enqueuePartitions(
         queues[spec.kind],
@@ -54,8 +66,10 @@ export class JobsService {
     } catch (err) {
       log.error({ err, jobId: id }, 'enqueue failed; job withdrawn');
       await catalog.deleteJob(id).catch((e: unknown) => log.error({ err: e, jobId: id }, 'could not withdraw job'));
+      await plan.lease?.release();
       throw new TransientError('the queue is unavailable; the job was not accepted, retry later', err);
     }
+    plan.lease?.keep(id);
     await catalog.markEnqueued(id);
     log.info({ jobId: id, kind: spec.kind, partitions: plan.partitions.length, items: plan.itemsTotal }, 'job enqueued');
     return { id, status: 'queued', created: true };
@@ -67,6 +81,7 @@ export class JobsService {
     const result = await catalog.cancelJob(id);
     if (result === null) throw new NotFoundError(`job ${id} does not exist`);
     if (result.status !== 'cancelled') throw new ConflictError(`job ${id} has already ${result.status}`);
+    await this.deps.snapshots.release(id);
     await removeWaitingPartitions(queues[result.kind as JobKind], id, result.cancelled).catch((err: unknown) =>
       // Harmless: a worker that picks one up finds the job cancelled in the catalog and skips it.
       log.warn({ err, jobId: id }, 'could not remove waiting partitions from the queue'),

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { JobKind, PartitionPayload } from '@partita/contracts';
+import type { FileView, JobKind, PartitionPayload } from '@partita/contracts';
 import type { BlobStore } from '@partita/storage';
 import type { Logger } from '@partita/telemetry';
 
@@ -7,10 +7,12 @@ import type { Logger } from '@partita/telemetry';
 export interface HandlerContext {
   /** The job's validated spec, read from the catalog. */
   spec: Record<string, unknown>;
+  /** What the master's planner recorded for the workers (extracts: column plans, snapshot), or null. */
+  details: Record<string, unknown> | null;
   output: { container: string; prefix: string };
   attempt: number;
   store: BlobStore;
-  /** The source database of `postgres` inputs, opened on first use. */
+  /** The source database (travel `postgres` inputs, extracts), opened on first use. */
   source: () => pg.Pool;
   log: Logger;
   /** Aborted when the worker shuts down: stop at the next safe point and throw. */
@@ -20,10 +22,10 @@ export interface HandlerContext {
 }
 
 export interface HandlerResult {
-  /** Blob path of the partition's file. */
-  file: string;
-  rows: number;
-  bytes: number;
+  /** The partition's files (blob paths), with their rows and bytes. */
+  files: FileView[];
+  /** Extracts: the chunk read a snapshot of its own instead of the job's. */
+  ownSnapshot?: boolean;
 }
 
 export type PartitionHandler<K extends JobKind> = (

@@ -1,0 +1,85 @@
+import { PassThrough } from 'node:stream';
+import { PermanentError, SqlExtractSpec, TransientError, extractFilePath, type FileView } from '@partita/contracts';
+import { buildChunkSelect, copyChunk, toParquetColumns, type ColumnPlan } from '@partita/extract';
+import { openParquetStream, type ParquetStreamWriter } from '@partita/parquet';
+import type { PartitionHandler } from '../handler.js';
+import { classifyPgError } from './pg-errors.js';
+import { openChunkTransaction } from './transaction.js';
+
+/** What the master's extract planner recorded for the workers (jobs.details). */
+interface ExtractDetails {
+  columns: ColumnPlan[];
+  keyType: string | null;
+}
+
+/**
+ * One chunk of an extract: in a read-only transaction on the job's exported snapshot (or, when that is gone, one of
+ * its own), `COPY (SELECT …) TO STDOUT (FORMAT binary)` is decoded straight into Parquet column buffers, row groups
+ * are uploaded as block blobs while the rows stream in: memory stays flat whatever the chunk's size. The rows written
+ * must equal the rows PostgreSQL says it sent.
+ */
+export const sqlExtractHandler: PartitionHandler<'sql-extract'> = async (payload, ctx) => {
+  const parsed = SqlExtractSpec.safeParse(ctx.spec);
+  if (!parsed.success) throw new PermanentError(`job ${payload.jobId} has an invalid spec: ${parsed.error.message}`);
+  const spec = parsed.data;
+  const details = ctx.details as ExtractDetails | null;
+  if (!details?.columns) throw new PermanentError(`job ${payload.jobId} has no recorded column plan`);
+  const parquetColumns = toParquetColumns(details.columns);
+  const sql = buildChunkSelect(spec.source, details.columns, payload.chunk, details.keyType);
+
+  const client = await ctx
+    .source()
+    .connect()
+    .catch((err: unknown) => {
+      throw new TransientError(`cannot connect to the source database: ${(err as Error).message}`, err);
+    });
+  let broken: Error | undefined;
+  const files: FileView[] = [];
+  const open = new Map<number, { writer: ParquetStreamWriter; body: PassThrough; upload: Promise<{ bytes: number }>; path: string }>();
+  try {
+    const { ownSnapshot } = await openChunkTransaction(client, payload.snapshot, spec.statementTimeoutMs, ctx.log);
+    await ctx.store.ensureContainer(ctx.output.container);
+    const result = await copyChunk(client, {
+      sql,
+      columns: details.columns,
+      maxRowsPerFile: spec.output.maxRowsPerFile,
+      signal: ctx.signal,
+      onProgress: (rows) => ctx.progress(rows),
+      openFile: (index) => {
+        const path = extractFilePath(ctx.output.prefix, payload.jobId, payload.index, index);
+        const body = new PassThrough({ highWaterMark: 1 << 20 });
+        const upload = ctx.store.put(ctx.output.container, path, body, { contentType: 'application/vnd.apache.parquet' });
+        upload.catch(() => undefined); // awaited in closeFile; a failure meanwhile surfaces through the writer
+        const writer = openParquetStream(parquetColumns, body, {
+          compression: spec.output.compression,
+          rowGroupRows: spec.output.rowsPerRowGroup,
+          metadata: { 'partita.job': payload.jobId, 'partita.chunk': String(payload.index), 'partita.file': String(index) },
+        });
+        open.set(index, { writer, body, upload, path });
+        return writer;
+      },
+      closeFile: async (index) => {
+        const file = open.get(index)!;
+        const { rows } = await file.writer.close();
+        const { bytes } = await file.upload;
+        open.delete(index);
+        files.push({ path: file.path, rows, bytes });
+      },
+    });
+    if (result.rows !== result.copyRows) {
+      throw new PermanentError(`chunk ${payload.index}: wrote ${result.rows} rows but PostgreSQL sent ${result.copyRows}`);
+    }
+    await client.query('commit');
+    return { files, ownSnapshot };
+  } catch (err) {
+    broken = err as Error;
+    for (const file of open.values()) {
+      file.body.destroy(broken); // the upload is aborted: no partial blob becomes visible
+      await file.upload.catch(() => undefined);
+    }
+    await client.query('rollback').catch(() => undefined);
+    throw classifyPgError(err);
+  } finally {
+    client.release(broken !== undefined && ctx.signal.aborted ? broken : undefined);
+  }
+};

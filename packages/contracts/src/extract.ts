@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { DatasetSpec, MAX_PARTITIONS, OutputSpec, RetrySpec, TableName } from './common.js';
+import { sqlFragmentProblem } from './sql.js';
+
+/** A column name: any PostgreSQL identifier (it is always double-quoted, so case and spaces are kept). */
+export const ColumnName = z
+  .string()
+  .min(1)
+  .max(63)
+  .regex(/^[^\u0000-\u001f"]+$/, 'must be 1–63 characters without control characters or double quotes');
+
+/**
+ * Free SQL text (a condition or a query): run only inside read-only transactions, and checked to stay inside the
+ * parentheses the extract wraps it in (see sqlFragmentProblem).
+ */
+const SqlText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .superRefine((s, ctx) => {
+      const problem = s.includes('\u0000') ? 'must not contain NUL characters' : sqlFragmentProblem(s.replace(/;\s*$/, ''));
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
+
+export const TableSource = z.strictObject({
+  /** `table` or `schema.table`. */
+  table: TableName,
+  /** Columns to extract, in this order. Default: every column. */
+  columns: z.array(ColumnName).min(1).max(1600).optional(),
+  /** SQL condition on the table's rows. */
+  where: SqlText(10_000).optional(),
+  /** Column to split on. Default: the single-column primary key; without one the table is split by heap blocks. */
+  key: ColumnName.optional(),
+});
+
+export const QuerySource = z.strictObject({
+  /** One read-only SELECT statement. */
+  query: SqlText(100_000),
+  /** A column of the query's result to split on (required: a query has no primary key or heap blocks). */
+  key: ColumnName,
+});
+
+export const ExtractSource = z.union([TableSource, QuerySource]);
+export type ExtractSource = z.infer<typeof ExtractSource>;
+
+/** How the rows are split: a number of chunks, or a target number of rows per chunk. */
+export const ChunkRule = z.union([
+  z.strictObject({ count: z.int().min(1).max(MAX_PARTITIONS) }),
+  z.strictObject({ rowsPerChunk: z.int().min(1).max(1_000_000_000) }),
+]);
+export type ChunkRule = z.infer<typeof ChunkRule>;
+
+export const ExtractOutputSpec = OutputSpec.extend({
+  /** Page compression. Default SNAPPY. */
+  compression: z.enum(['SNAPPY', 'GZIP', 'UNCOMPRESSED']).default('SNAPPY'),
+  /** Rows per Parquet row group (the writer's unit of buffering). Default 131,072. */
+  rowsPerRowGroup: z.int().min(1).max(10_000_000).default(131_072),
+  /** A chunk's rows go to several files of at most this many rows. Default 5,000,000. */
+  maxRowsPerFile: z.int().min(1).max(1_000_000_000).default(5_000_000),
+});
+
+export const NumericAs = z.enum(['decimal', 'double']);
+
+/** Explicit casts: how `numeric` maps, for every column or per column. */
+export const CastSpec = z.strictObject({
+  /** `decimal`: exact DECIMAL(p,s) (default); `double`: DOUBLE. */
+  numericAs: NumericAs.default('decimal'),
+  columns: z.record(ColumnName, z.strictObject({ numericAs: NumericAs })).default({}),
+});
+
+/** A parallel extract of a PostgreSQL table or query into Parquet files, registered as a dataset. */
+export const SqlExtractSpec = z.strictObject({
+  kind: z.literal('sql-extract'),
+  source: ExtractSource,
+  chunks: ChunkRule.default({ count: 8 }),
+  output: ExtractOutputSpec.default({ container: 'results', compression: 'SNAPPY', rowsPerRowGroup: 131_072, maxRowsPerFile: 5_000_000 }),
+  casts: CastSpec.default({ numericAs: 'decimal', columns: {} }),
+  dataset: DatasetSpec,
+  /** Statement timeout of each chunk's read, in ms (0: none). Default 1 hour. */
+  statementTimeoutMs: z.int().min(0).max(86_400_000).default(3_600_000),
+  retry: RetrySpec.default({ attempts: 3, backoffMs: 1000 }),
+});
+export type SqlExtractSpec = z.infer<typeof SqlExtractSpec>;
+export type SqlExtractSpecInput = z.input<typeof SqlExtractSpec>;
