@@ -80,6 +80,7 @@ export const sqlExtractHandler: PartitionHandler<'sql-extract'> = async (payload
     await client.query('rollback').catch(() => undefined);
     throw classifyPgError(err);
   } finally {
-    client.release(broken !== undefined && ctx.signal.aborted ? broken : undefined);
+    // After a failure the connection may be mid-COPY (an abort) or broken: it is closed rather than reused.
+    client.release(broken);
   }
 };
