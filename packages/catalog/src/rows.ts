@@ -1,5 +1,6 @@
 import type {
   DatasetVersion,
+  ExtractDetails,
   ErrorInfo,
   ExtractView,
   FileView,
@@ -132,26 +133,13 @@ export function toJobView(job: JobRow, partitions: readonly PartitionRow[]): Job
   };
 }
 
-/** What the extract planner stores in `jobs.details` (see the master's extract planner), as far as the status shows it. */
-interface ExtractDetails {
-  database: string;
-  method: ExtractView['method'];
-  key: string | null;
-  estimatedRows: number;
-  chunkRows: number[];
-  columns: Array<ExtractView['columns'][number] & Record<string, unknown>>;
-  snapshot: string | null;
-  sourceRows?: number | null;
-  rowsWritten?: number | null;
-}
-
 const OWN_SNAPSHOT_NOTE =
   'the exported snapshot was gone (the master holding it stopped) when these chunks started: each read its own, ' +
   'so rows changed while the job ran may be missing or appear twice across chunks, and the completeness check compares ' +
   'each such chunk with its own snapshot only';
 
 function toExtractView(stored: Record<string, unknown>, partitions: readonly PartitionView[]): ExtractView {
-  const d = stored as unknown as ExtractDetails;
+  const d = stored as ExtractDetails;
   const own = partitions.filter((p) => p.ownSnapshot).map((p) => p.index);
   const sourceRows = d.sourceRows ?? null;
   const rowsWritten = d.rowsWritten ?? null;

@@ -55,6 +55,7 @@ export {
   TERMINAL_JOB_STATUSES,
   Timings,
 } from './views.js';
+export type { ExtractDetails } from './views.js';
 export { Manifest, ManifestColumn } from './manifest.js';
 export { FINALIZE_QUEUE, partitionMessageId, partitionQueueName } from './queues.js';
 export { ConflictError, NotFoundError, PartitaError, PermanentError, TransientError, ValidationError, coerceError } from './errors.js';

@@ -108,6 +108,30 @@ export const ExtractColumnView = z.object({
   nullable: z.boolean(),
 });
 
+export type ExtractColumnView = z.infer<typeof ExtractColumnView>;
+
+/**
+ * What the extract planner records in the catalog (`jobs.details`): read back by the workers (column plans, key type)
+ * and by the job's status. `C` is the planner's column plan, a superset of ExtractColumnView.
+ */
+export type ExtractDetails<C extends ExtractColumnView = ExtractColumnView> = {
+  /** The source database's name. */
+  database: string;
+  method: 'quantiles' | 'blocks';
+  key: string | null;
+  /** The key's type as format_type() prints it (the cast of the chunk bounds); null for block chunks. */
+  keyType: string | null;
+  estimatedRows: number;
+  chunkRows: number[];
+  columns: C[];
+  /** The exported snapshot's id; null when none could be exported. */
+  snapshot: string | null;
+  /** Set by the master once it counted the source's rows in the snapshot. */
+  sourceRows?: number | null;
+  /** Set by the fan-in when the job ends. */
+  rowsWritten?: number | null;
+};
+
 /** What the master planned for an extract, and what the fan-in checked. */
 export const ExtractView = z.object({
   /** The source database's name. */

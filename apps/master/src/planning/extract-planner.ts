@@ -3,10 +3,19 @@ import {
   TransientError,
   ValidationError,
   type ExtractChunk,
+  type ExtractDetails,
   type SqlExtractPartitionPayload,
   type SqlExtractSpec,
 } from '@partita/contracts';
-import { SourceError, UnmappedTypeError, buildChunkSelect, describeColumns, planChunks, planColumns } from '@partita/extract';
+import {
+  SourceError,
+  UnmappedTypeError,
+  buildChunkSelect,
+  describeColumns,
+  planChunks,
+  planColumns,
+  type ColumnPlan,
+} from '@partita/extract';
 import { exportSnapshot, type SnapshotRegistry } from '../extract/snapshots.js';
 import type { Plan } from './plan.js';
 
@@ -48,6 +57,16 @@ export async function planExtract(
     const chunks = chunking.chunks as ExtractChunk[];
 
     const prefix = `${spec.output.prefix ?? spec.kind}/${spec.dataset.name}`;
+    const details: ExtractDetails<ColumnPlan> = {
+      database,
+      method: chunking.method,
+      key: chunking.key,
+      keyType: chunking.keyType,
+      estimatedRows: chunking.estimatedRows,
+      chunkRows: chunks.map((c) => c.estimatedRows),
+      columns,
+      snapshot: snapshot.id,
+    };
     return {
       itemsTotal: chunks.reduce((a, c) => a + c.estimatedRows, 0),
       partitions: chunks.map((chunk) => {
@@ -55,16 +74,7 @@ export async function planExtract(
         return { index: chunk.index, payload, items: chunk.estimatedRows, estimatedCost: Math.max(1, chunk.estimatedRows) };
       }),
       output: { container: spec.output.container, prefix },
-      details: {
-        database,
-        method: chunking.method,
-        key: chunking.key,
-        keyType: chunking.keyType,
-        estimatedRows: chunking.estimatedRows,
-        chunkRows: chunks.map((c) => c.estimatedRows),
-        columns,
-        snapshot: snapshot.id,
-      },
+      details,
       lease: {
         keep: (id) => ctx.snapshots.keep(id, snapshot, countSql),
         release: () => snapshot.release(),
@@ -116,13 +126,13 @@ function asInputError(err: unknown, spec: SqlExtractSpec): unknown {
   const code = (err as { code?: unknown }).code;
   if (code === '25006') {
     // read_only_sql_transaction: planning ran the query in the read-only snapshot and it tried to write.
-    const path = fallbackField;
-    return new ValidationError(`${path} must only read: ${message}`, [{ path, message: `must only read: ${message}` }]);
+    return new ValidationError(`${fallbackField} must only read: ${message}`, [
+      { path: fallbackField, message: `must only read: ${message}` },
+    ]);
   }
   if (typeof code === 'string' && INPUT_CLASSES.has(code.slice(0, 2))) {
-    const path =
-      'table' in spec.source ? (spec.source.where !== undefined && code === '42601' ? 'source.where' : fallbackField) : fallbackField;
-    return new ValidationError(`${path}: ${message}`, [{ path, message }]);
+    // An error of the condition or the query itself was already reported against its field by checkReadOnlySelect.
+    return new ValidationError(`${fallbackField}: ${message}`, [{ path: fallbackField, message }]);
   }
   // Other SQLSTATEs (connection, resources, shutdown) and socket errors: another try may succeed.
   if (typeof code === 'string') return new TransientError(`the source database could not be planned: ${message}`, err);

@@ -1,16 +1,10 @@
-import { PassThrough } from 'node:stream';
-import { PermanentError, SqlExtractSpec, TransientError, extractFilePath, type FileView } from '@partita/contracts';
+import { PermanentError, SqlExtractSpec, TransientError, extractFilePath, type ExtractDetails, type FileView } from '@partita/contracts';
 import { buildChunkSelect, copyChunk, toParquetColumns, type ColumnPlan } from '@partita/extract';
 import { openParquetStream, type ParquetStreamWriter } from '@partita/parquet';
+import { startBlobUpload, type BlobUpload } from '../../output.js';
 import type { PartitionHandler } from '../handler.js';
 import { classifyPgError } from './pg-errors.js';
 import { openChunkTransaction } from './transaction.js';
-
-/** What the master's extract planner recorded for the workers (jobs.details). */
-interface ExtractDetails {
-  columns: ColumnPlan[];
-  keyType: string | null;
-}
 
 /**
  * One chunk of an extract: in a read-only transaction on the job's exported snapshot (or, when that is gone, one of
@@ -22,7 +16,7 @@ export const sqlExtractHandler: PartitionHandler<'sql-extract'> = async (payload
   const parsed = SqlExtractSpec.safeParse(ctx.spec);
   if (!parsed.success) throw new PermanentError(`job ${payload.jobId} has an invalid spec: ${parsed.error.message}`);
   const spec = parsed.data;
-  const details = ctx.details as ExtractDetails | null;
+  const details = ctx.details as ExtractDetails<ColumnPlan> | null;
   if (!details?.columns) throw new PermanentError(`job ${payload.jobId} has no recorded column plan`);
   const parquetColumns = toParquetColumns(details.columns);
   const sql = buildChunkSelect(spec.source, details.columns, payload.chunk, details.keyType);
@@ -35,7 +29,7 @@ export const sqlExtractHandler: PartitionHandler<'sql-extract'> = async (payload
     });
   let broken: Error | undefined;
   const files: FileView[] = [];
-  const open = new Map<number, { writer: ParquetStreamWriter; body: PassThrough; upload: Promise<{ bytes: number }>; path: string }>();
+  const open = new Map<number, { writer: ParquetStreamWriter; upload: BlobUpload }>();
   try {
     const { ownSnapshot } = await openChunkTransaction(client, payload.snapshot, spec.statementTimeoutMs, ctx.log);
     await ctx.store.ensureContainer(ctx.output.container);
@@ -46,24 +40,21 @@ export const sqlExtractHandler: PartitionHandler<'sql-extract'> = async (payload
       signal: ctx.signal,
       onProgress: (rows) => ctx.progress(rows),
       openFile: (index) => {
-        const path = extractFilePath(ctx.output.prefix, payload.jobId, payload.index, index);
-        const body = new PassThrough({ highWaterMark: 1 << 20 });
-        const upload = ctx.store.put(ctx.output.container, path, body, { contentType: 'application/vnd.apache.parquet' });
-        upload.catch(() => undefined); // awaited in closeFile; a failure meanwhile surfaces through the writer
-        const writer = openParquetStream(parquetColumns, body, {
+        const upload = startBlobUpload(ctx, extractFilePath(ctx.output.prefix, payload.jobId, payload.index, index), 1 << 20);
+        const writer = openParquetStream(parquetColumns, upload.body, {
           compression: spec.output.compression,
           rowGroupRows: spec.output.rowsPerRowGroup,
           metadata: { 'partita.job': payload.jobId, 'partita.chunk': String(payload.index), 'partita.file': String(index) },
         });
-        open.set(index, { writer, body, upload, path });
+        open.set(index, { writer, upload });
         return writer;
       },
       closeFile: async (index) => {
         const file = open.get(index)!;
         const { rows } = await file.writer.close();
-        const { bytes } = await file.upload;
+        const { bytes } = await file.upload.uploaded();
         open.delete(index);
-        files.push({ path: file.path, rows, bytes });
+        files.push({ path: file.upload.path, rows, bytes });
       },
     });
     if (result.rows !== result.copyRows) {
@@ -73,10 +64,7 @@ export const sqlExtractHandler: PartitionHandler<'sql-extract'> = async (payload
     return { files, ownSnapshot };
   } catch (err) {
     broken = err as Error;
-    for (const file of open.values()) {
-      file.body.destroy(broken); // the upload is aborted: no partial blob becomes visible
-      await file.upload.catch(() => undefined);
-    }
+    for (const file of open.values()) await file.upload.abort(broken);
     await client.query('rollback').catch(() => undefined);
     throw classifyPgError(err);
   } finally {
