@@ -16,6 +16,7 @@ const PURE = [
   'packages/partition/src/**/*.test.ts',
   'packages/travel/src/**/*.test.ts',
   'apps/master/src/planning/**/*.test.ts',
+  'apps/cli/src/**/*.test.ts',
 ];
 
 export default defineConfig({

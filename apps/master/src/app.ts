@@ -7,6 +7,7 @@ import { registerOpenApi } from './plugins/openapi.js';
 import { datasetRoutes } from './routes/datasets.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
+import { pageRoutes } from './routes/pages.js';
 import type { JobsService } from './services/jobs.js';
 
 export interface AppDeps {
@@ -34,5 +35,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes(deps.readiness));
   await app.register(jobRoutes({ jobs: deps.jobs, catalog: deps.catalog }));
   await app.register(datasetRoutes({ catalog: deps.catalog }));
+  await app.register(pageRoutes());
   return app;
 }
