@@ -60,7 +60,7 @@ describe('travel-plan end to end: HTTP submit, 2 worker processes, Parquet in Az
     const res = await stack.master.app.inject({ method: 'DELETE', url: `/jobs/${id}` });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ id, status: 'cancelled' });
-    stack.startWorkerProcess('late');
+    await stack.startWorkerProcess('late');
     await new Promise((r) => setTimeout(r, 1500));
     const job = await stack.getJob(id);
     expect(job.status).toBe('cancelled');

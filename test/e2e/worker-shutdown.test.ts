@@ -31,7 +31,7 @@ describe('a worker sent SIGTERM mid-partition', () => {
 
   it('finishes its partition within the grace period, exits cleanly, and nothing runs twice', async () => {
     const { stack } = ctx;
-    const first = stack.startWorkerProcess('first', { SHUTDOWN_TIMEOUT_MS: '60000' });
+    const first = await stack.startWorkerProcess('first', { SHUTDOWN_TIMEOUT_MS: '60000' });
     await waitForWorkers(stack.prefix, 1);
     const id = await stack.submit(slowSpec(stack.container));
     await untilRunning(stack, id);
@@ -42,7 +42,7 @@ describe('a worker sent SIGTERM mid-partition', () => {
     expect(byFirst.length).toBeGreaterThanOrEqual(1);
     expect(byFirst.every((p) => p.status === 'succeeded')).toBe(true);
 
-    stack.startWorkerProcess('second');
+    await stack.startWorkerProcess('second');
     const job = await stack.waitForJob(id);
     expect(job.status).toBe('succeeded');
     expect(job.partitions.every((p) => p.attempts === 1)).toBe(true);
@@ -50,7 +50,7 @@ describe('a worker sent SIGTERM mid-partition', () => {
 
   it('past the grace period, hands its partition back without spending an attempt; the result is still exact', async () => {
     const { stack } = ctx;
-    const first = stack.startWorkerProcess('first', { SHUTDOWN_TIMEOUT_MS: '100' });
+    const first = await stack.startWorkerProcess('first', { SHUTDOWN_TIMEOUT_MS: '100' });
     await waitForWorkers(stack.prefix, 1);
     const id = await stack.submit({ ...slowSpec(stack.container), retry: { attempts: 1, backoffMs: 0 } });
     await untilRunning(stack, id);
@@ -59,7 +59,7 @@ describe('a worker sent SIGTERM mid-partition', () => {
     const handedBack = (await stack.getJob(id)).partitions.find((p) => p.workerId === 'first' && p.status !== 'succeeded');
     expect(handedBack?.status).toBe('queued');
 
-    stack.startWorkerProcess('second');
+    await stack.startWorkerProcess('second');
     const job = await stack.waitForJob(id);
     // With a single attempt allowed, the job can only succeed if the hand-back did not count as one.
     expect(job.status, JSON.stringify(job.error)).toBe('succeeded');

@@ -12,6 +12,7 @@ import { readWorkerEnv } from '../../apps/worker/src/env.js';
 import { startWorker, type RunningWorker } from '../../apps/worker/src/worker.js';
 import { DATABASE_URL, REDIS_URL } from './env.js';
 import { deleteQueuePrefix, dropSchema, uniqueName } from './isolation.js';
+import { freePort } from './ports.js';
 
 const WORKER_MAIN = fileURLToPath(new URL('../../apps/worker/dist/main.js', import.meta.url));
 
@@ -21,6 +22,8 @@ export interface StackOptions {
   workers?: number;
   /** Extra environment for master and workers. */
   env?: Record<string, string>;
+  /** Worker processes serve /healthz and /metrics on a free port each (`workerHttpPorts`). Default: off. */
+  workerHttp?: boolean;
 }
 
 /** A master (in this process) and workers against the real Redis, PostgreSQL and Azurite, isolated by schema, queue prefix and container. */
@@ -35,7 +38,9 @@ export interface TestStack {
   store: BlobStore;
   workerProcesses: ChildProcess[];
   inProcessWorkers: RunningWorker[];
-  startWorkerProcess(id: string, extraEnv?: Record<string, string>): ChildProcess;
+  /** With `workerHttp`: each worker process's HTTP port, by worker id. */
+  workerHttpPorts: Map<string, number>;
+  startWorkerProcess(id: string, extraEnv?: Record<string, string>): Promise<ChildProcess>;
   /** Pauses every kind's partition queue: submitted partitions wait until `resumeWorkers()`. */
   pauseWorkers(): Promise<void>;
   resumeWorkers(): Promise<void>;
@@ -74,9 +79,16 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   const workerProcesses: ChildProcess[] = [];
   const inProcessWorkers: RunningWorker[] = [];
 
-  const startWorkerProcess = (id: string, extraEnv: Record<string, string> = {}): ChildProcess => {
+  const workerHttpPorts = new Map<string, number>();
+  const startWorkerProcess = async (id: string, extraEnv: Record<string, string> = {}): Promise<ChildProcess> => {
+    const http: Record<string, string> = {};
+    if (options.workerHttp) {
+      const port = await freePort();
+      workerHttpPorts.set(id, port);
+      http['WORKER_HTTP_PORT'] = String(port);
+    }
     const child = spawn(process.execPath, [WORKER_MAIN], {
-      env: { ...process.env, ...env, WORKER_ID: id, ...extraEnv },
+      env: { ...process.env, ...env, WORKER_ID: id, ...http, ...extraEnv },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     workerProcesses.push(child);
@@ -84,7 +96,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   };
   const count = options.workers ?? 2;
   for (let i = 0; i < count; i++) {
-    if ((options.workerMode ?? 'process') === 'process') startWorkerProcess(`w${i + 1}`);
+    if ((options.workerMode ?? 'process') === 'process') await startWorkerProcess(`w${i + 1}`);
     else inProcessWorkers.push(await startWorker(readWorkerEnv({ ...env, WORKER_ID: `w${i + 1}` }), log.child({ app: 'worker' })));
   }
   await waitForWorkers(prefix, count);
@@ -106,6 +118,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     store,
     workerProcesses,
     inProcessWorkers,
+    workerHttpPorts,
     startWorkerProcess,
     async pauseWorkers() {
       await Promise.all(queues.map((q) => q.pause()));

@@ -1,12 +1,15 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Catalog } from '@partita/catalog';
-import type { Logger } from '@partita/telemetry';
+import type { Queue } from 'bullmq';
+import type { Logger, Registry } from '@partita/telemetry';
 import { registerErrorHandler } from './plugins/errors.js';
 import { registerOpenApi } from './plugins/openapi.js';
+import { registerQueueBoard } from './plugins/queue-board.js';
 import { datasetRoutes } from './routes/datasets.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { pageRoutes } from './routes/pages.js';
 import type { JobsService } from './services/jobs.js';
 
@@ -17,6 +20,10 @@ export interface AppDeps {
   log: Logger;
   /** Largest request body in bytes. */
   bodyLimit: number;
+  /** The master's Prometheus registry, served at `/metrics`. */
+  metrics: Registry;
+  /** The queues shown on the queue board. */
+  queues: readonly Queue[];
 }
 
 /** The master's HTTP API, without listening: `main.ts` listens, tests use `app.inject`. */
@@ -36,5 +43,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(jobRoutes({ jobs: deps.jobs, catalog: deps.catalog }));
   await app.register(datasetRoutes({ catalog: deps.catalog }));
   await app.register(pageRoutes());
+  await app.register(metricsRoutes(deps.metrics));
+  await registerQueueBoard(app, deps.queues);
   return app;
 }

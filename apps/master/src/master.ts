@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
-import { JOB_KINDS, type JobKind, type PartitionPayload } from '@partita/contracts';
+import { FINALIZE_QUEUE, JOB_KINDS, type JobKind, type PartitionPayload } from '@partita/contracts';
 import { Catalog } from '@partita/catalog';
-import { createRedis, openPartitionQueue } from '@partita/queue';
+import { createRedis, openPartitionQueue, queueDepth } from '@partita/queue';
 import { createAzureBlobStore } from '@partita/storage';
-import { createLogger, type Logger } from '@partita/telemetry';
-import type { Queue } from 'bullmq';
+import { createLogger, createMasterMetrics, type Logger } from '@partita/telemetry';
+import { Queue } from 'bullmq';
 import { buildApp } from './app.js';
 import type { MasterEnv } from './env.js';
 import { SnapshotRegistry } from './extract/snapshots.js';
@@ -35,6 +35,12 @@ export async function startMaster(
   const queues = Object.fromEntries(
     JOB_KINDS.map((kind) => [kind, openPartitionQueue(kind, { connection: producer, prefix: env.QUEUE_PREFIX })]),
   ) as { [K in JobKind]: Queue<PartitionPayload> };
+  const finalizeQueue = new Queue(FINALIZE_QUEUE, { connection: producer, prefix: env.QUEUE_PREFIX });
+  const allQueues: Queue[] = [...Object.values(queues), finalizeQueue];
+  const metrics = createMasterMetrics({
+    kinds: JOB_KINDS,
+    queueDepths: async () => Object.fromEntries(await Promise.all(allQueues.map(async (q) => [q.name, await queueDepth(q)] as const))),
+  });
   const store = createAzureBlobStore({ connectionString: env.AZURE_STORAGE_CONNECTION_STRING });
 
   let sourcePool: pg.Pool | undefined;
@@ -51,16 +57,17 @@ export async function startMaster(
     log,
     recordCount: (jobId, rows) => catalog.updateDetails(jobId, { sourceRows: rows }),
     counted: (jobId) =>
-      void finalizeJob(jobId, { catalog, store, log, snapshots }).catch((err: unknown) =>
+      void finalizeJob(jobId, { catalog, store, log, snapshots, metrics }).catch((err: unknown) =>
         log.warn({ err, jobId }, 'finalise after the count failed; the sweep retries'),
       ),
   });
-  const jobs = new JobsService({ catalog, queues, source, snapshots, log });
+  const jobs = new JobsService({ catalog, queues, source, snapshots, log, metrics });
   const fanIn = new FanIn({
     catalog,
     store,
     log,
     snapshots,
+    metrics,
     connection: consumer,
     prefix: env.QUEUE_PREFIX,
     intervalMs: env.RECONCILE_INTERVAL_MS,
@@ -70,6 +77,8 @@ export async function startMaster(
     jobs,
     log,
     bodyLimit: env.BODY_LIMIT_BYTES,
+    metrics: metrics.registry,
+    queues: allQueues,
     readiness: {
       catalog: async () => void (await catalog.pool.query('select 1')),
       queue: async () => void (await producer.ping()),
@@ -87,7 +96,7 @@ export async function startMaster(
     async close() {
       await app.close();
       await fanIn.stop();
-      await Promise.all(Object.values(queues).map((q) => q.close()));
+      await Promise.all(allQueues.map((q) => q.close()));
       await snapshots.releaseAll();
       producer.disconnect();
       consumer.disconnect();

@@ -25,7 +25,7 @@ export const WorkerEnv = z.object({
   LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(30_000),
   /** On SIGTERM: how long to let running partitions finish before handing them back. Keep below the pod's grace period. Default 25000 ms. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(25_000),
-  /** Port of the worker's own small HTTP server (/healthz); 0 picks a free one, -1 disables it. Default 9464. */
+  /** Port of the worker's own small HTTP server (/healthz, /readyz, /metrics); 0 picks a free one, -1 disables it. Default 9464. */
   WORKER_HTTP_PORT: z.coerce.number().int().min(-1).max(65535).default(9464),
 });
 export type WorkerEnv = z.infer<typeof WorkerEnv>;

@@ -4,7 +4,7 @@ import type pg from 'pg';
 import { PartitaError, PartitionPayload, coerceError, type ErrorInfo, type JobKind } from '@partita/contracts';
 import type { Catalog } from '@partita/catalog';
 import type { BlobStore } from '@partita/storage';
-import type { Logger } from '@partita/telemetry';
+import type { Logger, WorkerMetrics } from '@partita/telemetry';
 import type { HandlerResult, PartitionHandler } from './handlers/handler.js';
 import { HANDLERS } from './handlers/registry.js';
 
@@ -18,6 +18,7 @@ export interface ProcessorDeps {
   finalizeQueue: Queue<{ jobId: string }>;
   /** Aborted on shutdown once the grace period is over. */
   signal: AbortSignal;
+  metrics: WorkerMetrics;
 }
 
 export type ProcessOutcome = ({ status: 'done' } & HandlerResult) | { status: 'skipped'; reason: string };
@@ -28,7 +29,7 @@ export type ProcessOutcome = ({ status: 'done' } & HandlerResult) | { status: 's
  * the partition at once (UnrecoverableError), a transient one is retried with backoff until the attempts run out.
  */
 export function createProcessor(deps: ProcessorDeps): (job: Job<PartitionPayload>, token?: string) => Promise<ProcessOutcome> {
-  const { catalog, log, workerId } = deps;
+  const { catalog, log, workerId, metrics } = deps;
   return async (job, token) => {
     const parsed = PartitionPayload.safeParse(job.data);
     if (!parsed.success) {
@@ -43,7 +44,13 @@ export function createProcessor(deps: ProcessorDeps): (job: Job<PartitionPayload
       return { status: 'skipped', reason: started.skip };
     }
     const { attempt, spec, output, details } = started.run;
+    const kind = { kind: payload.kind };
     plog.info({ attempt }, 'partition started');
+    metrics.partitionsStarted.inc(kind);
+    if (job.attemptsMade === 0 && job.processedOn) {
+      metrics.partitionQueueWait.observe(kind, Math.max(0, job.processedOn - job.timestamp - (job.opts.delay ?? 0)) / 1000);
+    }
+    const releaseSlot = metrics.occupySlot();
     const t0 = performance.now();
     let lastProgress = 0;
     try {
@@ -67,15 +74,16 @@ export function createProcessor(deps: ProcessorDeps): (job: Job<PartitionPayload
       });
       const runMs = performance.now() - t0;
       const ended = await catalog.completePartition(payload.jobId, payload.index, attempt, { ...result, runMs });
+      const rows = result.files.reduce((a, f) => a + f.rows, 0);
+      const bytes = result.files.reduce((a, f) => a + f.bytes, 0);
+      if (ended.recorded) {
+        metrics.partitionsFinished.inc({ ...kind, outcome: 'succeeded' });
+        metrics.partitionRun.observe(kind, runMs / 1000);
+        metrics.rowsWritten.inc(kind, rows);
+        metrics.bytesWritten.inc(kind, bytes);
+      }
       plog.info(
-        {
-          attempt,
-          runMs: Math.round(runMs),
-          files: result.files.length,
-          rows: result.files.reduce((a, f) => a + f.rows, 0),
-          bytes: result.files.reduce((a, f) => a + f.bytes, 0),
-          recorded: ended.recorded,
-        },
+        { attempt, runMs: Math.round(runMs), files: result.files.length, rows, bytes, recorded: ended.recorded },
         'partition succeeded',
       );
       if (ended.jobComplete) await requestFinalize(deps.finalizeQueue, payload.jobId);
@@ -93,6 +101,8 @@ export function createProcessor(deps: ProcessorDeps): (job: Job<PartitionPayload
       };
       plog.warn({ err, attempt, final }, 'partition attempt failed');
       const ended = await catalog.failPartition(payload.jobId, payload.index, attempt, info, final, runMs);
+      if (final && ended.recorded) metrics.partitionsFinished.inc({ ...kind, outcome: 'failed' });
+      else if (!handedBack) metrics.partitionsRetried.inc(kind);
       if (final && ended.jobComplete) await requestFinalize(deps.finalizeQueue, payload.jobId);
       if (handedBack && token) {
         // Shutting down: back on the queue at once, without spending one of the partition's attempts.
@@ -101,6 +111,8 @@ export function createProcessor(deps: ProcessorDeps): (job: Job<PartitionPayload
       }
       if (!retryable) throw new UnrecoverableError(err.message);
       throw err;
+    } finally {
+      releaseSlot();
     }
   };
 }

@@ -4,14 +4,14 @@ import { FINALIZE_QUEUE, partitionQueueName, type PartitionPayload } from '@part
 import { Catalog } from '@partita/catalog';
 import { createRedis } from '@partita/queue';
 import { createAzureBlobStore } from '@partita/storage';
-import { createLogger, type Logger } from '@partita/telemetry';
+import { createLogger, createWorkerMetrics, type Logger } from '@partita/telemetry';
 import type { WorkerEnv } from './env.js';
 import { startHealthServer } from './health-server.js';
 import { createProcessor, type ProcessOutcome } from './processor.js';
 
 export interface RunningWorker {
   id: string;
-  /** Port of /healthz, or null when disabled. */
+  /** Port of /healthz and /metrics, or null when disabled. */
   httpPort: number | null;
   /** Stops taking partitions, lets running ones finish within the grace period, then aborts and hands them back. */
   close(): Promise<void>;
@@ -44,7 +44,9 @@ export async function startWorker(
     return sourcePool;
   };
   const abort = new AbortController();
-  const processor = createProcessor({ catalog, store, source, log, workerId: env.WORKER_ID, finalizeQueue, signal: abort.signal });
+  // Each kind's consumer runs up to WORKER_CONCURRENCY partitions.
+  const metrics = createWorkerMetrics({ kinds: env.WORKER_KINDS, slots: env.WORKER_CONCURRENCY * env.WORKER_KINDS.length });
+  const processor = createProcessor({ catalog, store, source, log, workerId: env.WORKER_ID, finalizeQueue, signal: abort.signal, metrics });
 
   const workers = env.WORKER_KINDS.map((kind) => {
     const w = new Worker<PartitionPayload, ProcessOutcome>(partitionQueueName(kind), processor, {
@@ -59,7 +61,7 @@ export async function startWorker(
   });
 
   let draining = false;
-  const health = env.WORKER_HTTP_PORT >= 0 ? await startHealthServer(env.WORKER_HTTP_PORT, () => !draining) : null;
+  const health = env.WORKER_HTTP_PORT >= 0 ? await startHealthServer(env.WORKER_HTTP_PORT, () => !draining, metrics.registry) : null;
   log.info({ kinds: env.WORKER_KINDS, concurrency: env.WORKER_CONCURRENCY, httpPort: health?.port ?? null }, 'worker started');
 
   return {

@@ -1,7 +1,7 @@
-import { manifestPath, type ErrorInfo } from '@partita/contracts';
+import { manifestPath, type ErrorInfo, type JobView, type Timings } from '@partita/contracts';
 import { computeTimings, type Catalog } from '@partita/catalog';
 import type { BlobStore } from '@partita/storage';
-import type { Logger } from '@partita/telemetry';
+import type { Logger, MasterMetrics } from '@partita/telemetry';
 import type { SnapshotRegistry } from '../extract/snapshots.js';
 import { buildManifest } from './manifest.js';
 
@@ -11,6 +11,8 @@ export interface FinalizerDeps {
   log: Logger;
   /** Extracts' snapshots held by this master: a job ends only once its rows in the snapshot are counted. */
   snapshots?: Pick<SnapshotRegistry, 'counting' | 'release'>;
+  /** Counts ended jobs, their wall time and speed-up. */
+  metrics?: Pick<MasterMetrics, 'jobsFinished' | 'jobDuration' | 'jobSpeedup' | 'jobEfficiency'>;
 }
 
 /**
@@ -19,12 +21,26 @@ export interface FinalizerDeps {
  * Safe to call any number of times, from any number of masters: only the first call that finds the job open ends it.
  */
 export async function finalizeJob(jobId: string, deps: FinalizerDeps): Promise<'succeeded' | 'failed' | 'not-ready' | 'ended'> {
-  const outcome = await endJob(jobId, deps);
-  if (outcome !== 'not-ready') await deps.snapshots?.release(jobId);
+  const ended = await endJob(jobId, deps);
+  if (ended === 'not-ready') return ended;
+  await deps.snapshots?.release(jobId);
+  if (ended === 'ended') return ended;
+  const { outcome, kind, timings } = ended;
+  if (deps.metrics) {
+    deps.metrics.jobsFinished.inc({ kind, outcome });
+    deps.metrics.jobDuration.observe({ kind, outcome }, timings.wallMs / 1000);
+    if (outcome === 'succeeded') {
+      deps.metrics.jobSpeedup.set({ kind }, timings.speedup);
+      deps.metrics.jobEfficiency.set({ kind }, timings.efficiency);
+    }
+  }
   return outcome;
 }
 
-async function endJob(jobId: string, deps: FinalizerDeps): Promise<'succeeded' | 'failed' | 'not-ready' | 'ended'> {
+/** How this call ended the job, or why it did not. */
+type EndResult = 'not-ready' | 'ended' | { outcome: 'succeeded' | 'failed'; kind: string; timings: Timings };
+
+async function endJob(jobId: string, deps: FinalizerDeps): Promise<EndResult> {
   const { catalog, store, log } = deps;
   let job = await catalog.getJob(jobId);
   if (!job || (job.status !== 'queued' && job.status !== 'running')) return 'ended';
@@ -43,7 +59,7 @@ async function endJob(jobId: string, deps: FinalizerDeps): Promise<'succeeded' |
     };
     const ended = await catalog.finishJob(jobId, { status: 'failed', finishedAt, error });
     if (ended) log.warn({ jobId, failed: failed.map((p) => p.index) }, 'job failed');
-    return ended ? 'failed' : 'ended';
+    return ended ? failedResult(job, finishedAt) : 'ended';
   }
 
   if (job.extract) {
@@ -62,7 +78,7 @@ async function endJob(jobId: string, deps: FinalizerDeps): Promise<'succeeded' |
       };
       const ended = await catalog.finishJob(jobId, { status: 'failed', finishedAt, error });
       if (ended) log.error({ jobId, rowsWritten, sourceRows }, 'extract incomplete; job failed');
-      return ended ? 'failed' : 'ended';
+      return ended ? failedResult(job, finishedAt) : 'ended';
     }
   }
 
@@ -89,5 +105,10 @@ async function endJob(jobId: string, deps: FinalizerDeps): Promise<'succeeded' |
     const t = manifest.timings;
     log.info({ jobId, wallMs: t.wallMs, sumPartitionMs: t.sumPartitionMs, speedup: t.speedup, rows: manifest.rows }, 'job succeeded');
   }
-  return ended ? 'succeeded' : 'ended';
+  return ended ? { outcome: 'succeeded', kind: job.kind, timings: manifest.timings } : 'ended';
+}
+
+function failedResult(job: JobView, finishedAt: Date): EndResult {
+  const timings = computeTimings({ createdAt: new Date(job.createdAt), finishedAt, planMs: job.timings.planMs }, job.partitions);
+  return { outcome: 'failed', kind: job.kind, timings };
 }

@@ -12,7 +12,7 @@ import {
 } from '@partita/contracts';
 import type { Catalog } from '@partita/catalog';
 import { enqueuePartitions, removeWaitingPartitions } from '@partita/queue';
-import type { Logger } from '@partita/telemetry';
+import type { Logger, MasterMetrics } from '@partita/telemetry';
 import type { SnapshotRegistry } from '../extract/snapshots.js';
 import { planJob } from '../planning/planners.js';
 
@@ -22,6 +22,7 @@ export interface JobsServiceDeps {
   source: () => pg.Pool;
   snapshots: SnapshotRegistry;
   log: Logger;
+  metrics: Pick<MasterMetrics, 'jobsSubmitted' | 'jobsFinished'>;
 }
 
 /** Submitting and cancelling jobs: plan, record in the catalog, enqueue. */
@@ -71,6 +72,7 @@ export class JobsService {
     }
     plan.lease?.keep(id);
     await catalog.markEnqueued(id);
+    this.deps.metrics.jobsSubmitted.inc({ kind: spec.kind });
     log.info({ jobId: id, kind: spec.kind, partitions: plan.partitions.length, items: plan.itemsTotal }, 'job enqueued');
     return { id, status: 'queued', created: true };
   }
@@ -81,6 +83,7 @@ export class JobsService {
     const result = await catalog.cancelJob(id);
     if (result === null) throw new NotFoundError(`job ${id} does not exist`);
     if (result.status !== 'cancelled') throw new ConflictError(`job ${id} has already ${result.status}`);
+    this.deps.metrics.jobsFinished.inc({ kind: result.kind, outcome: 'cancelled' });
     await this.deps.snapshots.release(id);
     await removeWaitingPartitions(queues[result.kind as JobKind], id, result.cancelled).catch((err: unknown) =>
       // Harmless: a worker that picks one up finds the job cancelled in the catalog and skips it.
