@@ -24,6 +24,8 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** Worker processes serve /healthz and /metrics on a free port each (`workerHttpPorts`). Default: off. */
   workerHttp?: boolean;
+  /** The in-process master's and workers' JSON log lines, at level info, go here. */
+  logs?: NodeJS.WritableStream;
 }
 
 /** A master (in this process) and workers against the real Redis, PostgreSQL and Azurite, isolated by schema, queue prefix and container. */
@@ -71,7 +73,9 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     WORKER_HTTP_PORT: '-1',
     ...options.env,
   };
-  const log = createLogger({ name: 'test', level: env['LOG_LEVEL'] ?? 'warn', pretty: false });
+  const log = options.logs
+    ? createLogger({ name: 'test', level: 'info', destination: options.logs })
+    : createLogger({ name: 'test', level: env['LOG_LEVEL'] ?? 'warn', pretty: false });
   let master = await startMaster(readMasterEnv(env), log.child({ app: 'master' }));
   const control = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const queues = JOB_KINDS.map((kind) => new Queue(partitionQueueName(kind), { connection: control, prefix }));

@@ -12,6 +12,7 @@ export interface ProcessorDeps {
   catalog: Catalog;
   store: BlobStore;
   source: () => pg.Pool;
+  /** Names the worker on every line. */
   log: Logger;
   workerId: string;
   /** Where the worker that ends a job's last partition asks the master to finalise it. */
@@ -37,7 +38,7 @@ export function createProcessor(deps: ProcessorDeps): (job: Job<PartitionPayload
       throw new UnrecoverableError(`malformed partition message: ${parsed.error.message}`);
     }
     const payload = parsed.data;
-    const plog = log.child({ jobId: payload.jobId, partition: payload.index, workerId });
+    const plog = log.child({ jobId: payload.jobId, partition: payload.index });
     const started = await catalog.startPartition(payload.jobId, payload.index, workerId);
     if ('skip' in started) {
       plog.info({ reason: started.skip }, 'partition skipped');

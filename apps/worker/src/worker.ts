@@ -20,8 +20,10 @@ export interface RunningWorker {
 /** Starts a worker: one BullMQ consumer per kind it takes, sharing the catalog, the blob store and the concurrency. */
 export async function startWorker(
   env: WorkerEnv,
-  log: Logger = createLogger({ name: 'worker', level: env.LOG_LEVEL, pretty: env.LOG_PRETTY, base: { workerId: env.WORKER_ID } }),
+  logger: Logger = createLogger({ name: 'worker', level: env.LOG_LEVEL, pretty: env.LOG_PRETTY }),
 ): Promise<RunningWorker> {
+  // Every line this worker logs names it; partition lines add the job and the partition.
+  const log = logger.child({ workerId: env.WORKER_ID });
   const catalog = new Catalog({
     connectionString: env.DATABASE_URL,
     schema: env.CATALOG_SCHEMA,

@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
@@ -11,15 +11,17 @@ export interface LoggerOptions {
   pretty?: boolean;
   /** Fields on every line, e.g. `{ workerId }`. */
   base?: Record<string, unknown>;
+  /** Where JSON lines go instead of stdout (tests capture them). Never pretty. */
+  destination?: DestinationStream;
 }
 
 /** Structured JSON logs, object first (`log.info({ jobId, partition }, 'msg')`); pretty only on a TTY. */
 export function createLogger(options: LoggerOptions): Logger {
+  const settings = { name: options.name, level: options.level ?? 'info', base: { pid: process.pid, ...options.base } };
+  if (options.destination) return pino(settings, options.destination);
   const pretty = options.pretty ?? process.stdout.isTTY === true;
   return pino({
-    name: options.name,
-    level: options.level ?? 'info',
-    base: { pid: process.pid, ...options.base },
+    ...settings,
     ...(pretty ? { transport: { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname' } } } : {}),
   });
 }
