@@ -45,6 +45,24 @@ describe('Catalog (real PostgreSQL, own schema)', () => {
     expect(await catalog.jobsToFinalize()).toContain(id);
   });
 
+  it('a partition starting while the job row is locked (enqueue, cancel) waits for it instead of deadlocking', async () => {
+    const id = await newJob(2);
+    // Stands in for markEnqueued or cancelJob: the job row first, then its partitions.
+    const other = await catalog.pool.connect();
+    try {
+      await other.query('begin');
+      await other.query('select 1 from jobs where id = $1 for update', [id]);
+      const starting = catalog.startPartition(id, 0, 'w');
+      await new Promise((r) => setTimeout(r, 200)); // the start is now blocked on whatever it locks first
+      await other.query('update partitions set enqueued_at = clock_timestamp() where job_id = $1', [id]);
+      await other.query('commit');
+      const started = await starting;
+      expect('run' in started).toBe(true);
+    } finally {
+      other.release();
+    }
+  });
+
   it('a stale attempt cannot overwrite the newer one, and an ended partition is not run again', async () => {
     const id = await newJob(1);
     const first = await catalog.startPartition(id, 0, 'dead-worker');

@@ -227,6 +227,15 @@ export class Catalog {
       if (j.status !== 'queued' && j.status !== 'running') {
         return { skip: 'job-ended' };
       }
+      if (j.status === 'queued') {
+        // The job row before the partition row, as in every other transaction that touches both (enqueue, cancel,
+        // ending an attempt): one lock order, no deadlock. A running job's row is not touched at all.
+        await client.query(
+          `update jobs set status = 'running', started_at = coalesce(started_at, clock_timestamp())
+            where id = $1 and status = 'queued'`,
+          [jobId],
+        );
+      }
       const part = await client.query<{ attempts: number }>(
         `update partitions
             set status = 'running', attempts = attempts + 1, worker_id = $3, error = null, items_done = 0,
@@ -253,11 +262,6 @@ export class Catalog {
         attempt,
         workerId,
       ]);
-      await client.query(
-        `update jobs set status = 'running', started_at = coalesce(started_at, clock_timestamp())
-          where id = $1 and status = 'queued'`,
-        [jobId],
-      );
       return { run: { attempt, spec: j.spec, output: j.output, details: j.details } };
     });
   }
