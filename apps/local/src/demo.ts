@@ -1,5 +1,5 @@
-import { TERMINAL_JOB_STATUSES, type JobView, type TravelPlanSpecInput } from '@partita/contracts';
-import { progressLine, timingsReport } from './report.js';
+import type { JobView, TravelPlanSpecInput } from '@partita/contracts';
+import { PartitaClient, watchJobs } from '@partita/cli';
 
 /** The demo: a generated travel-planning job sized so each partition is real work (well over 100 ms). */
 export function demoSpec(groups: number): TravelPlanSpecInput {
@@ -18,31 +18,11 @@ export function demoSpec(groups: number): TravelPlanSpecInput {
   };
 }
 
-/** Submits the demo job, draws its progress until it ends, and prints the timings table. Returns the final job. */
+/** Submits the demo job and follows it as `partita submit --watch` does: progress, then the timings table. */
 export async function runDemo(baseUrl: string, groups: number, out: NodeJS.WriteStream = process.stdout): Promise<JobView> {
-  const res = await fetch(`${baseUrl}/jobs`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(demoSpec(groups)),
-  });
-  if (!res.ok) throw new Error(`submit failed: ${res.status} ${await res.text()}`);
-  const { id } = (await res.json()) as { id: string };
+  const client = new PartitaClient({ baseUrl });
+  const { id } = await client.submit(demoSpec(groups));
   out.write(`submitted job ${id}\n`);
-  let lastPrinted = 0;
-  for (;;) {
-    const poll = await fetch(`${baseUrl}/jobs/${id}`);
-    if (!poll.ok) throw new Error(`GET /jobs/${id} failed: ${poll.status} ${await poll.text()}`);
-    const job = (await poll.json()) as JobView;
-    const ended = TERMINAL_JOB_STATUSES.includes(job.status);
-    if (out.isTTY) out.write(`\r${progressLine(job)}\x1b[K`);
-    else if (ended || Date.now() - lastPrinted > 2000) {
-      out.write(`${progressLine(job)}\n`);
-      lastPrinted = Date.now();
-    }
-    if (ended) {
-      out.write(`${out.isTTY ? '\n' : ''}\n${timingsReport(job)}\n`);
-      return job;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  const [job] = await watchJobs(client, [id], { out });
+  return job!;
 }

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_LIST_LIMIT, DEFAULT_URL, UsageError, parseCli } from './args.js';
+
+const ID = '5e4a18a3-1111-4222-8333-444455556666';
+
+function usageError(fn: () => unknown): UsageError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof UsageError) return err;
+    throw err;
+  }
+  throw new Error('expected a UsageError');
+}
+
+describe('parseCli', () => {
+  it('parses submit with its options, global options before or after the command', () => {
+    expect(parseCli(['--url', 'http://m:9000/', 'submit', 'job.yaml', '--watch', '--idempotency-key', 'k1', '--json'])).toEqual({
+      command: { name: 'submit', spec: 'job.yaml', watch: true, idempotencyKey: 'k1' },
+      options: { url: 'http://m:9000', token: undefined, json: true },
+    });
+    expect(parseCli(['submit', '-']).command).toEqual({ name: 'submit', spec: '-', watch: false, idempotencyKey: undefined });
+    expect(parseCli(['submit', '-w', 'a.json']).command).toMatchObject({ watch: true, spec: 'a.json' });
+    expect(parseCli(['submit', '--url=http://x:1', 'a.json']).options.url).toBe('http://x:1');
+  });
+
+  it('takes the URL and token from the environment unless given, with a default URL', () => {
+    expect(parseCli(['list']).options).toEqual({ url: DEFAULT_URL, token: undefined, json: false });
+    const env = { PARTITA_URL: 'https://partita.example', PARTITA_TOKEN: 'secret' };
+    expect(parseCli(['list'], env).options).toEqual({ url: 'https://partita.example', token: 'secret', json: false });
+    expect(parseCli(['list', '--url', 'http://other:1', '--token', 't2'], env).options).toMatchObject({
+      url: 'http://other:1',
+      token: 't2',
+    });
+    expect(parseCli(['list'], { PARTITA_URL: '', PARTITA_TOKEN: '' }).options).toEqual({ url: DEFAULT_URL, token: undefined, json: false });
+  });
+
+  it('parses watch, list, show, cancel and datasets', () => {
+    expect(parseCli(['watch', ID, 'b', ID]).command).toEqual({ name: 'watch', ids: [ID, 'b'] });
+    expect(parseCli(['list']).command).toEqual({ name: 'list', status: undefined, limit: DEFAULT_LIST_LIMIT, cursor: undefined });
+    expect(parseCli(['list', '--status', 'failed', '--limit', '5', '--cursor', 'abc']).command).toEqual({
+      name: 'list',
+      status: 'failed',
+      limit: 5,
+      cursor: 'abc',
+    });
+    expect(parseCli(['show', ID, '--json'])).toMatchObject({ command: { name: 'show', id: ID }, options: { json: true } });
+    expect(parseCli(['cancel', ID]).command).toEqual({ name: 'cancel', id: ID });
+    expect(parseCli(['datasets']).command).toEqual({ name: 'datasets', dataset: undefined });
+    expect(parseCli(['datasets', 'orders']).command).toEqual({ name: 'datasets', dataset: 'orders' });
+  });
+
+  it('answers help and version in every form', () => {
+    expect(parseCli(['--help']).command).toEqual({ name: 'help', topic: undefined });
+    expect(parseCli(['-h']).command).toEqual({ name: 'help', topic: undefined });
+    expect(parseCli(['help']).command).toEqual({ name: 'help', topic: undefined });
+    expect(parseCli(['help', 'submit']).command).toEqual({ name: 'help', topic: 'submit' });
+    expect(parseCli(['show', '--help']).command).toEqual({ name: 'help', topic: 'show' });
+    expect(parseCli(['submit', '-h']).command).toEqual({ name: 'help', topic: 'submit' });
+    expect(parseCli(['--version']).command).toEqual({ name: 'version' });
+    expect(parseCli(['-V']).command).toEqual({ name: 'version' });
+  });
+
+  it('rejects what it cannot run, naming the command whose help helps', () => {
+    expect(usageError(() => parseCli([])).message).toBe('no command given');
+    expect(usageError(() => parseCli(['frob'])).message).toBe('unknown command "frob"');
+    expect(usageError(() => parseCli(['help', 'frob'])).message).toBe('unknown command "frob"');
+    expect(usageError(() => parseCli(['submit'])).topic).toBe('submit');
+    expect(usageError(() => parseCli(['submit', 'a.yaml', 'b.yaml'])).message).toBe('unexpected argument "b.yaml"');
+    expect(usageError(() => parseCli(['watch'])).message).toBe('missing the job id(s)');
+    expect(usageError(() => parseCli(['show'])).message).toBe('missing the job id');
+    expect(usageError(() => parseCli(['show', ID, '--watch'])).message).toMatch(/Unknown option '--watch'/);
+    expect(usageError(() => parseCli(['list', '--limit', '0'])).message).toMatch(/--limit must be an integer from 1 to 500/);
+    expect(usageError(() => parseCli(['list', '--limit', '2.5'])).message).toMatch(/--limit/);
+    expect(usageError(() => parseCli(['list', '--status', 'done'])).message).toMatch(/--status must be one of queued, running/);
+    expect(usageError(() => parseCli(['list', '--url', 'localhost:8080'])).message).toMatch(/--url must be an http\(s\) URL/);
+    expect(usageError(() => parseCli(['list', '--url'])).message).toMatch(/--url/);
+    expect(usageError(() => parseCli(['datasets', 'a', 'b'])).message).toBe('unexpected argument "b"');
+  });
+});
