@@ -87,10 +87,13 @@ export function createMasterMetrics(options: { kinds: readonly string[]; queueDe
       }
     },
   });
-  // Every series exists from the start (at zero), so rates and sums see the first event.
+  // Every series exists from the start (at zero), histograms too, so that rate() and increase() see the first event.
   for (const kind of options.kinds) {
     jobsSubmitted.inc({ kind }, 0);
-    for (const outcome of JOB_OUTCOMES) jobsFinished.inc({ kind, outcome }, 0);
+    for (const outcome of JOB_OUTCOMES) {
+      jobsFinished.inc({ kind, outcome }, 0);
+      jobDuration.zero({ kind, outcome });
+    }
   }
   return { registry: r, jobsSubmitted, jobsFinished, jobDuration, jobSpeedup, jobEfficiency };
 }
@@ -173,6 +176,8 @@ export function createWorkerMetrics(options: { kinds: readonly string[]; slots: 
     for (const outcome of ['succeeded', 'failed']) partitionsFinished.inc({ kind, outcome }, 0);
     rowsWritten.inc({ kind }, 0);
     bytesWritten.inc({ kind }, 0);
+    partitionRun.zero({ kind });
+    partitionQueueWait.zero({ kind });
   }
   return {
     registry: r,

@@ -3,7 +3,7 @@ import { buildChunkSelect, copyChunk, toParquetColumns, type ColumnPlan } from '
 import { openParquetStream, type ParquetStreamWriter } from '@partita/parquet';
 import { startBlobUpload, type BlobUpload } from '../../output.js';
 import type { PartitionHandler } from '../handler.js';
-import { classifyPgError } from './pg-errors.js';
+import { classifyPgError } from '../../pg-errors.js';
 import { openChunkTransaction } from './transaction.js';
 
 /**

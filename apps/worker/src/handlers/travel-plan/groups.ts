@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { PermanentError, type GroupRefs, type TravelInput, quoteTableName } from '@partita/contracts';
 import { fromRanges } from '@partita/partition';
 import { generateGroup, generateRoute, parseClock, type Flight, type Group } from '@partita/travel';
+import { classifyPgError } from '../../pg-errors.js';
 
 /** A partition's groups, and the flights of every route they use. */
 export interface PartitionGroups {
@@ -41,7 +42,9 @@ export async function loadGroups(input: TravelInput, refs: GroupRefs, source: ()
       routeFlights: (o, d) => routes.get(`${o}>${d}`) ?? [],
     };
   }
-  return loadFromPostgres(input.postgres, refs.ids, source());
+  return loadFromPostgres(input.postgres, refs.ids, source()).catch((err: unknown) => {
+    throw classifyPgError(err);
+  });
 }
 
 /** Reads only this partition's travellers, then only the routes they fly. */
