@@ -54,7 +54,7 @@ process.once('SIGTERM', () => void stop().then(() => process.exit(143)));
 const baseUrl = `http://127.0.0.1:${port}`;
 try {
   await waitReady(baseUrl, master);
-  console.log(`master  ${baseUrl}  (API docs ${baseUrl}/docs)`);
+  console.log(`master  ${baseUrl}  (job page ${baseUrl}/, API docs /docs, queue board /admin/queues, metrics /metrics)`);
   console.log(`workers ${args.workers}   azurite ${azurite.blobEndpoint}   logs ${logDir}`);
   if (args.demo) {
     const job = await runDemo(baseUrl, args.groups);
