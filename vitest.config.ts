@@ -11,6 +11,7 @@ const alias = Object.fromEntries(
 
 /** Pure code: no service needed. */
 const PURE = [
+  'packages/config/src/**/*.test.ts',
   'packages/contracts/src/**/*.test.ts',
   'packages/parquet/src/**/*.test.ts',
   'packages/partition/src/**/*.test.ts',

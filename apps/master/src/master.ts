@@ -3,7 +3,7 @@ import pg from 'pg';
 import { FINALIZE_QUEUE, JOB_KINDS, type JobKind, type PartitionPayload } from '@partita/contracts';
 import { Catalog } from '@partita/catalog';
 import { createRedis, openPartitionQueue, queueDepth } from '@partita/queue';
-import { createAzureBlobStore } from '@partita/storage';
+import { blobStoreFromSettings } from '@partita/storage';
 import { createLogger, createMasterMetrics, type Logger } from '@partita/telemetry';
 import { Queue } from 'bullmq';
 import { buildApp } from './app.js';
@@ -41,7 +41,7 @@ export async function startMaster(
     kinds: JOB_KINDS,
     queueDepths: async () => Object.fromEntries(await Promise.all(allQueues.map(async (q) => [q.name, await queueDepth(q)] as const))),
   });
-  const store = createAzureBlobStore({ connectionString: env.AZURE_STORAGE_CONNECTION_STRING });
+  const store = await blobStoreFromSettings(env);
 
   let sourcePool: pg.Pool | undefined;
   const source = (): pg.Pool => {

@@ -1,33 +1,35 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { ServiceEnv, parseEnv } from '@partita/config';
+import { ServiceEnv, parseEnv, requireBlobStorage } from '@partita/config';
 import { JOB_KINDS, type JobKind } from '@partita/contracts';
 
 /** Every setting of a worker, read from the environment in this one place and validated at start-up. */
-export const WorkerEnv = z.object({
-  ...ServiceEnv,
-  /** Partitions run at once by this process. Default 1 (travel work is CPU-bound: run one worker process per core). */
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(1),
-  /** This worker's name in timings and logs. Default `<hostname>-<pid>`. */
-  WORKER_ID: z.string().min(1).max(128).default(`${hostname()}-${process.pid}`),
-  /** Kinds this worker takes, comma-separated. Default: every kind. */
-  WORKER_KINDS: z
-    .string()
-    .default(JOB_KINDS.join(','))
-    .transform((s) =>
-      s
-        .split(',')
-        .map((k) => k.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.enum(JOB_KINDS as [JobKind, ...JobKind[]])).min(1)),
-  /** How long a partition's queue lock lasts without renewal; a dead worker's partition is taken over after it. Default 30000 ms. */
-  LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(30_000),
-  /** On SIGTERM: how long to let running partitions finish before handing them back. Keep below the pod's grace period. Default 25000 ms. */
-  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(25_000),
-  /** Port of the worker's own small HTTP server (/healthz, /readyz, /metrics); 0 picks a free one, -1 disables it. Default 9464. */
-  WORKER_HTTP_PORT: z.coerce.number().int().min(-1).max(65535).default(9464),
-});
+export const WorkerEnv = z
+  .object({
+    ...ServiceEnv,
+    /** Partitions run at once by this process. Default 1 (travel work is CPU-bound: run one worker process per core). */
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(1),
+    /** This worker's name in timings and logs. Default `<hostname>-<pid>`. */
+    WORKER_ID: z.string().min(1).max(128).default(`${hostname()}-${process.pid}`),
+    /** Kinds this worker takes, comma-separated. Default: every kind. */
+    WORKER_KINDS: z
+      .string()
+      .default(JOB_KINDS.join(','))
+      .transform((s) =>
+        s
+          .split(',')
+          .map((k) => k.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.enum(JOB_KINDS as [JobKind, ...JobKind[]])).min(1)),
+    /** How long a partition's queue lock lasts without renewal; a dead worker's partition is taken over after it. Default 30000 ms. */
+    LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(30_000),
+    /** On SIGTERM: how long to let running partitions finish before handing them back. Keep below the pod's grace period. Default 25000 ms. */
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(25_000),
+    /** Port of the worker's own small HTTP server (/healthz, /readyz, /metrics); 0 picks a free one, -1 disables it. Default 9464. */
+    WORKER_HTTP_PORT: z.coerce.number().int().min(-1).max(65535).default(9464),
+  })
+  .superRefine(requireBlobStorage);
 export type WorkerEnv = z.infer<typeof WorkerEnv>;
 
 export function readWorkerEnv(source: NodeJS.ProcessEnv = process.env): WorkerEnv {

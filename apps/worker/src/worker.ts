@@ -3,7 +3,7 @@ import pg from 'pg';
 import { FINALIZE_QUEUE, partitionQueueName, type PartitionPayload } from '@partita/contracts';
 import { Catalog } from '@partita/catalog';
 import { createRedis } from '@partita/queue';
-import { createAzureBlobStore } from '@partita/storage';
+import { blobStoreFromSettings } from '@partita/storage';
 import { createLogger, createWorkerMetrics, type Logger } from '@partita/telemetry';
 import type { WorkerEnv } from './env.js';
 import { startHealthServer } from './health-server.js';
@@ -31,7 +31,7 @@ export async function startWorker(
     applicationName: 'partita-worker',
   });
   await catalog.migrate();
-  const store = createAzureBlobStore({ connectionString: env.AZURE_STORAGE_CONNECTION_STRING });
+  const store = await blobStoreFromSettings(env);
   const connection = createRedis({ url: env.REDIS_URL, role: 'worker' });
   connection.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
   const finalizeQueue = new Queue<{ jobId: string }>(FINALIZE_QUEUE, { connection, prefix: env.QUEUE_PREFIX });

@@ -23,13 +23,32 @@ export const ServiceEnv = {
     .max(64)
     .regex(/^[A-Za-z0-9_-]+$/)
     .default('partita'),
-  /** Blob Storage connection string (Azurite's, or an account's). Required. */
-  AZURE_STORAGE_CONNECTION_STRING: z.string().min(1, 'required: the Blob Storage connection string'),
+  /** Blob Storage connection string (Azurite's, or an account's). Either this or AZURE_STORAGE_ACCOUNT_URL. */
+  AZURE_STORAGE_CONNECTION_STRING: z.string().min(1).optional(),
+  /**
+   * The blob service URL (`https://<account>.blob.core.windows.net`), used when no connection string is given: the
+   * identity comes from DefaultAzureCredential (Workload Identity on AKS, a managed identity, `az login` locally).
+   */
+  AZURE_STORAGE_ACCOUNT_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** pino level. Default info. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Pretty logs. Default: only on a terminal. */
   LOG_PRETTY: BoolEnv.optional(),
 };
+
+/** Blob Storage needs a connection string or an account URL: refine an app's environment schema with this. */
+export function requireBlobStorage(
+  env: { AZURE_STORAGE_CONNECTION_STRING?: string | undefined; AZURE_STORAGE_ACCOUNT_URL?: string | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  if (!env.AZURE_STORAGE_CONNECTION_STRING && !env.AZURE_STORAGE_ACCOUNT_URL) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['AZURE_STORAGE_CONNECTION_STRING'],
+      message: 'required: a Blob Storage connection string, or AZURE_STORAGE_ACCOUNT_URL to sign in with DefaultAzureCredential',
+    });
+  }
+}
 
 /** Parses the environment with a schema; on failure throws one error listing every bad variable and why. */
 export function parseEnv<S extends z.ZodType>(schema: S, source: NodeJS.ProcessEnv, app: string): z.infer<S> {
