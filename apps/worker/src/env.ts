@@ -7,7 +7,10 @@ import { JOB_KINDS, type JobKind } from '@partita/contracts';
 export const WorkerEnv = z
   .object({
     ...ServiceEnv,
-    /** Partitions run at once by this process. Default 1 (travel work is CPU-bound: run one worker process per core). */
+    /**
+     * Partitions of each kind this process runs at once (one queue consumer per kind in WORKER_KINDS). Default 1: travel
+     * work is CPU-bound, so run one worker process per core, and set WORKER_KINDS to keep CPU-bound kinds apart.
+     */
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(1),
     /** This worker's name in timings and logs. Default `<hostname>-<pid>`. */
     WORKER_ID: z.string().min(1).max(128).default(`${hostname()}-${process.pid}`),
