@@ -50,9 +50,10 @@ export function requireBlobStorage(
   }
 }
 
-/** Parses the environment with a schema; on failure throws one error listing every bad variable and why. */
+/** Parses the environment with a schema (empty variables count as unset); on failure throws one error listing every bad variable and why. */
 export function parseEnv<S extends z.ZodType>(schema: S, source: NodeJS.ProcessEnv, app: string): z.infer<S> {
-  const parsed = schema.safeParse(source);
+  // An empty variable is an unset one (as a Secret or compose file leaves an optional value blank), so it takes the default.
+  const parsed = schema.safeParse(Object.fromEntries(Object.entries(source).filter(([, value]) => value !== '')));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n');
     throw new Error(`invalid ${app} configuration:\n${lines}`);
