@@ -41,7 +41,8 @@ describe('structured logs', () => {
 
       // Every line is one JSON object with a level, a time and a message.
       const lines = raw.filter(Boolean).map((l) => JSON.parse(l) as Line);
-      for (const line of lines) expect(line).toMatchObject({ level: expect.any(Number), time: expect.any(Number), msg: expect.any(String) });
+      for (const line of lines)
+        expect(line).toMatchObject({ level: expect.any(Number), time: expect.any(Number), msg: expect.any(String) });
 
       const workerLines = lines.filter((l) => l.app === 'worker');
       expect(workerLines.length).toBeGreaterThan(0);
