@@ -37,6 +37,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, dirname, join, posix, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ignored, keyValues, parseDockerfile, parseDockerignore, substitute } from './dockerfile.mjs';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const DOCKERFILE = join(REPO, 'deploy/docker/Dockerfile');
@@ -62,34 +63,6 @@ const fail = (message) => {
 // ---------------------------------------------------------------------------------------------------------------
 // The Dockerfile
 
-/** Instructions as Docker reads them: comments dropped, continuation lines joined, flags split off. */
-function parseDockerfile(text) {
-  const instructions = [];
-  let buffer = '';
-  let line = 0;
-  text.split('\n').forEach((raw, i) => {
-    const trimmed = raw.trim();
-    if (trimmed.startsWith('#') || (trimmed === '' && buffer === '')) return;
-    if (buffer === '') line = i + 1;
-    if (trimmed.endsWith('\\')) {
-      buffer += `${trimmed.slice(0, -1)} `;
-      return;
-    }
-    buffer += trimmed;
-    const match = /^(\S+)\s*([\s\S]*)$/.exec(buffer);
-    buffer = '';
-    if (!match) return;
-    let rest = match[2];
-    const flags = {};
-    for (let flag = /^--([a-z-]+)(?:=(\S*))?\s*/.exec(rest); flag; flag = /^--([a-z-]+)(?:=(\S*))?\s*/.exec(rest)) {
-      flags[flag[1]] = flag[2] ?? 'true';
-      rest = rest.slice(flag[0].length);
-    }
-    instructions.push({ keyword: match[1].toUpperCase(), flags, args: rest.trim(), line });
-  });
-  return instructions;
-}
-
 /** Exec form (a JSON array) or shell form. */
 function commandOf(args) {
   if (args.startsWith('[')) return { exec: JSON.parse(args) };
@@ -100,93 +73,16 @@ function argvOf(command) {
   return command.exec ?? ['/bin/sh', '-c', command.shell];
 }
 
-function substitute(text, vars) {
-  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_, a, b) => vars[a ?? b] ?? '');
-}
-
-/** `A=b C="d e"` (or the legacy `A b`) as pairs. */
-function keyValues(args) {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*=/.test(args)) {
-    const [key, ...value] = args.split(/\s+/);
-    return [[key, value.join(' ')]];
-  }
-  return [...args.matchAll(/([A-Za-z_][A-Za-z0-9_.-]*)=("(?:[^"\\]|\\.)*"|'[^']*'|\S*)/g)].map(([, k, v]) => [
-    k,
-    /^["']/.test(v) ? v.slice(1, -1) : v,
-  ]);
-}
-
 function readStages() {
-  const instructions = parseDockerfile(readFileSync(DOCKERFILE, 'utf8'));
-  const globalArgs = {};
-  const stages = [];
-  for (const ins of instructions) {
-    if (ins.keyword === 'FROM') {
-      const [image, as, name] = substitute(ins.args, globalArgs).split(/\s+/);
-      if (as !== undefined && (as.toUpperCase() !== 'AS' || !name)) fail(`Dockerfile line ${ins.line}: cannot read FROM ${ins.args}`);
-      stages.push({ name: name ?? String(stages.length), from: image, instructions: [] });
-    } else if (stages.length === 0) {
-      if (ins.keyword !== 'ARG') fail(`Dockerfile line ${ins.line}: ${ins.keyword} before the first FROM`);
-      for (const [k, v] of keyValues(ins.args)) globalArgs[k] = v;
-    } else {
-      stages.at(-1).instructions.push(ins);
-    }
-  }
-  return stages;
+  return parseDockerfile(readFileSync(DOCKERFILE, 'utf8')).stages;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // The build context, as .dockerignore leaves it
 
-/** A .dockerignore pattern as a regular expression over slash-separated paths relative to the context. */
-function patternRegExp(pattern) {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '*' && pattern[i + 1] === '*') {
-      i++;
-      if (pattern[i + 1] === '/') {
-        i++;
-        re += '(?:.*/)?';
-      } else re += '.*';
-    } else if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else if (c === '[') {
-      const end = pattern.indexOf(']', i);
-      re += end > i ? pattern.slice(i, end + 1).replace('[!', '[^') : '\\[';
-      if (end > i) i = end;
-    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
-
 function readDockerignore() {
   const path = join(REPO, '.dockerignore');
-  if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith('#'))
-    .map((l) => {
-      const exclude = !l.startsWith('!');
-      const body = posix.normalize((exclude ? l : l.slice(1)).trim()).replace(/^\/+/, '');
-      return { exclude, re: patternRegExp(body) };
-    });
-}
-
-/** Docker's rule: the last pattern matching the path or one of its parent directories decides. */
-function ignored(rel, rules) {
-  const parts = rel.split('/');
-  let out = false;
-  for (const rule of rules) {
-    for (let n = 1; n <= parts.length; n++) {
-      if (rule.re.test(parts.slice(0, n).join('/'))) {
-        out = rule.exclude;
-        break;
-      }
-    }
-  }
-  return out;
+  return existsSync(path) ? parseDockerignore(readFileSync(path, 'utf8')) : [];
 }
 
 function copyContext(target) {

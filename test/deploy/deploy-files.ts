@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import {
+  ignored,
+  parseDockerfile,
+  parseDockerignore,
+  type DockerInstruction,
+  type DockerStage,
+  type Dockerfile,
+} from '../../deploy/docker/dockerfile.mjs';
 
 /** The monitoring files under deploy/, read as Grafana and Prometheus read them. */
 export const DEPLOY = {
@@ -165,72 +173,8 @@ export const DOCKER = {
   compose: fileURLToPath(new URL('../../docker-compose.yml', import.meta.url)),
 };
 
-export interface DockerInstruction {
-  /** Upper case: FROM, RUN, COPY… */
-  keyword: string;
-  /** Leading `--name=value` options (`--from`, `--interval`…); a bare `--name` is `'true'`. */
-  flags: Record<string, string>;
-  args: string;
-  line: number;
-}
-
-export interface DockerStage {
-  /** The `AS` name, else the stage's index. */
-  name: string;
-  /** The image or earlier stage it is built FROM, build arguments substituted. */
-  from: string;
-  instructions: DockerInstruction[];
-}
-
-export interface Dockerfile {
-  /** ARGs declared before the first FROM, with their defaults. */
-  args: Record<string, string>;
-  stages: DockerStage[];
-}
-
-/** A Dockerfile as Docker reads it: comments dropped, continuation lines joined, flags split off, stages apart. */
-export function parseDockerfile(text: string): Dockerfile {
-  const instructions: DockerInstruction[] = [];
-  let buffer = '';
-  let line = 0;
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const trimmed = raw.trim();
-    if (trimmed.startsWith('#') || (trimmed === '' && buffer === '')) return;
-    if (buffer === '') line = i + 1;
-    if (trimmed.endsWith('\\')) {
-      buffer += `${trimmed.slice(0, -1)} `;
-      return;
-    }
-    buffer += trimmed;
-    const match = /^(\S+)\s*([\s\S]*)$/.exec(buffer);
-    buffer = '';
-    if (!match) return;
-    let rest = match[2]!;
-    const flags: Record<string, string> = {};
-    for (let flag = /^--([a-z-]+)(?:=(\S*))?\s*/.exec(rest); flag; flag = /^--([a-z-]+)(?:=(\S*))?\s*/.exec(rest)) {
-      flags[flag[1]!] = flag[2] ?? 'true';
-      rest = rest.slice(flag[0].length);
-    }
-    instructions.push({ keyword: match[1]!.toUpperCase(), flags, args: rest.trim(), line });
-  });
-  const args: Record<string, string> = {};
-  const stages: DockerStage[] = [];
-  for (const ins of instructions) {
-    if (ins.keyword === 'FROM') {
-      const from = ins.args.replace(/\$\{(\w+)\}|\$(\w+)/g, (_, a?: string, b?: string) => args[(a ?? b)!] ?? '');
-      const [image, as, name] = from.split(/\s+/);
-      if (as !== undefined && (as.toUpperCase() !== 'AS' || !name)) throw new Error(`Dockerfile line ${ins.line}: FROM ${ins.args}`);
-      stages.push({ name: name ?? String(stages.length), from: image!, instructions: [] });
-    } else if (stages.length === 0) {
-      if (ins.keyword !== 'ARG') throw new Error(`Dockerfile line ${ins.line}: ${ins.keyword} before the first FROM`);
-      const [key, value] = ins.args.split('=', 2);
-      args[key!.trim()] = (value ?? '').trim();
-    } else {
-      stages.at(-1)!.instructions.push(ins);
-    }
-  }
-  return { args, stages };
-}
+export { commandArgv, parseDockerfile } from '../../deploy/docker/dockerfile.mjs';
+export type { DockerInstruction, DockerStage, Dockerfile } from '../../deploy/docker/dockerfile.mjs';
 
 export function readDockerfile(): Dockerfile {
   return parseDockerfile(readFileSync(DOCKER.dockerfile, 'utf8'));
@@ -253,6 +197,14 @@ export function chainInstructions(dockerfile: Dockerfile, name: string): DockerI
   return stageChain(dockerfile, name).flatMap((s) => s.instructions);
 }
 
+/** The ports a stage EXPOSEs, inherited ones included, ascending. */
+export function exposedPorts(dockerfile: Dockerfile, name: string): number[] {
+  const ports = chainInstructions(dockerfile, name)
+    .filter((i) => i.keyword === 'EXPOSE')
+    .flatMap((i) => i.args.split(/\s+/).map((p) => Number(p.split('/')[0])));
+  return [...new Set(ports)].sort((a, b) => a - b);
+}
+
 /** The instruction of a kind in effect for a stage (the last one, inherited ones included). */
 export function effective(dockerfile: Dockerfile, name: string, keyword: string): DockerInstruction | undefined {
   return chainInstructions(dockerfile, name)
@@ -260,46 +212,9 @@ export function effective(dockerfile: Dockerfile, name: string, keyword: string)
     .at(-1);
 }
 
-/** CMD, ENTRYPOINT, RUN or HEALTHCHECK CMD arguments as an argv: the exec form's array, or `/bin/sh -c` with the shell form. */
-export function commandArgv(args: string): string[] {
-  return args.startsWith('[') ? (JSON.parse(args) as string[]) : ['/bin/sh', '-c', args];
-}
-
-/** A .dockerignore pattern as a regular expression over slash-separated paths relative to the context. */
-function dockerignoreRegExp(pattern: string): RegExp {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '*' && pattern[i + 1] === '*') {
-      i++;
-      if (pattern[i + 1] === '/') {
-        i++;
-        re += '(?:.*/)?';
-      } else re += '.*';
-    } else if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
-
 /** Is a context path (slash-separated, relative) left out by .dockerignore? The last pattern matching it or a parent decides. */
 export function dockerignored(path: string, dockerignore: string = readFileSync(DOCKER.dockerignore, 'utf8')): boolean {
-  const parts = path.split('/');
-  let out = false;
-  for (const raw of dockerignore.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (!line || line.startsWith('#')) continue;
-    const exclude = !line.startsWith('!');
-    const re = dockerignoreRegExp((exclude ? line : line.slice(1)).trim().replace(/^\/+/, ''));
-    for (let n = 1; n <= parts.length; n++) {
-      if (re.test(parts.slice(0, n).join('/'))) {
-        out = exclude;
-        break;
-      }
-    }
-  }
-  return out;
+  return ignored(path, parseDockerignore(dockerignore));
 }
 
 export interface ComposeService {

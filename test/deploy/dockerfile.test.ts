@@ -3,19 +3,15 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { JOB_KINDS } from '@partita/contracts';
-import { createLogger, createMasterMetrics, createWorkerMetrics } from '@partita/telemetry';
-import type { Catalog } from '@partita/catalog';
-import { buildApp } from '../../apps/master/src/app.js';
 import { MasterEnv } from '../../apps/master/src/env.js';
-import type { JobsService } from '../../apps/master/src/services/jobs.js';
 import { WorkerEnv } from '../../apps/worker/src/env.js';
-import { startHealthServer } from '../../apps/worker/src/health-server.js';
+import { appStatus } from './app-http.js';
 import {
   DOCKER,
   chainInstructions,
   commandArgv,
   dockerignored,
+  exposedPorts,
   effective,
   readDockerfile,
   stageChain,
@@ -114,37 +110,6 @@ const workdirOf = (name: string): string =>
   chainInstructions(dockerfile, name)
     .filter((i) => i.keyword === 'WORKDIR')
     .reduce((dir, i) => posix.resolve(dir, i.args), '/');
-
-// The apps' HTTP servers, asked whether they answer a path: the master's Fastify app (probes touch neither the
-// catalog nor the jobs) and the worker's health server.
-async function serves(app: AppName, path: string): Promise<number> {
-  if (app === 'master') {
-    const metrics = createMasterMetrics({ kinds: JOB_KINDS, queueDepths: async () => ({}) });
-    const server = await buildApp({
-      catalog: {} as Catalog,
-      jobs: {} as JobsService,
-      readiness: {},
-      log: createLogger({ name: 'master', level: 'silent' }),
-      bodyLimit: 1024 * 1024,
-      metrics: metrics.registry,
-      queues: [],
-    });
-    try {
-      return (await server.inject({ method: 'GET', url: path })).statusCode;
-    } finally {
-      await server.close();
-    }
-  }
-  const metrics = createWorkerMetrics({ kinds: JOB_KINDS, slots: 1 });
-  const { server, port } = await startHealthServer(0, () => true, metrics.registry);
-  try {
-    const res = await fetch(`http://127.0.0.1:${port}${path}`);
-    await res.arrayBuffer();
-    return res.status;
-  } finally {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-}
 
 const temp = mkdtempSync(join(tmpdir(), 'partita-dockerfile-test-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
@@ -309,10 +274,7 @@ describe('deploy/docker/Dockerfile', () => {
 
   it('EXPOSEs the port each app listens on by default', () => {
     for (const target of TARGETS) {
-      const exposed = chainInstructions(dockerfile, target)
-        .filter((i) => i.keyword === 'EXPOSE')
-        .flatMap((i) => i.args.split(/\s+/).map((p) => Number(p.split('/')[0])));
-      expect(exposed, target).toEqual([APPS[target].defaultPort]);
+      expect(exposedPorts(dockerfile, target), target).toEqual([APPS[target].defaultPort]);
     }
     expect(APPS.master.defaultPort).toBe(8080);
     expect(APPS.worker.defaultPort).toBe(9464);
@@ -334,7 +296,7 @@ describe('deploy/docker/Dockerfile', () => {
       expect(Number(port?.[2]), `${target}: port fallback`).toBe(APPS[target].defaultPort);
       const path = /\/[a-z]+z\b/.exec(script)?.[0];
       expect(path, target).toBe('/healthz');
-      expect(await serves(target, path!), `${target} GET ${path}`).toBe(200);
+      expect(await appStatus(target, path!), `${target} GET ${path}`).toBe(200);
     }
   });
 

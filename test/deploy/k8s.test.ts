@@ -6,14 +6,11 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { FINALIZE_QUEUE, JOB_KINDS, partitionQueueName } from '@partita/contracts';
-import { QUEUE_STATES, createLogger, createMasterMetrics, createWorkerMetrics, type QueueDepths } from '@partita/telemetry';
-import type { Catalog } from '@partita/catalog';
-import { buildApp } from '../../apps/master/src/app.js';
+import { QUEUE_STATES, createMasterMetrics, createWorkerMetrics, type QueueDepths } from '@partita/telemetry';
 import { MasterEnv } from '../../apps/master/src/env.js';
-import type { JobsService } from '../../apps/master/src/services/jobs.js';
 import { WorkerEnv } from '../../apps/worker/src/env.js';
-import { startHealthServer } from '../../apps/worker/src/health-server.js';
-import { DEPLOY, metricNames, readYaml, relabel, type PrometheusConfig } from './deploy-files.js';
+import { appStatus } from './app-http.js';
+import { DEPLOY, exposedPorts, metricNames, readDockerfile, readYaml, relabel, type PrometheusConfig } from './deploy-files.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // What the manifests are checked against: the apps' environment schemas, their HTTP servers, the Dockerfile, the
@@ -22,7 +19,6 @@ import { DEPLOY, metricNames, readYaml, relabel, type PrometheusConfig } from '.
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const K8S = join(ROOT, 'deploy/k8s');
-const DOCKERFILE = join(ROOT, 'deploy/docker/Dockerfile');
 const README = join(ROOT, 'deploy/README.md');
 
 interface Schema {
@@ -61,69 +57,16 @@ function serves(app: AppName, path: string): Promise<boolean> {
   const key = `${app} ${path}`;
   let answer = served.get(key);
   if (!answer) {
-    answer = app === 'master' ? masterServes(path) : workerServes(path);
+    answer = appStatus(app, path).then((status) => status === 200);
     served.set(key, answer);
   }
   return answer;
 }
 
-async function masterServes(path: string): Promise<boolean> {
-  const metrics = createMasterMetrics({ kinds: JOB_KINDS, queueDepths: async () => ({}) });
-  const app = await buildApp({
-    // Probes and /metrics touch neither the catalog nor the jobs.
-    catalog: {} as Catalog,
-    jobs: {} as JobsService,
-    readiness: {},
-    log: createLogger({ name: 'master', level: 'silent' }),
-    bodyLimit: 1024 * 1024,
-    metrics: metrics.registry,
-    queues: [],
-  });
-  try {
-    const res = await app.inject({ method: 'GET', url: path });
-    return res.statusCode === 200;
-  } finally {
-    await app.close();
-  }
-}
-
-async function workerServes(path: string): Promise<boolean> {
-  const metrics = createWorkerMetrics({ kinds: JOB_KINDS, slots: 1 });
-  const { server, port } = await startHealthServer(0, () => true, metrics.registry);
-  try {
-    const res = await fetch(`http://127.0.0.1:${port}${path}`);
-    await res.arrayBuffer();
-    return res.status === 200;
-  } finally {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-}
-
 /** The ports each Dockerfile stage EXPOSEs, its parent stage's included. */
 function dockerfileExposes(): Map<string, number[]> {
-  const lines = readFileSync(DOCKERFILE, 'utf8')
-    .replace(/\\\r?\n/g, ' ')
-    .split(/\r?\n/)
-    .map((l) => l.trim());
-  const stages = new Map<string, { parent: string; own: number[] }>();
-  let current: { parent: string; own: number[] } | undefined;
-  for (const line of lines) {
-    const from = /^FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?/i.exec(line);
-    if (from) {
-      current = { parent: from[1]!, own: [] };
-      if (from[2]) stages.set(from[2], current);
-      continue;
-    }
-    const expose = /^EXPOSE\s+(.+)$/i.exec(line);
-    if (expose && current) current.own.push(...expose[1]!.split(/\s+/).map((p) => Number(p.split('/')[0])));
-  }
-  const ports = (name: string, seen = new Set<string>()): number[] => {
-    const stage = stages.get(name);
-    if (!stage || seen.has(name)) return [];
-    seen.add(name);
-    return [...new Set([...ports(stage.parent, seen), ...stage.own])].sort((a, b) => a - b);
-  };
-  return new Map([...stages.keys()].map((name) => [name, ports(name)]));
+  const dockerfile = readDockerfile();
+  return new Map(dockerfile.stages.map((stage) => [stage.name, exposedPorts(dockerfile, stage.name)]));
 }
 
 /** The label sets the master and the workers export, by metric name, and whether the master exports it. */

@@ -2,13 +2,13 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { JobView } from '@partita/contracts';
 import { formatSpeedup } from '../../apps/cli/src/format.js';
+import { freePort } from '../support/ports.js';
 import { useStack } from '../support/stack.js';
 
 const CLI = fileURLToPath(new URL('../../apps/cli/dist/main.js', import.meta.url));
@@ -193,7 +193,7 @@ describe('partita CLI end to end: errors and cancelling (no workers)', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain(`job ${unknown} does not exist`);
 
-    const port = await unusedPort();
+    const port = await freePort();
     const unreachable = await cli(['list', '--url', `http://127.0.0.1:${port}`]);
     expect(unreachable.code).toBe(1);
     expect(unreachable.stderr).toMatch(new RegExp(`^partita: cannot reach the master at http://127\\.0\\.0\\.1:${port}: .+\\n$`));
@@ -222,15 +222,3 @@ describe('partita CLI end to end: errors and cancelling (no workers)', () => {
     expect(tableRow(watched.stdout, JOB_TABLE, id.slice(0, 8))['status']).toBe('cancelled');
   });
 });
-
-async function unusedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}

@@ -1,0 +1,39 @@
+import { JOB_KINDS } from '@partita/contracts';
+import type { Catalog } from '@partita/catalog';
+import { createLogger, createMasterMetrics, createWorkerMetrics } from '@partita/telemetry';
+import { buildApp } from '../../apps/master/src/app.js';
+import type { JobsService } from '../../apps/master/src/services/jobs.js';
+import { startHealthServer } from '../../apps/worker/src/health-server.js';
+
+/**
+ * The status the app's real HTTP server answers a GET of `path` with: the master's Fastify app (probes and /metrics
+ * touch neither the catalog nor the jobs) or the worker's health server. No service is needed.
+ */
+export async function appStatus(app: 'master' | 'worker', path: string): Promise<number> {
+  if (app === 'master') {
+    const metrics = createMasterMetrics({ kinds: JOB_KINDS, queueDepths: async () => ({}) });
+    const server = await buildApp({
+      catalog: {} as Catalog,
+      jobs: {} as JobsService,
+      readiness: {},
+      log: createLogger({ name: 'master', level: 'silent' }),
+      bodyLimit: 1024 * 1024,
+      metrics: metrics.registry,
+      queues: [],
+    });
+    try {
+      return (await server.inject({ method: 'GET', url: path })).statusCode;
+    } finally {
+      await server.close();
+    }
+  }
+  const metrics = createWorkerMetrics({ kinds: JOB_KINDS, slots: 1 });
+  const { server, port } = await startHealthServer(0, () => true, metrics.registry);
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}${path}`);
+    await res.arrayBuffer();
+    return res.status;
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
