@@ -70,6 +70,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     PORT: '0',
     HOST: '127.0.0.1',
     RECONCILE_INTERVAL_MS: '500',
+    API_AUTH: 'off',
     WORKER_HTTP_PORT: '-1',
     ...options.env,
   };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ServiceEnv, parseEnv, requireBlobStorage } from '@partita/config';
+import { BoolEnv, ServiceEnv, parseEnv, requireBlobStorage } from '@partita/config';
 
 /** Every setting of the master, read from the environment in this one place and validated at start-up. */
 export const MasterEnv = z
@@ -15,8 +15,27 @@ export const MasterEnv = z
       .int()
       .min(1024)
       .default(5 * 1024 * 1024),
-    /** How often the fan-in looks for jobs to finalise and jobs not yet enqueued, in ms. Default 5000. */
+    /**
+     * How often the reconciler compares the catalog with the queue, in ms: finalises jobs whose partitions all ended,
+     * enqueues jobs recorded but never enqueued, and puts back partitions whose messages the queue lost. Default 5000.
+     */
     RECONCILE_INTERVAL_MS: z.coerce.number().int().min(50).default(5000),
+    /**
+     * Bearer tokens of the API, comma-separated `name:scope:token` entries; scope `read` (list, watch, datasets),
+     * `write` (also submit, cancel, retry) or `admin` (also the queue board). A token may be given as `sha256:<hex>` of
+     * itself. Required unless API_AUTH is `off`.
+     */
+    API_TOKENS: z.string().optional(),
+    /** `on` (default): every API route but health (and metrics when METRICS_PUBLIC) needs a token. `off`: no auth, for local use only. */
+    API_AUTH: z.enum(['on', 'off']).default('on'),
+    /** `/metrics` answers without a token. Default true (Prometheus scrapes inside the cluster); false asks for a `read` token. */
+    METRICS_PUBLIC: BoolEnv.default(true),
+    /** Most partitions (travel partitions, extract chunks) one job may have. Default 10000. */
+    MAX_PARTITIONS_PER_JOB: z.coerce.number().int().min(1).default(10_000),
+    /** Most travel groups one job may have (generated, inline or read from a table). Default 1000000. */
+    MAX_GROUPS_PER_JOB: z.coerce.number().int().min(1).default(1_000_000),
+    /** Most source rows one extract may read, as its plan counts or estimates them. Default 1000000000. */
+    MAX_ROWS_PER_JOB: z.coerce.number().int().min(1).default(1_000_000_000),
   })
   .superRefine(requireBlobStorage);
 export type MasterEnv = z.infer<typeof MasterEnv>;

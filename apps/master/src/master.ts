@@ -61,7 +61,8 @@ export async function startMaster(
         log.warn({ err, jobId }, 'finalise after the count failed; the sweep retries'),
       ),
   });
-  const jobs = new JobsService({ catalog, queues, source, snapshots, log, metrics });
+  const limits = { partitions: env.MAX_PARTITIONS_PER_JOB, groups: env.MAX_GROUPS_PER_JOB, rows: env.MAX_ROWS_PER_JOB };
+  const jobs = new JobsService({ catalog, queues, source, snapshots, limits, log, metrics });
   const fanIn = new FanIn({
     catalog,
     store,

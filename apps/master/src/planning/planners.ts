@@ -11,6 +11,15 @@ export interface PlannerContext {
   source: () => pg.Pool;
   /** Where an extract's exported snapshot is kept while its job runs. */
   snapshots: SnapshotRegistry;
+  /** What one job may hold, from the master's configuration. */
+  limits: JobLimits;
+}
+
+/** Per-job limits (MAX_PARTITIONS_PER_JOB, MAX_GROUPS_PER_JOB, MAX_ROWS_PER_JOB). */
+export interface JobLimits {
+  partitions: number;
+  groups: number;
+  rows: number;
 }
 
 type Planner<K extends JobKind> = (jobId: string, spec: Extract<JobSpec, { kind: K }>, ctx: PlannerContext) => Promise<Plan>;

@@ -14,13 +14,14 @@ import type { Catalog } from '@partita/catalog';
 import { enqueuePartitions, removeWaitingPartitions } from '@partita/queue';
 import type { Logger, MasterMetrics } from '@partita/telemetry';
 import type { SnapshotRegistry } from '../extract/snapshots.js';
-import { planJob } from '../planning/planners.js';
+import { planJob, type JobLimits } from '../planning/planners.js';
 
 export interface JobsServiceDeps {
   catalog: Catalog;
   queues: { [K in JobKind]: Queue<PartitionPayload> };
   source: () => pg.Pool;
   snapshots: SnapshotRegistry;
+  limits: JobLimits;
   log: Logger;
   metrics: Pick<MasterMetrics, 'jobsSubmitted' | 'jobsFinished'>;
 }
@@ -37,7 +38,7 @@ export class JobsService {
   async submit(spec: JobSpec, idempotencyKey?: string): Promise<{ id: string; status: JobStatus; created: boolean }> {
     const { catalog, queues, log } = this.deps;
     const id = randomUUID();
-    const plan = await planJob(id, spec, { source: this.deps.source, snapshots: this.deps.snapshots });
+    const plan = await planJob(id, spec, { source: this.deps.source, snapshots: this.deps.snapshots, limits: this.deps.limits });
     let recorded;
     try {
       recorded = await catalog.createJob({
