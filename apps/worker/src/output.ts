@@ -31,7 +31,7 @@ export function startBlobUpload(ctx: HandlerContext, path: string, highWaterMark
 
 /**
  * Streams one partition's rows into its Parquet file in Blob Storage while they are produced: bounded memory.
- * The blob name is deterministic, so a rerun replaces the file; a failed attempt commits nothing.
+ * The blob name carries the attempt; a failed attempt commits nothing.
  */
 export async function writePartitionFile(
   ctx: HandlerContext,
@@ -41,7 +41,7 @@ export async function writePartitionFile(
   produce: (append: (row: Record<string, unknown>) => Promise<void>) => Promise<void>,
 ): Promise<HandlerResult> {
   await ctx.store.ensureContainer(ctx.output.container);
-  const file = startBlobUpload(ctx, partitionFilePath(ctx.output.prefix, jobId, index));
+  const file = startBlobUpload(ctx, partitionFilePath(ctx.output.prefix, jobId, index, ctx.attempt));
   try {
     const writer = await openParquetWriter(columns, file.body);
     await produce((row) => writer.append(row));

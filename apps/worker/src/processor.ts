@@ -1,12 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import { DelayedError, UnrecoverableError, type Job, type Queue } from 'bullmq';
 import type pg from 'pg';
-import { PartitaError, PartitionPayload, coerceError, type ErrorInfo, type JobKind } from '@partita/contracts';
+import { HEARTBEAT_INTERVAL_MS, PartitaError, PartitionPayload, coerceError, type ErrorInfo, type JobKind } from '@partita/contracts';
 import type { Catalog } from '@partita/catalog';
 import type { BlobStore } from '@partita/storage';
 import type { Logger, WorkerMetrics } from '@partita/telemetry';
 import type { HandlerResult, PartitionHandler } from './handlers/handler.js';
 import { HANDLERS } from './handlers/registry.js';
+import type { OptimizerPool } from './handlers/travel-plan/optimizer-pool.js';
 
 export interface ProcessorDeps {
   catalog: Catalog;
@@ -17,6 +18,8 @@ export interface ProcessorDeps {
   workerId: string;
   /** Where the worker that ends a job's last partition asks the master to finalise it. */
   finalizeQueue: Queue<{ jobId: string }>;
+  /** Threads for CPU-bound travel optimisation. */
+  optimizers: OptimizerPool;
   /** Aborted on shutdown once the grace period is over. */
   signal: AbortSignal;
   metrics: WorkerMetrics;
@@ -52,6 +55,11 @@ export function createProcessor(deps: ProcessorDeps): (job: Job<PartitionPayload
       metrics.partitionQueueWait.observe(kind, Math.max(0, job.processedOn - job.timestamp - (job.opts.delay ?? 0)) / 1000);
     }
     const releaseSlot = metrics.occupySlot();
+    // The catalog hears from a live attempt even when its queue message is gone (Redis lost it): see queue recovery.
+    const beat = setInterval(
+      () => void catalog.heartbeat(payload.jobId, payload.index, attempt).catch(() => undefined),
+      HEARTBEAT_INTERVAL_MS,
+    );
     const t0 = performance.now();
     let lastProgress = 0;
     try {
@@ -65,6 +73,7 @@ export function createProcessor(deps: ProcessorDeps): (job: Job<PartitionPayload
         source: deps.source,
         log: plog,
         signal: deps.signal,
+        optimizers: deps.optimizers,
         progress: (itemsDone) => {
           const now = performance.now();
           if (now - lastProgress < 500) return;
@@ -94,25 +103,34 @@ export function createProcessor(deps: ProcessorDeps): (job: Job<PartitionPayload
       const runMs = performance.now() - t0;
       const handedBack = deps.signal.aborted;
       const retryable = handedBack || !(err instanceof PartitaError) || err.retryable;
-      const final = !handedBack && (!retryable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1));
       const info: ErrorInfo = {
         message: err.message,
         code: err instanceof PartitaError ? err.code : 'PARTITA_ERR_HANDLER',
         retryable,
       };
-      plog.warn({ err, attempt, final }, 'partition attempt failed');
-      const ended = await catalog.failPartition(payload.jobId, payload.index, attempt, info, final, runMs);
+      // The catalog counts the partition's failures and says whether this one was its last.
+      const ended = await catalog.failPartition(
+        payload.jobId,
+        payload.index,
+        attempt,
+        info,
+        { handedBack, maxAttempts: job.opts.attempts ?? 1 },
+        runMs,
+      );
+      const final = ended.final;
+      plog.warn({ err, attempt, final, handedBack }, 'partition attempt failed');
       if (final && ended.recorded) metrics.partitionsFinished.inc({ ...kind, outcome: 'failed' });
-      else if (!handedBack) metrics.partitionsRetried.inc(kind);
+      else if (!handedBack && ended.recorded) metrics.partitionsRetried.inc(kind);
       if (final && ended.jobComplete) await requestFinalize(deps.finalizeQueue, payload.jobId);
       if (handedBack && token) {
         // Shutting down: back on the queue at once, without spending one of the partition's attempts.
         await job.moveToDelayed(Date.now(), token);
         throw new DelayedError();
       }
-      if (!retryable) throw new UnrecoverableError(err.message);
+      if (final || !ended.recorded) throw new UnrecoverableError(err.message);
       throw err;
     } finally {
+      clearInterval(beat);
       releaseSlot();
     }
   };

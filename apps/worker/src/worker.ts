@@ -7,6 +7,7 @@ import { blobStoreFromSettings } from '@partita/storage';
 import { createLogger, createWorkerMetrics, type Logger } from '@partita/telemetry';
 import type { WorkerEnv } from './env.js';
 import { startHealthServer } from './health-server.js';
+import { createOptimizerPool } from './handlers/travel-plan/optimizer-pool.js';
 import { createProcessor, type ProcessOutcome } from './processor.js';
 
 export interface RunningWorker {
@@ -48,7 +49,19 @@ export async function startWorker(
   const abort = new AbortController();
   // Each kind's consumer runs up to WORKER_CONCURRENCY partitions.
   const metrics = createWorkerMetrics({ kinds: env.WORKER_KINDS, slots: env.WORKER_CONCURRENCY * env.WORKER_KINDS.length });
-  const processor = createProcessor({ catalog, store, source, log, workerId: env.WORKER_ID, finalizeQueue, signal: abort.signal, metrics });
+  // One CPU thread per travel partition this worker may run at once.
+  const optimizers = createOptimizerPool(env.WORKER_CONCURRENCY);
+  const processor = createProcessor({
+    catalog,
+    store,
+    source,
+    log,
+    workerId: env.WORKER_ID,
+    finalizeQueue,
+    signal: abort.signal,
+    optimizers,
+    metrics,
+  });
 
   const workers = env.WORKER_KINDS.map((kind) => {
     const w = new Worker<PartitionPayload, ProcessOutcome>(partitionQueueName(kind), processor, {
@@ -56,6 +69,8 @@ export async function startWorker(
       prefix: env.QUEUE_PREFIX,
       concurrency: env.WORKER_CONCURRENCY,
       lockDuration: env.LOCK_DURATION_MS,
+      // Partitions of a dead worker are looked for as often as a lock can expire.
+      stalledInterval: env.LOCK_DURATION_MS,
       maxStalledCount: 2,
     });
     w.on('error', (err) => log.error({ err, kind }, 'worker error'));
@@ -79,6 +94,7 @@ export async function startWorker(
       }, env.SHUTDOWN_TIMEOUT_MS);
       await closing;
       clearTimeout(grace);
+      await optimizers.close();
       await finalizeQueue.close();
       connection.disconnect();
       await sourcePool?.end();

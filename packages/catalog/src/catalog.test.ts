@@ -9,7 +9,7 @@ describe('Catalog (real PostgreSQL, own schema)', () => {
   let catalog: Catalog;
   beforeAll(async () => {
     catalog = new Catalog({ connectionString: DATABASE_URL, schema, max: 25 });
-    expect(await catalog.migrate()).toEqual([1, 2]);
+    expect(await catalog.migrate()).toEqual([1, 2, 3]);
     expect(await catalog.migrate()).toEqual([]); // idempotent
   });
   afterAll(async () => {
@@ -84,6 +84,129 @@ describe('Catalog (real PostgreSQL, own schema)', () => {
       { attempt: 1, outcome: 'abandoned' },
       { attempt: 2, outcome: 'succeeded' },
     ]);
+  });
+
+  it('counts failures against the retry budget; handed-back attempts do not spend it; a permanent error ends it at once', async () => {
+    const id = await newJob(2);
+    const transient = { message: 'connection reset', code: 'E', retryable: true };
+    const fail = async (index: number, handedBack = false, error = transient) => {
+      const started = await catalog.startPartition(id, index, 'w');
+      if (!('run' in started)) throw new Error('expected to run');
+      return catalog.failPartition(id, index, started.run.attempt, error, { handedBack, maxAttempts: 3 }, 1);
+    };
+    expect(await fail(0)).toMatchObject({ recorded: true, final: false });
+    expect(await fail(0, true)).toMatchObject({ recorded: true, final: false }); // handed back: not counted
+    expect(await fail(0)).toMatchObject({ recorded: true, final: false });
+    expect(await fail(0)).toMatchObject({ recorded: true, final: true, jobComplete: false });
+    expect(await fail(1, false, { ...transient, retryable: false })).toMatchObject({ final: true, jobComplete: true });
+    const job = await catalog.getJob(id);
+    expect(job?.partitions.map((p) => [p.status, p.attempts])).toEqual([
+      ['failed', 4],
+      ['failed', 1],
+    ]);
+    const outcomes = await catalog.pool.query<{ outcome: string }>(
+      'select outcome from attempts where job_id = $1 and idx = 0 order by attempt',
+      [id],
+    );
+    expect(outcomes.rows.map((r) => r.outcome)).toEqual(['failed', 'handed-back', 'failed', 'failed']);
+  });
+
+  it('retries only the failed partitions of a failed job, with a fresh budget; anything else is refused', async () => {
+    const id = await newJob(3);
+    for (const index of [0, 1, 2]) {
+      const started = await catalog.startPartition(id, index, 'w');
+      if (!('run' in started)) throw new Error('expected to run');
+      if (index === 1) {
+        await catalog.failPartition(
+          id,
+          1,
+          started.run.attempt,
+          { message: 'x', retryable: false },
+          { handedBack: false, maxAttempts: 1 },
+          1,
+        );
+      } else {
+        await catalog.completePartition(id, index, started.run.attempt, { files: [{ path: `f${index}`, rows: 1, bytes: 1 }], runMs: 1 });
+      }
+    }
+    expect(await catalog.retryJob(id)).toMatchObject({ status: 'running', payloads: [] }); // still running: nothing to retry
+    await catalog.finishJob(id, { status: 'failed', finishedAt: await catalog.now(), error: { message: 'x' } });
+    expect(await catalog.retryJob(id)).toMatchObject({ status: 'running', kind: 'travel-plan', payloads: [{ index: 1 }] });
+    const job = await catalog.getJob(id);
+    expect(job).toMatchObject({ status: 'running', finishedAt: null, error: null });
+    expect(job?.partitions.map((p) => p.status)).toEqual(['succeeded', 'queued', 'succeeded']);
+    expect(await catalog.retryJob(id)).toMatchObject({ status: 'running', payloads: [] });
+    expect(await catalog.retryJob(randomUUID())).toBeNull();
+    // The retried partition starts as attempt 2 and may fail again once before its budget of 2 runs out.
+    const again = await catalog.startPartition(id, 1, 'w');
+    if (!('run' in again)) throw new Error('expected to run');
+    expect(again.run.attempt).toBe(2);
+    const failed = await catalog.failPartition(id, 1, 2, { message: 'y', retryable: true }, { handedBack: false, maxAttempts: 2 }, 1);
+    expect(failed.final).toBe(false);
+  });
+
+  it('lists open partitions with how long a running attempt has been silent, and fails a lost one once', async () => {
+    const id = await newJob(2);
+    const started = await catalog.startPartition(id, 0, 'w');
+    if (!('run' in started)) throw new Error('expected to run');
+    await catalog.pool.query(`update partitions set heartbeat_at = clock_timestamp() - interval '1 minute' where job_id = $1 and idx = 0`, [
+      id,
+    ]);
+    const silent = (await catalog.openPartitions()).filter((p) => p.jobId === id);
+    expect(silent.map((p) => [p.index, p.status])).toEqual([
+      [0, 'running'],
+      [1, 'queued'],
+    ]);
+    expect(silent[0]!.silentMs).toBeGreaterThan(59_000);
+    expect(silent[1]!.silentMs).toBeNull();
+    await catalog.heartbeat(id, 0, started.run.attempt);
+    expect((await catalog.openPartitions()).find((p) => p.jobId === id)!.silentMs).toBeLessThan(5_000);
+    const lost = { message: 'lost', code: 'PARTITA_ERR_LOST', retryable: true };
+    expect(await catalog.failLostPartition(id, 0, started.run.attempt, lost)).toEqual({ recorded: true, jobComplete: false });
+    expect(await catalog.failLostPartition(id, 0, started.run.attempt, lost)).toEqual({ recorded: false, jobComplete: false });
+    expect((await catalog.openPayloads(id))?.payloads).toEqual([{ index: 1 }]);
+    expect((await catalog.openPayloads(id, [0]))?.payloads).toEqual([]);
+  });
+
+  it('finds jobs recorded but never enqueued, once they are old enough', async () => {
+    const id = randomUUID();
+    await catalog.createJob({ id, kind: 'travel-plan', spec: {}, output: { container: 'c', prefix: 'p' }, itemsTotal: 1, partitions: [] });
+    expect(await catalog.jobsNotEnqueued(0)).toContain(id);
+    expect(await catalog.jobsNotEnqueued(60_000)).not.toContain(id);
+    await catalog.markEnqueued(id);
+    expect(await catalog.jobsNotEnqueued(0)).not.toContain(id);
+  });
+
+  it('tells a repeated idempotency key with the same spec from one with another spec', async () => {
+    const key = randomUUID();
+    const job = (spec: unknown) => ({
+      id: randomUUID(),
+      kind: 'travel-plan',
+      spec,
+      output: { container: 'c', prefix: 'p' },
+      itemsTotal: 0,
+      partitions: [],
+      idempotencyKey: key,
+    });
+    const first = await catalog.createJob(job({ a: 1, b: [1, 2] }));
+    expect(first).toMatchObject({ created: true, sameSpec: true });
+    expect(await catalog.createJob(job({ b: [1, 2], a: 1 }))).toEqual({ id: first.id, status: 'queued', created: false, sameSpec: true });
+    expect(await catalog.createJob(job({ a: 2 }))).toMatchObject({ id: first.id, created: false, sameSpec: false });
+    expect(await catalog.findByIdempotencyKey(key)).toEqual({ id: first.id, status: 'queued', spec: { a: 1, b: [1, 2] } });
+  });
+
+  it('runs a named pass in one process at a time', async () => {
+    let inner: boolean | undefined;
+    const outer = await catalog.exclusively('pass', async () => {
+      const other = new Catalog({ connectionString: DATABASE_URL, schema });
+      try {
+        inner = await other.exclusively('pass', async () => undefined);
+      } finally {
+        await other.close();
+      }
+    });
+    expect([outer, inner]).toEqual([true, false]);
+    expect(await catalog.exclusively('pass', async () => undefined)).toBe(true);
   });
 
   it('a job ends once: a second finisher and a cancelled job are refused', async () => {

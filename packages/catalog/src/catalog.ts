@@ -75,6 +75,17 @@ export interface DatasetRecord {
   bytes: number;
 }
 
+/** A partition that must have a message on the queue. */
+export interface OpenPartition {
+  jobId: string;
+  index: number;
+  kind: string;
+  status: 'queued' | 'running';
+  attempts: number;
+  /** Running: ms since its attempt last beat. Null when queued. */
+  silentMs: number | null;
+}
+
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** The catalog: PostgreSQL tables that hold jobs, partitions, attempts and datasets. The source of truth. */
@@ -104,7 +115,7 @@ export class Catalog {
   }
 
   /** Records a job and all its partitions in one transaction. With an idempotency key already used, returns that job instead. */
-  async createJob(job: NewJob): Promise<{ id: string; created: boolean; status: JobStatus }> {
+  async createJob(job: NewJob): Promise<{ id: string; created: boolean; status: JobStatus; sameSpec: boolean }> {
     return transaction(this.pool, async (client) => {
       const inserted = await client.query<{ id: string }>(
         `insert into jobs (id, kind, spec, partitions_total, items_total, output, idempotency_key, details)
@@ -114,10 +125,12 @@ export class Catalog {
         [job.id, job.kind, job.spec, job.partitions.length, job.itemsTotal, job.output, job.idempotencyKey ?? null, job.details ?? null],
       );
       if (inserted.rowCount === 0) {
-        const existing = await client.query<{ id: string; status: JobStatus }>('select id, status from jobs where idempotency_key = $1', [
-          job.idempotencyKey,
-        ]);
-        return { ...existing.rows[0]!, created: false };
+        const existing = await client.query<{ id: string; status: JobStatus; same: boolean }>(
+          'select id, status, spec = $2::jsonb as same from jobs where idempotency_key = $1',
+          [job.idempotencyKey, JSON.stringify(job.spec)],
+        );
+        const { same, ...row } = existing.rows[0]!;
+        return { ...row, created: false, sameSpec: same };
       }
       await client.query(
         `insert into partitions (job_id, idx, payload, items, estimated_cost)
@@ -130,8 +143,17 @@ export class Catalog {
           job.partitions.map((p) => p.estimatedCost),
         ],
       );
-      return { id: job.id, created: true, status: 'queued' as const };
+      return { id: job.id, created: true, status: 'queued' as const, sameSpec: true };
     });
+  }
+
+  /** The job submitted with an idempotency key, with its spec (to tell a repeat from a reuse of the key), or null. */
+  async findByIdempotencyKey(key: string): Promise<{ id: string; status: JobStatus; spec: unknown } | null> {
+    const { rows } = await this.pool.query<{ id: string; status: JobStatus; spec: unknown }>(
+      'select id, status, spec from jobs where idempotency_key = $1',
+      [key],
+    );
+    return rows[0] ?? null;
   }
 
   /** Removes a job that never reached the queue (its partitions and attempts go with it). */
@@ -239,7 +261,7 @@ export class Catalog {
       const part = await client.query<{ attempts: number }>(
         `update partitions
             set status = 'running', attempts = attempts + 1, worker_id = $3, error = null, items_done = 0,
-                started_at = clock_timestamp(),
+                started_at = clock_timestamp(), heartbeat_at = clock_timestamp(),
                 queue_wait_ms = coalesce(queue_wait_ms,
                   extract(epoch from clock_timestamp() - coalesce(enqueued_at, clock_timestamp())) * 1000)
           where job_id = $1 and idx = $2 and status in ('queued', 'running')
@@ -264,6 +286,14 @@ export class Catalog {
       ]);
       return { run: { attempt, spec: j.spec, output: j.output, details: j.details } };
     });
+  }
+
+  /** A running attempt is alive: the reconciler leaves a partition alone while its attempt beats. */
+  async heartbeat(jobId: string, index: number, attempt: number): Promise<void> {
+    await this.pool.query(
+      `update partitions set heartbeat_at = clock_timestamp() where job_id = $1 and idx = $2 and attempts = $3 and status = 'running'`,
+      [jobId, index, attempt],
+    );
   }
 
   /** A running attempt's progress: items (groups, rows) done so far. Ignored once the attempt is no longer current. */
@@ -305,28 +335,38 @@ export class Catalog {
   }
 
   /**
-   * Records a failed attempt. When `final`, the partition fails (the job will end `failed`); otherwise it waits for
-   * its next attempt. Returns whether every partition of the job has now ended.
+   * Records a failed attempt. A handed-back attempt (its worker shut down) puts the partition back without spending its
+   * retry budget; otherwise the failure counts, and the partition fails for good when the error is not retryable or
+   * its failures reach `maxAttempts`. The catalog decides, so the budget survives queue messages that are lost and added
+   * again. Returns whether that was final and whether every partition of the job has now ended.
    */
   async failPartition(
     jobId: string,
     index: number,
     attempt: number,
     error: ErrorInfo,
-    final: boolean,
+    options: { handedBack: boolean; maxAttempts: number },
     runMs: number,
-  ): Promise<{ recorded: boolean; jobComplete: boolean }> {
-    return this.endAttempt(
+  ): Promise<{ recorded: boolean; final: boolean; jobComplete: boolean }> {
+    let final = false;
+    const ended = await this.endAttempt(
       jobId,
       index,
       attempt,
-      `update partitions set status = $4, error = $5, run_ms = $6, finished_at = case when $4 = 'failed' then clock_timestamp() end
-        where job_id = $1 and idx = $2 and attempts = $3 and status = 'running'`,
-      [final ? 'failed' : 'queued', error, runMs],
-      'failed',
+      `update partitions
+          set failures = failures + $4::int,
+              status = case when $4::int = 1 and (not $5::boolean or failures + 1 >= $6::int) then 'failed' else 'queued' end,
+              error = $7, run_ms = $8,
+              finished_at = case when $4::int = 1 and (not $5::boolean or failures + 1 >= $6::int) then clock_timestamp() end
+        where job_id = $1 and idx = $2 and attempts = $3 and status = 'running'
+        returning status`,
+      [options.handedBack ? 0 : 1, error.retryable, options.maxAttempts, error, runMs],
+      options.handedBack ? 'handed-back' : 'failed',
       error,
       runMs,
+      (rows) => (final = rows[0]?.status === 'failed'),
     );
+    return { ...ended, final };
   }
 
   private async endAttempt(
@@ -335,14 +375,16 @@ export class Catalog {
     attempt: number,
     updateSql: string,
     params: unknown[],
-    outcome: 'succeeded' | 'failed',
+    outcome: 'succeeded' | 'failed' | 'handed-back' | 'lost',
     error: ErrorInfo | null,
-    runMs: number,
+    runMs: number | null,
+    onUpdated?: (rows: Array<Record<string, unknown>>) => void,
   ): Promise<{ recorded: boolean; jobComplete: boolean }> {
     return transaction(this.pool, async (client) => {
       // Lock the job row: of two partitions ending at once, exactly one sees the job complete.
       await client.query('select 1 from jobs where id = $1 for update', [jobId]);
       const updated = await client.query(updateSql, [jobId, index, attempt, ...params]);
+      onUpdated?.(updated.rows);
       await client.query(
         `update attempts set outcome = $4, error = $5, run_ms = $6, finished_at = clock_timestamp()
           where job_id = $1 and idx = $2 and attempt = $3 and outcome = 'running'`,
@@ -354,6 +396,134 @@ export class Catalog {
       );
       return { recorded: (updated.rowCount ?? 0) > 0, jobComplete: open.rows[0]!.open === 0 };
     });
+  }
+
+  /**
+   * A partition whose queue message ended without its attempt ever being recorded (the message stalled out: its worker
+   * died or hung too often): the partition fails with `error`. No-op when the attempt has moved on meanwhile.
+   */
+  async failLostPartition(
+    jobId: string,
+    index: number,
+    attempt: number,
+    error: ErrorInfo,
+  ): Promise<{ recorded: boolean; jobComplete: boolean }> {
+    return this.endAttempt(
+      jobId,
+      index,
+      attempt,
+      `update partitions set status = 'failed', error = $4, finished_at = clock_timestamp()
+        where job_id = $1 and idx = $2 and attempts = $3 and status in ('queued', 'running')`,
+      [error],
+      'lost',
+      error,
+      null,
+    );
+  }
+
+  /**
+   * Puts a failed job's failed partitions back to `queued` with a fresh retry budget; succeeded partitions and their
+   * files stay. Returns the partitions to enqueue again, the status found when the job was not `failed` (nothing
+   * changed), or null for an unknown job.
+   */
+  async retryJob(id: string): Promise<{ status: JobStatus; kind: string; spec: Record<string, unknown>; payloads: unknown[] } | null> {
+    return transaction(this.pool, async (client) => {
+      const { rows } = await client.query<{ status: JobStatus; kind: string; spec: Record<string, unknown> }>(
+        'select status, kind, spec from jobs where id = $1 for update',
+        [id],
+      );
+      const job = rows[0];
+      if (!job) return null;
+      if (job.status !== 'failed') return { ...job, payloads: [] };
+      const parts = await client.query<{ payload: unknown }>(
+        `update partitions
+            set status = 'queued', failures = 0, error = null, finished_at = null, enqueued_at = clock_timestamp(), queue_wait_ms = null
+          where job_id = $1 and status = 'failed'
+          returning payload`,
+        [id],
+      );
+      await client.query(
+        `update jobs set status = 'running', finished_at = null, error = null, manifest_path = null, retries = retries + 1 where id = $1`,
+        [id],
+      );
+      return { status: 'running', kind: job.kind, spec: job.spec, payloads: parts.rows.map((r) => r.payload) };
+    });
+  }
+
+  /** The open partitions of enqueued open jobs: what must have a message on the queue. */
+  async openPartitions(): Promise<OpenPartition[]> {
+    const { rows } = await this.pool.query<{
+      job_id: string;
+      idx: number;
+      kind: string;
+      status: 'queued' | 'running';
+      attempts: number;
+      silent_ms: number | null;
+    }>(
+      `select p.job_id, p.idx, j.kind, p.status, p.attempts,
+              (extract(epoch from clock_timestamp() - p.heartbeat_at) * 1000)::float8 as silent_ms
+         from jobs j join partitions p on p.job_id = j.id
+        where j.status in ('queued', 'running') and j.enqueued_at is not null and p.status in ('queued', 'running')
+        order by j.created_at, p.idx`,
+    );
+    return rows.map((r) => ({
+      jobId: r.job_id,
+      index: r.idx,
+      kind: r.kind,
+      status: r.status,
+      attempts: r.attempts,
+      silentMs: r.status === 'running' ? (r.silent_ms ?? Number.POSITIVE_INFINITY) : null,
+    }));
+  }
+
+  /** Jobs recorded more than `olderThanMs` ago whose submit never finished enqueueing them (the master stopped in between). */
+  async jobsNotEnqueued(olderThanMs: number): Promise<string[]> {
+    const { rows } = await this.pool.query<{ id: string }>(
+      `select id from jobs
+        where status = 'queued' and enqueued_at is null and created_at < clock_timestamp() - make_interval(secs => $1::float8 / 1000)
+        order by created_at`,
+      [olderThanMs],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** The queue messages of a job's open partitions (or of the given ones), with the job's kind and spec. */
+  async openPayloads(
+    jobId: string,
+    indices?: readonly number[],
+  ): Promise<{ kind: string; spec: Record<string, unknown>; payloads: unknown[] } | null> {
+    const job = await this.pool.query<{ kind: string; spec: Record<string, unknown> }>('select kind, spec from jobs where id = $1', [
+      jobId,
+    ]);
+    const j = job.rows[0];
+    if (!j) return null;
+    const parts = await this.pool.query<{ payload: unknown }>(
+      `select payload from partitions
+        where job_id = $1 and status in ('queued', 'running') and ($2::int[] is null or idx = any($2::int[]))
+        order by idx`,
+      [jobId, indices ?? null],
+    );
+    return { ...j, payloads: parts.rows.map((r) => r.payload) };
+  }
+
+  /** Runs `fn` only if no other process (another master) runs the same named pass right now; returns whether it ran. */
+  async exclusively(pass: string, fn: () => Promise<void>): Promise<boolean> {
+    const client = await this.pool.connect();
+    try {
+      const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock(hashtext($1), hashtext($2)) as locked', [
+        pass,
+        this.schema,
+      ]);
+      if (!rows[0]?.locked) return false;
+      try {
+        await fn();
+      } finally {
+        await client.query('select pg_advisory_unlock(hashtext($1), hashtext($2))', [pass, this.schema]);
+      }
+      return true;
+    } finally {
+      client.release();
+    }
   }
 
   /** Jobs not yet ended whose partitions have all ended: what the fan-in must finalise (also after a restart). */

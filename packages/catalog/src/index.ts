@@ -1,4 +1,13 @@
 export { Catalog } from './catalog.js';
-export type { CatalogOptions, DatasetRecord, NewJob, NewPartition, PartitionResult, StartResult, StartedPartition } from './catalog.js';
+export type {
+  CatalogOptions,
+  DatasetRecord,
+  NewJob,
+  NewPartition,
+  OpenPartition,
+  PartitionResult,
+  StartResult,
+  StartedPartition,
+} from './catalog.js';
 export { migrate } from './migrate.js';
 export { computeTimings, median } from './timings.js';

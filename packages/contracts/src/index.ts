@@ -57,7 +57,7 @@ export {
 } from './views.js';
 export type { ExtractDetails } from './views.js';
 export { Manifest, ManifestColumn } from './manifest.js';
-export { FINALIZE_QUEUE, partitionMessageId, partitionQueueName } from './queues.js';
+export { FINALIZE_QUEUE, HEARTBEAT_INTERVAL_MS, HEARTBEAT_LOST_MS, partitionMessageId, partitionQueueName } from './queues.js';
 export { ConflictError, NotFoundError, PartitaError, PermanentError, TransientError, ValidationError, coerceError } from './errors.js';
 export { TRAVEL_PLAN_COLUMNS, extractFilePath, manifestPath, partitionFilePath } from './outputs.js';
 export type { OutputColumn } from './outputs.js';

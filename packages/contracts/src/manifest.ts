@@ -13,8 +13,9 @@ export const ManifestColumn = z.object({
 });
 
 /**
- * `_manifest.json`, written last: the registered dataset. Only the files it lists belong to the result;
- * anything else under the job's prefix (an abandoned attempt) is not part of it.
+ * `_manifest.json`, written last: the registered dataset. Only the files it lists belong to the result; the fan-in
+ * deletes what abandoned attempts left beside them before writing it, and anything that appears there later (an attempt
+ * presumed dead that was still running) is not part of it.
  */
 export const Manifest = z.object({
   version: z.literal(1),

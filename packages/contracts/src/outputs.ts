@@ -28,17 +28,21 @@ export const TRAVEL_PLAN_COLUMNS: readonly OutputColumn[] = [
   { name: 'algorithm', type: 'UTF8', nullable: false },
 ];
 
-/** Blob path of partition `index`'s file: deterministic, so a rerun replaces it and never adds a second one. */
-export function partitionFilePath(prefix: string, jobId: string, index: number): string {
-  return `${prefix}/${jobId}/part-${String(index).padStart(5, '0')}.parquet`;
+/**
+ * Blob path of partition `index`'s file written by attempt `attempt`: `<prefix>/<job id>/part-<index>-a<attempt>.parquet`.
+ * Each attempt writes its own names, so an attempt that lost its partition (its worker presumed dead, yet still
+ * running) can never overwrite the files of the attempt that is recorded; the manifest names the recorded ones.
+ */
+export function partitionFilePath(prefix: string, jobId: string, index: number, attempt: number): string {
+  return `${prefix}/${jobId}/part-${String(index).padStart(5, '0')}-a${attempt}.parquet`;
 }
 
 /**
- * Blob path of file `file` of extract chunk `chunk`: `<prefix>/part-<chunk>-<file>.parquet`, where an extract's prefix
- * is `<output prefix>/<dataset>/<job id>`. Deterministic, so a rerun of the chunk replaces its files.
+ * Blob path of file `file` of extract chunk `chunk` written by attempt `attempt`:
+ * `<prefix>/<job id>/part-<chunk>-a<attempt>-<file>.parquet`, where an extract's prefix is `<output prefix>/<dataset>`.
  */
-export function extractFilePath(prefix: string, jobId: string, chunk: number, file: number): string {
-  return `${prefix}/${jobId}/part-${String(chunk).padStart(5, '0')}-${String(file).padStart(3, '0')}.parquet`;
+export function extractFilePath(prefix: string, jobId: string, chunk: number, attempt: number, file: number): string {
+  return `${prefix}/${jobId}/part-${String(chunk).padStart(5, '0')}-a${attempt}-${String(file).padStart(3, '0')}.parquet`;
 }
 
 export function manifestPath(prefix: string, jobId: string): string {

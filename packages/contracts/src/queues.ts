@@ -12,3 +12,12 @@ export const FINALIZE_QUEUE = 'finalize';
 export function partitionMessageId(jobId: string, index: number): string {
   return `${jobId}.${index}`;
 }
+
+/** How often a worker's running attempt beats in the catalog. */
+export const HEARTBEAT_INTERVAL_MS = 5_000;
+
+/**
+ * A running attempt silent for this long has no live worker: when its queue message is gone too (Redis lost its
+ * data), the master puts the partition back on the queue. Three missed beats, so one slow catalog write is no death.
+ */
+export const HEARTBEAT_LOST_MS = 3 * HEARTBEAT_INTERVAL_MS;

@@ -38,8 +38,11 @@ export async function enqueuePartitions(
   }
 }
 
-/** Removes a job's partitions that are still waiting (cancellation). Active ones are left to finish. */
-export async function removeWaitingPartitions(queue: Queue<PartitionPayload>, jobId: string, indices: readonly number[]): Promise<number> {
+/**
+ * Removes a job's partition messages in any state but active (those are locked by their worker and left to finish):
+ * cancelling takes waiting ones off the queue, a retry replaces failed ones.
+ */
+export async function removePartitionMessages(queue: Queue<PartitionPayload>, jobId: string, indices: readonly number[]): Promise<number> {
   let removed = 0;
   for (const index of indices) {
     removed += await queue.remove(partitionMessageId(jobId, index));

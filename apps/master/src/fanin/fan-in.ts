@@ -7,11 +7,14 @@ export interface FanInOptions extends FinalizerDeps {
   prefix: string;
   /** Sweep interval of the catalog for jobs whose last partition ended without a finalise message. */
   intervalMs: number;
+  /** Run at the start of every sweep: makes the queue agree with the catalog (see recovery/queue-recovery.ts). */
+  recover?: () => Promise<void>;
 }
 
 /**
  * Runs the fan-in: finalises jobs as workers report their last partition (the `finalize` queue), and sweeps the
- * catalog so that a lost message, a master restart or a Redis flush cannot leave a finished job open.
+ * catalog so that a lost message, a master restart or a Redis flush cannot leave a job open: each sweep first puts
+ * back what the queue lost, then finalises every job whose partitions have all ended.
  */
 export class FanIn {
   private worker: Worker<{ jobId: string }> | undefined;
@@ -37,6 +40,7 @@ export class FanIn {
   sweep(): Promise<void> {
     this.sweeping ??= (async () => {
       try {
+        await this.options.recover?.().catch((err: unknown) => this.options.log.warn({ err }, 'queue recovery failed; next pass retries'));
         for (const jobId of await this.options.catalog.jobsToFinalize()) {
           await finalizeJob(jobId, this.options);
         }

@@ -85,6 +85,7 @@ async function endJob(jobId: string, deps: FinalizerDeps): Promise<EndResult> {
   const timings = computeTimings({ createdAt: new Date(job.createdAt), finishedAt, planMs: job.timings.planMs }, job.partitions);
   const manifest = buildManifest({ ...job, timings }, finishedAt);
   const path = manifestPath(job.output.prefix, job.id);
+  await removeLeftovers(store, job.output.container, path, new Set(manifest.files.map((f) => f.path)), log);
   await store.put(job.output.container, path, Buffer.from(JSON.stringify(manifest, null, 2)), { contentType: 'application/json' });
   const ended = await catalog.finishJob(jobId, {
     status: 'succeeded',
@@ -111,4 +112,26 @@ async function endJob(jobId: string, deps: FinalizerDeps): Promise<EndResult> {
 function failedResult(job: JobView, finishedAt: Date): EndResult {
   const timings = computeTimings({ createdAt: new Date(job.createdAt), finishedAt, planMs: job.timings.planMs }, job.partitions);
   return { outcome: 'failed', kind: job.kind, timings };
+}
+
+/**
+ * Deletes what abandoned attempts left in the job's directory (their files carry their attempt number), so that the
+ * directory holds exactly the manifest and the files it names. A leftover that cannot be deleted is only logged: the
+ * manifest, not the directory listing, defines the result.
+ */
+async function removeLeftovers(
+  store: BlobStore,
+  container: string,
+  manifest: string,
+  keep: ReadonlySet<string>,
+  log: Logger,
+): Promise<void> {
+  const dir = manifest.slice(0, manifest.lastIndexOf('/') + 1);
+  const leftovers = (await store.list(container, dir)).filter((b) => b.path !== manifest && !keep.has(b.path));
+  for (const blob of leftovers) {
+    await store
+      .delete(container, blob.path)
+      .catch((err: unknown) => log.warn({ err, path: blob.path }, 'could not delete a leftover file'));
+  }
+  if (leftovers.length > 0) log.info({ container, dir, files: leftovers.length }, 'leftovers of abandoned attempts deleted');
 }

@@ -54,6 +54,18 @@ export function jobRoutes(deps: { jobs: JobsService; catalog: Catalog }) {
       },
     });
 
+    r.post('/jobs/:id/retry', {
+      schema: {
+        summary: 'Retry a failed job: only its failed partitions run again',
+        description:
+          'Puts the failed partitions back on the queue with a fresh retry budget; succeeded partitions and their files stay. ' +
+          '409 unless the job is failed.',
+        params: JobParams,
+        response: { 202: JobAccepted, ...errors },
+      },
+      handler: async (request, reply) => reply.code(202).send({ id: request.params.id, status: await deps.jobs.retry(request.params.id) }),
+    });
+
     r.delete('/jobs/:id', {
       schema: {
         summary: 'Cancel a job: partitions not yet started never run',

@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import type { Queue } from 'bullmq';
 import type pg from 'pg';
 import {
   ConflictError,
   NotFoundError,
+  PartitionPayload,
+  RetrySpec,
   TransientError,
   type JobKind,
   type JobSpec,
   type JobStatus,
-  type PartitionPayload,
 } from '@partita/contracts';
 import type { Catalog } from '@partita/catalog';
-import { enqueuePartitions, removeWaitingPartitions } from '@partita/queue';
+import { enqueuePartitions, removePartitionMessages } from '@partita/queue';
 import type { Logger, MasterMetrics } from '@partita/telemetry';
 import type { SnapshotRegistry } from '../extract/snapshots.js';
 import { planJob, type JobLimits } from '../planning/planners.js';
@@ -37,6 +39,11 @@ export class JobsService {
    */
   async submit(spec: JobSpec, idempotencyKey?: string): Promise<{ id: string; status: JobStatus; created: boolean }> {
     const { catalog, queues, log } = this.deps;
+    if (idempotencyKey !== undefined) {
+      // A repeat answers before planning: no second snapshot, no second look at the source.
+      const existing = await catalog.findByIdempotencyKey(idempotencyKey);
+      if (existing) return repeatOf(existing, spec, idempotencyKey);
+    }
     const id = randomUUID();
     const plan = await planJob(id, spec, { source: this.deps.source, snapshots: this.deps.snapshots, limits: this.deps.limits });
     let recorded;
@@ -56,7 +63,9 @@ export class JobsService {
       throw err;
     }
     if (!recorded.created) {
+      // The same key submitted concurrently: the first insert won.
       await plan.lease?.release();
+      if (!recorded.sameSpec) throw reusedKey(idempotencyKey ?? '');
       return recorded;
     }
     try {
@@ -78,6 +87,32 @@ export class JobsService {
     return { id, status: 'queued', created: true };
   }
 
+  /**
+   * Runs a failed job's failed partitions again, with a fresh retry budget; its succeeded partitions and their files
+   * stay. The old messages leave the queue first, so the recovery pass never mistakes them for the new attempt's.
+   */
+  async retry(id: string): Promise<JobStatus> {
+    const { catalog, queues, log } = this.deps;
+    const job = await catalog.getJob(id);
+    if (!job) throw new NotFoundError(`job ${id} does not exist`);
+    if (job.status !== 'failed') throw new ConflictError(`job ${id} is ${job.status}: only a failed job can be retried`);
+    const queue = queues[job.kind as JobKind];
+    const failed = job.partitions.filter((p) => p.status === 'failed').map((p) => p.index);
+    await removePartitionMessages(queue, id, failed);
+    const result = await catalog.retryJob(id);
+    if (result === null) throw new NotFoundError(`job ${id} does not exist`);
+    if (result.status !== 'running') throw new ConflictError(`job ${id} is ${result.status}: only a failed job can be retried`);
+    const payloads = result.payloads.map((p) => PartitionPayload.parse(p));
+    try {
+      await enqueuePartitions(queue, payloads, RetrySpec.parse(result.spec['retry'] ?? {}));
+    } catch (err) {
+      // Recorded as queued: the recovery pass enqueues them once the queue is back.
+      log.warn({ err, jobId: id }, 'retry recorded, enqueue failed; recovery will enqueue');
+    }
+    log.info({ jobId: id, partitions: failed }, 'failed partitions retried');
+    return 'running';
+  }
+
   /** Cancels a job: its waiting partitions leave the queue and never run; running ones finish but change nothing. */
   async cancel(id: string): Promise<JobStatus> {
     const { catalog, queues, log } = this.deps;
@@ -86,10 +121,24 @@ export class JobsService {
     if (result.status !== 'cancelled') throw new ConflictError(`job ${id} has already ${result.status}`);
     this.deps.metrics.jobsFinished.inc({ kind: result.kind, outcome: 'cancelled' });
     await this.deps.snapshots.release(id);
-    await removeWaitingPartitions(queues[result.kind as JobKind], id, result.cancelled).catch((err: unknown) =>
+    await removePartitionMessages(queues[result.kind as JobKind], id, result.cancelled).catch((err: unknown) =>
       // Harmless: a worker that picks one up finds the job cancelled in the catalog and skips it.
       log.warn({ err, jobId: id }, 'could not remove waiting partitions from the queue'),
     );
     return result.status;
   }
+}
+
+/** A submit that repeats an idempotency key: the same job for the same spec, a conflict for another. */
+function repeatOf(
+  existing: { id: string; status: JobStatus; spec: unknown },
+  spec: JobSpec,
+  key: string,
+): { id: string; status: JobStatus; created: boolean } {
+  if (!isDeepStrictEqual(JSON.parse(JSON.stringify(spec)), existing.spec)) throw reusedKey(key);
+  return { id: existing.id, status: existing.status, created: false };
+}
+
+function reusedKey(key: string): ConflictError {
+  return new ConflictError(`Idempotency-Key "${key}" was already used for a different spec; use a new key for a new job`);
 }

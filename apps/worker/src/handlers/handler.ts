@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { FileView, JobKind, PartitionPayload } from '@partita/contracts';
 import type { BlobStore } from '@partita/storage';
 import type { Logger } from '@partita/telemetry';
+import type { OptimizerPool } from './travel-plan/optimizer-pool.js';
 
 /** What a handler gets besides its payload. */
 export interface HandlerContext {
@@ -15,6 +16,8 @@ export interface HandlerContext {
   /** The source database (travel `postgres` inputs, extracts), opened on first use. */
   source: () => pg.Pool;
   log: Logger;
+  /** Threads that optimise travel groups off the event loop. */
+  optimizers: OptimizerPool;
   /** Aborted when the worker shuts down: stop at the next safe point and throw. */
   signal: AbortSignal;
   /** Items (groups, rows) done so far in this partition. */

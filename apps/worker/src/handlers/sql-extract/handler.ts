@@ -40,7 +40,7 @@ export const sqlExtractHandler: PartitionHandler<'sql-extract'> = async (payload
       signal: ctx.signal,
       onProgress: (rows) => ctx.progress(rows),
       openFile: (index) => {
-        const upload = startBlobUpload(ctx, extractFilePath(ctx.output.prefix, payload.jobId, payload.index, index), 1 << 20);
+        const upload = startBlobUpload(ctx, extractFilePath(ctx.output.prefix, payload.jobId, payload.index, ctx.attempt, index), 1 << 20);
         const writer = openParquetStream(parquetColumns, upload.body, {
           compression: spec.output.compression,
           rowGroupRows: spec.output.rowsPerRowGroup,

@@ -1,0 +1,114 @@
+import type { Queue } from 'bullmq';
+import {
+  HEARTBEAT_LOST_MS,
+  JOB_KINDS,
+  PartitionPayload,
+  RetrySpec,
+  partitionMessageId,
+  type JobKind,
+  type ErrorInfo,
+} from '@partita/contracts';
+import type { Catalog, OpenPartition } from '@partita/catalog';
+import { enqueuePartitions, messageStates, type MessageState } from '@partita/queue';
+import type { Logger } from '@partita/telemetry';
+
+export interface QueueRecoveryDeps {
+  catalog: Catalog;
+  queues: { [K in JobKind]: Queue<PartitionPayload> };
+  log: Logger;
+  /** A job recorded this long ago and still not enqueued lost its submit (the master stopped in between). */
+  notEnqueuedAfterMs: number;
+  /** Asks the fan-in to end a job whose last open partition recovery just failed. */
+  finalize(jobId: string): Promise<unknown>;
+}
+
+/** What one recovery pass did. */
+export interface RecoveryReport {
+  /** Jobs whose submit never enqueued them, enqueued now. */
+  enqueuedJobs: number;
+  /** Partitions whose messages the queue lost, put back. */
+  requeued: number;
+  /** Partitions whose messages stalled out without their attempt ever being recorded, failed. */
+  failed: number;
+}
+
+/** What recovery does about one open partition, given where its message is. Pure. */
+export function recoveryAction(partition: Pick<OpenPartition, 'status' | 'silentMs'>, message: MessageState): 'none' | 'requeue' | 'fail' {
+  if (message === 'pending') return 'none';
+  if (message === 'failed') return 'fail';
+  // A live attempt keeps running without its message (Redis lost it); its result is recorded all the same.
+  if (partition.status === 'running' && (partition.silentMs ?? Number.POSITIVE_INFINITY) < HEARTBEAT_LOST_MS) return 'none';
+  return 'requeue';
+}
+
+/**
+ * Makes the queue agree with the catalog, the source of truth: beyond what BullMQ promises alone, a job survives
+ * Redis losing its data, a master stopping between recording and enqueueing a job, and a message that stalled out.
+ * Every step is idempotent (messages have deterministic ids), so running it from several masters at once is harmless.
+ */
+export async function recoverQueues(deps: QueueRecoveryDeps): Promise<RecoveryReport> {
+  const { catalog, log } = deps;
+  const report: RecoveryReport = { enqueuedJobs: 0, requeued: 0, failed: 0 };
+
+  for (const jobId of await catalog.jobsNotEnqueued(deps.notEnqueuedAfterMs)) {
+    const open = await catalog.openPayloads(jobId);
+    if (!open) continue;
+    await enqueue(deps, open);
+    await catalog.markEnqueued(jobId);
+    report.enqueuedJobs++;
+    log.warn({ jobId, partitions: open.payloads.length }, 'job recorded but never enqueued: enqueued now');
+  }
+
+  const open = await catalog.openPartitions();
+  for (const kind of JOB_KINDS) {
+    const parts = open.filter((p) => p.kind === kind);
+    if (parts.length === 0) continue;
+    const queue = deps.queues[kind];
+    const states = await messageStates(
+      queue,
+      parts.map((p) => partitionMessageId(p.jobId, p.index)),
+    );
+    const requeue = new Map<string, number[]>();
+    for (const p of parts) {
+      const id = partitionMessageId(p.jobId, p.index);
+      const state = states.get(id) ?? 'pending';
+      const action = recoveryAction(p, state);
+      if (action === 'fail') {
+        report.failed += await failStalled(deps, queue, p, id);
+      } else if (action === 'requeue') {
+        // A message that completed while its partition is still open is out of step: replace it.
+        if (state === 'completed') await queue.remove(id);
+        requeue.set(p.jobId, [...(requeue.get(p.jobId) ?? []), p.index]);
+      }
+    }
+    for (const [jobId, indices] of requeue) {
+      // Read again: only partitions still open go back (one may have ended since the list was read).
+      const job = await catalog.openPayloads(jobId, indices);
+      if (!job || job.payloads.length === 0) continue;
+      await enqueue(deps, job);
+      report.requeued += job.payloads.length;
+      log.warn({ jobId, partitions: indices }, 'partitions missing from the queue: enqueued again');
+    }
+  }
+  return report;
+}
+
+async function enqueue(deps: QueueRecoveryDeps, job: { kind: string; spec: Record<string, unknown>; payloads: unknown[] }): Promise<void> {
+  const payloads = job.payloads.map((p) => PartitionPayload.parse(p));
+  const retry = RetrySpec.parse(job.spec['retry'] ?? {});
+  await enqueuePartitions(deps.queues[job.kind as JobKind], payloads, retry);
+}
+
+async function failStalled(deps: QueueRecoveryDeps, queue: Queue<PartitionPayload>, p: OpenPartition, id: string): Promise<number> {
+  const message = await queue.getJob(id);
+  const error: ErrorInfo = {
+    message: `partition ${p.index} was lost: ${message?.failedReason ?? 'its queue message failed'} (its worker died or stopped answering while running it)`,
+    code: 'PARTITA_ERR_LOST',
+    retryable: true,
+  };
+  const ended = await deps.catalog.failLostPartition(p.jobId, p.index, p.attempts, error);
+  if (!ended.recorded) return 0;
+  deps.log.error({ jobId: p.jobId, partition: p.index, reason: message?.failedReason }, 'partition lost: failed');
+  if (ended.jobComplete) await deps.finalize(p.jobId);
+  return 1;
+}

@@ -1,0 +1,9 @@
+import { ThreadPool, threadScript } from '../../cpu/thread-pool.js';
+import type { GroupTask } from './optimize-group.js';
+
+/** Travel groups optimised off the event loop, on up to `size` threads. */
+export type OptimizerPool = ThreadPool<GroupTask, Record<string, unknown>[]>;
+
+export function createOptimizerPool(size: number): OptimizerPool {
+  return new ThreadPool(threadScript('./optimizer-thread.js', import.meta.url), size);
+}
