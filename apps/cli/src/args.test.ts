@@ -46,6 +46,7 @@ describe('parseCli', () => {
     });
     expect(parseCli(['show', ID, '--json'])).toMatchObject({ command: { name: 'show', id: ID }, options: { json: true } });
     expect(parseCli(['cancel', ID]).command).toEqual({ name: 'cancel', id: ID });
+    expect(parseCli(['retry', ID]).command).toEqual({ name: 'retry', id: ID });
     expect(parseCli(['datasets']).command).toEqual({ name: 'datasets', dataset: undefined });
     expect(parseCli(['datasets', 'orders']).command).toEqual({ name: 'datasets', dataset: 'orders' });
   });

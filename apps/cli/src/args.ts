@@ -20,6 +20,7 @@ export type Command =
   | { name: 'list'; status: JobStatus | undefined; limit: number; cursor: string | undefined }
   | { name: 'show'; id: string }
   | { name: 'cancel'; id: string }
+  | { name: 'retry'; id: string }
   | { name: 'datasets'; dataset: string | undefined };
 
 export interface Invocation {
@@ -57,6 +58,7 @@ const COMMAND_OPTIONS = {
   list: { status: { type: 'string' }, limit: { type: 'string' }, cursor: { type: 'string' } },
   show: {},
   cancel: {},
+  retry: {},
   datasets: {},
 } as const satisfies Record<CommandName, Options>;
 
@@ -135,6 +137,7 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
     }
     case 'show':
     case 'cancel':
+    case 'retry':
       exactly(1, 'the job id');
       return { command: { name, id: positionals[0]! }, options };
     case 'datasets':

@@ -175,6 +175,24 @@ describe('runCli', () => {
     expect(conflict.stderr).toMatch(/has already succeeded/);
   });
 
+  it('retries a failed job, and reports one that is not failed', async () => {
+    const ok = await run(['retry', ID], { [`POST /jobs/${ID}/retry`]: () => ({ status: 202, body: { id: ID, status: 'running' } }) });
+    expect(ok.stdout).toBe(`job ${ID} running: its failed partitions run again (partita watch ${ID})\n`);
+    const conflict = await run(['retry', ID], {
+      [`POST /jobs/${ID}/retry`]: () => ({
+        status: 409,
+        body: {
+          statusCode: 409,
+          code: 'PARTITA_ERR_CONFLICT',
+          error: 'Conflict',
+          message: `job ${ID} is running: only a failed job can be retried`,
+        },
+      }),
+    });
+    expect(conflict.code).toBe(EXIT_FAILURE);
+    expect(conflict.stderr).toMatch(/only a failed job can be retried/);
+  });
+
   it('watches until the job ends and exits with 0 only when it succeeded', async () => {
     const failed = { ...done, status: 'failed', error: { message: 'boom' } };
     const ok = await run(['watch', ID], { [`GET /jobs/${ID}`]: () => ({ status: 200, body: done }) });

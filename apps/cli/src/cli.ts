@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { UsageError, parseCli, type Command } from './args.js';
 import { ApiRequestError, PartitaClient, UnreachableError } from './client.js';
 import { cancelCommand } from './commands/cancel.js';
+import { retryCommand } from './commands/retry.js';
 import type { Context } from './commands/context.js';
 import { datasetsCommand } from './commands/datasets.js';
 import { listCommand } from './commands/list.js';
@@ -59,6 +60,8 @@ function dispatch(ctx: Context, command: Exclude<Command, { name: 'help' | 'vers
       return showCommand(ctx, command.id);
     case 'cancel':
       return cancelCommand(ctx, command.id);
+    case 'retry':
+      return retryCommand(ctx, command.id);
     case 'datasets':
       return datasetsCommand(ctx, command.dataset);
   }

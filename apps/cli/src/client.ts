@@ -100,6 +100,10 @@ export class PartitaClient {
     return (await this.request<{ id: string; status: JobStatus }>('DELETE', `/jobs/${encodeURIComponent(id)}`)).body;
   }
 
+  async retry(id: string): Promise<{ id: string; status: JobStatus }> {
+    return (await this.request<{ id: string; status: JobStatus }>('POST', `/jobs/${encodeURIComponent(id)}/retry`)).body;
+  }
+
   async listDatasets(): Promise<DatasetList> {
     return (await this.request<DatasetList>('GET', '/datasets')).body;
   }

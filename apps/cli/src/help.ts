@@ -1,6 +1,6 @@
 /** Usage texts: the overview and one per command. */
 
-export const COMMANDS = ['submit', 'watch', 'list', 'show', 'cancel', 'datasets'] as const;
+export const COMMANDS = ['submit', 'watch', 'list', 'show', 'cancel', 'retry', 'datasets'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 const GLOBAL = `Global options:
@@ -20,6 +20,7 @@ Commands:
   list [--status S] [--limit N] [--cursor C]     jobs, newest first
   show ID                                        a job's status, output and timings table
   cancel ID                                      cancel a job: partitions not yet started never run
+  retry ID                                       run a failed job's failed partitions again
   datasets [NAME]                                registered datasets, or every version of one
 
 ${GLOBAL}
@@ -65,6 +66,12 @@ ${GLOBAL}`,
   cancel: `usage: partita cancel ID [global options]
 
 Cancels a job (DELETE /jobs/ID): partitions not yet started never run. A job that already ended cannot be cancelled.
+
+${GLOBAL}`,
+  retry: `usage: partita retry ID [global options]
+
+Retries a failed job (POST /jobs/ID/retry): only its failed partitions run again, each with a fresh retry budget;
+the partitions that succeeded keep their files. Follow it with \`partita watch ID\`. Only a failed job can be retried.
 
 ${GLOBAL}`,
   datasets: `usage: partita datasets [NAME] [global options]
