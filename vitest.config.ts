@@ -17,6 +17,7 @@ const PURE = [
   'packages/partition/src/**/*.test.ts',
   'packages/travel/src/**/*.test.ts',
   'apps/master/src/planning/**/*.test.ts',
+  'apps/master/src/auth/**/*.test.ts',
   'apps/cli/src/**/*.test.ts',
   'test/deploy/**/*.test.ts',
 ];

@@ -425,8 +425,8 @@ async function waitHealthy(stage, proc, env) {
   }
 }
 
-async function get(url, expectStatus = 200) {
-  const res = await fetch(url);
+async function get(url, expectStatus = 200, token = undefined) {
+  const res = await fetch(url, token ? { headers: { authorization: `Bearer ${token}` } } : {});
   const body = await res.text();
   if (res.status !== expectStatus) fail(`GET ${url}: ${res.status}, expected ${expectStatus}: ${body.slice(0, 500)}`);
   return { res, body };
@@ -441,11 +441,11 @@ async function stop(proc) {
   say(`  ${proc.name}: SIGTERM -> exit 0 in ${Date.now() - t} ms`);
 }
 
-async function runJob(masterUrl) {
+async function runJob(masterUrl, token) {
   const t = Date.now();
   const res = await fetch(`${masterUrl}/jobs`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({
       kind: 'travel-plan',
       input: { generate: { groups: 24, seed: 7 } },
@@ -457,7 +457,7 @@ async function runJob(masterUrl) {
   if (res.status !== 202) fail(`POST /jobs: ${res.status} ${await res.text()}`);
   const { id } = await res.json();
   for (;;) {
-    const { body } = await get(`${masterUrl}/jobs/${id}`);
+    const { body } = await get(`${masterUrl}/jobs/${id}`, 200, token);
     const job = JSON.parse(body);
     if (job.status === 'succeeded') {
       say(
@@ -545,7 +545,9 @@ async function main() {
   };
   mkdirSync(common.HOME, { recursive: true });
   const [master, worker] = targets;
-  const masterEnv = { ...common, ...master.env, HOST: '127.0.0.1', PORT: String(masterPort) };
+  // As deployed: the API asks for a token.
+  const token = randomBytes(24).toString('hex');
+  const masterEnv = { ...common, ...master.env, HOST: '127.0.0.1', PORT: String(masterPort), API_TOKENS: `dry-run:write:${token}` };
   const workerEnv = { ...common, ...worker.env, WORKER_HTTP_PORT: String(workerPort), WORKER_ID: `dry-run-${suffix}` };
 
   let t = Date.now();
@@ -567,7 +569,8 @@ async function main() {
   await get(`http://127.0.0.1:${workerPort}/metrics`);
   say('  worker: /readyz 200, /metrics 200');
 
-  await runJob(masterUrl);
+  await get(`${masterUrl}/jobs`, 401);
+  await runJob(masterUrl, token);
 
   await stop(workerProc);
   await stop(masterProc);

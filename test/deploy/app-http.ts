@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { JOB_KINDS } from '@partita/contracts';
 import type { Catalog } from '@partita/catalog';
 import { createLogger, createMasterMetrics, createWorkerMetrics } from '@partita/telemetry';
@@ -6,8 +7,9 @@ import type { JobsService } from '../../apps/master/src/services/jobs.js';
 import { startHealthServer } from '../../apps/worker/src/health-server.js';
 
 /**
- * The status the app's real HTTP server answers a GET of `path` with: the master's Fastify app (probes and /metrics
- * touch neither the catalog nor the jobs) or the worker's health server. No service is needed.
+ * The status the app's real HTTP server answers a GET of `path` with, asked without a token: the master's Fastify
+ * app as deployed, API_AUTH on and METRICS_PUBLIC at its default (probes and /metrics touch neither the catalog nor
+ * the jobs), or the worker's health server. No service is needed.
  */
 export async function appStatus(app: 'master' | 'worker', path: string): Promise<number> {
   if (app === 'master') {
@@ -20,6 +22,7 @@ export async function appStatus(app: 'master' | 'worker', path: string): Promise
       bodyLimit: 1024 * 1024,
       metrics: metrics.registry,
       queues: [],
+      auth: { API_AUTH: 'on', API_TOKENS: `deploy:read:${randomBytes(24).toString('hex')}`, METRICS_PUBLIC: true },
     });
     try {
       return (await server.inject({ method: 'GET', url: path })).statusCode;

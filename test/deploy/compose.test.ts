@@ -40,6 +40,16 @@ const APPS: Record<AppName, { schema: Schema; shape: Record<string, Schema>; por
 };
 const APP_NAMES = Object.keys(APPS) as AppName[];
 
+/**
+ * The only values Compose takes from the host's environment: secrets that must not be in the repository. Each is
+ * written `${HOST_VAR:?message}`, so that Compose stops with the message when the host has no value; `sample` stands
+ * in for it when the app's schema checks the environment.
+ */
+const FROM_HOST: Record<AppName, Record<string, { hostVar: string; sample: string }>> = {
+  master: { API_TOKENS: { hostVar: 'PARTITA_API_TOKENS', sample: 'me:admin:a-token-long-enough-to-pass' } },
+  worker: {},
+};
+
 function service(name: string): ComposeService {
   const s = services[name];
   if (!s) throw new Error(`docker-compose.yml has no service ${name}`);
@@ -134,10 +144,20 @@ describe('docker-compose.yml', () => {
       `${app}: variables it does not read`,
     ).toEqual([]);
     for (const [key, value] of Object.entries(env)) {
-      // Quoted: no YAML number or boolean conversion, no host variable (a null takes the host's), no interpolation.
+      // Quoted: no YAML number or boolean conversion, no host variable (a null takes the host's), no interpolation
+      // but the host's secrets, which must be set.
       expect(typeof value, `${app}: ${key}`).toBe('string');
-      expect(value, `${app}: ${key} would be interpolated`).not.toMatch(/\$(?!\$)/);
+      const fromHost = FROM_HOST[app][key];
+      if (fromHost) {
+        expect(value, `${app}: ${key} from the host, required with a message`).toMatch(
+          new RegExp(`^\\$\\{${fromHost.hostVar}:\\?[^{}$]+\\}$`),
+        );
+        env[key] = fromHost.sample;
+      } else {
+        expect(value, `${app}: ${key} would be interpolated`).not.toMatch(/\$(?!\$)/);
+      }
     }
+    for (const key of Object.keys(FROM_HOST[app])) expect(Object.keys(env), `${app}: ${key} from the host`).toContain(key);
     const required = known.filter((k) => !APPS[app].shape[k]!.safeParse(undefined).success);
     expect(
       required.filter((k) => !(k in env)),

@@ -1,9 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import type { JobView } from '@partita/contracts';
-import { useStack } from '../support/stack.js';
+import { startStack, useStack, type TestStack } from '../support/stack.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -199,4 +200,90 @@ describe('job page in Chromium: the list, a job, its timeline by worker and its 
       await browser.close();
     }
   });
+});
+
+describe('job page in Chromium with API_AUTH on: the token form', () => {
+  const READ = randomBytes(24).toString('base64url');
+  const WRITE = randomBytes(24).toString('base64url');
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startStack({ workers: 0, env: { API_AUTH: 'on', API_TOKENS: `viewer:read:${READ},ci:write:${WRITE}` } });
+  });
+  afterAll(async () => {
+    await stack?.close(true);
+  });
+
+  it(
+    'asks for a token when the API answers 401, takes a read token, then lists the jobs; signing out asks again',
+    { timeout: 120_000 },
+    async () => {
+      const browser = await launchChromium();
+      try {
+        const submitted = await fetch(`${stack.baseUrl}/jobs`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${WRITE}` },
+          body: JSON.stringify(travelSpec(stack.container)),
+        });
+        expect(submitted.status).toBe(202);
+        const { id } = (await submitted.json()) as { id: string };
+
+        const context = await browser.newContext();
+        const page = await context.newPage();
+        const problems: string[] = [];
+        page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+        // The browser reports each 401 as a failed resource; anything else is a problem.
+        page.on('console', (msg) => {
+          if (msg.type() === 'error' && !/status of 401/.test(msg.text())) problems.push(`console: ${msg.text()}`);
+        });
+        const statuses: number[] = [];
+        page.on('response', (res) => {
+          if (new URL(res.url()).pathname === '/jobs') statuses.push(res.status());
+        });
+
+        // No token: the API answers 401 and the page shows the form instead of the list.
+        await page.goto(`${stack.baseUrl}/`);
+        const form = page.locator('#signin');
+        await form.waitFor();
+        expect(statuses).toContain(401);
+        expect(await page.locator('#jobs tbody tr').count()).toBe(0);
+        expect(await page.locator('#error').isHidden()).toBe(true);
+        expect(await page.locator('#signout').isHidden()).toBe(true);
+
+        // A wrong token is refused in the form.
+        await page.locator('#token').fill(randomBytes(24).toString('base64url'));
+        await page.locator('#signin-form button[type="submit"]').click();
+        await expect.poll(() => page.locator('#signin-error').textContent()).toBe('The token was not accepted.');
+        expect(await form.isVisible()).toBe(true);
+
+        // The read token: the form goes, the job is listed, the token is kept and sent, and the session cookie is set.
+        await page.locator('#token').fill(READ);
+        await page.locator('#signin-form button[type="submit"]').click();
+        const row = page.locator(`#jobs tbody tr[data-job-id="${id}"]`);
+        await row.waitFor();
+        expect(await form.isHidden()).toBe(true);
+        expect(await row.textContent()).toContain(id.slice(0, 8));
+        expect(await page.evaluate("localStorage.getItem('partitaToken')")).toBe(READ);
+        expect(statuses.at(-1)).toBe(200);
+        const cookies = await context.cookies(stack.baseUrl);
+        expect(cookies.find((c) => c.name === 'partita_session')).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
+        expect(await page.locator('#signout').isVisible()).toBe(true);
+
+        // A reload keeps the session: the saved token is sent at once.
+        await page.reload();
+        await row.waitFor();
+        expect(await form.isHidden()).toBe(true);
+
+        // Signing out clears the token and the cookie, and the page asks again.
+        await page.locator('#signout').click();
+        await page.waitForLoadState('load');
+        await form.waitFor();
+        expect(await page.evaluate("localStorage.getItem('partitaToken')")).toBeNull();
+        expect((await context.cookies(stack.baseUrl)).filter((c) => c.name === 'partita_session')).toEqual([]);
+        expect(await page.locator('#jobs tbody tr').count()).toBe(0);
+        expect(problems).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    },
+  );
 });

@@ -19,8 +19,8 @@ export function demoSpec(groups: number): TravelPlanSpecInput {
 }
 
 /** Submits the demo job and follows it as `partita submit --watch` does: progress, then the timings table. */
-export async function runDemo(baseUrl: string, groups: number, out: NodeJS.WriteStream = process.stdout): Promise<JobView> {
-  const client = new PartitaClient({ baseUrl });
+export async function runDemo(baseUrl: string, token: string, groups: number, out: NodeJS.WriteStream = process.stdout): Promise<JobView> {
+  const client = new PartitaClient({ baseUrl, token });
   const { id } = await client.submit(demoSpec(groups));
   out.write(`submitted job ${id}\n`);
   const [job] = await watchJobs(client, [id], { out });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { startAzurite } from '@partita/azurite';
@@ -23,11 +24,13 @@ const common = {
   REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
   LOG_PRETTY: 'false',
 };
+// A fresh admin token each run: the API asks for it as on a real deployment (the job page's form, the CLI's PARTITA_TOKEN).
+const token = randomBytes(24).toString('base64url');
 const children: Child[] = [];
 const master = startNodeProcess(
   'master',
   script('@partita/master'),
-  { ...common, PORT: String(port), HOST: '127.0.0.1', RECONCILE_INTERVAL_MS: '1000' },
+  { ...common, PORT: String(port), HOST: '127.0.0.1', RECONCILE_INTERVAL_MS: '1000', API_AUTH: 'on', API_TOKENS: `local:admin:${token}` },
   logDir,
 );
 children.push(master);
@@ -56,8 +59,11 @@ try {
   await waitReady(baseUrl, master);
   console.log(`master  ${baseUrl}  (job page ${baseUrl}/, API docs /docs, queue board /admin/queues, metrics /metrics)`);
   console.log(`workers ${args.workers}   azurite ${azurite.blobEndpoint}   logs ${logDir}`);
+  console.log(`token   ${token}  (admin, this run only)`);
+  console.log('        the job page asks for it (paste it in its token form; it also opens the queue board);');
+  console.log(`        the CLI takes it from PARTITA_TOKEN: PARTITA_TOKEN=${token} npx partita list`);
   if (args.demo) {
-    const job = await runDemo(baseUrl, args.groups);
+    const job = await runDemo(baseUrl, token, args.groups);
     await stop();
     process.exit(job.status === 'succeeded' ? 0 : 1);
   }

@@ -18,6 +18,8 @@ const state = {
   jobTimer: 0,
   listBusy: false,
   jobSeq: 0,
+  /** The API answered 401: the sign-in form shows, and nothing polls until a token is accepted. */
+  signedOut: false,
 };
 
 const $ = (id) => {
@@ -29,28 +31,53 @@ const $ = (id) => {
 // ---------------------------------------------------------------------------------------------------------------
 // API
 
-/** An optional bearer token, for masters that require one: `localStorage.partitaToken`. */
-function authHeaders() {
+const TOKEN_KEY = 'partitaToken';
+
+/** The saved token (`localStorage.partitaToken`), for masters that require one; null when none or no storage. */
+function savedToken() {
   try {
-    const token = window.localStorage.getItem('partitaToken');
-    return token ? { authorization: `Bearer ${token}` } : {};
+    return window.localStorage.getItem(TOKEN_KEY);
   } catch {
-    return {};
+    return null;
   }
+}
+
+function saveToken(token) {
+  try {
+    if (token) window.localStorage.setItem(TOKEN_KEY, token);
+    else window.localStorage.removeItem(TOKEN_KEY);
+  } catch {
+    // no storage: the session cookie still signs this browser in
+  }
+}
+
+function authHeaders() {
+  const token = savedToken();
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
+/** A failed API call; `status` 401 means a token is needed. */
+class ApiFailure extends Error {
+  constructor(message, status) {
+    super(message);
+    this.status = status;
+  }
+}
+
+async function failure(res, what) {
+  let message = `${res.status} ${res.statusText}`.trim();
+  try {
+    const body = await res.json();
+    if (body && typeof body.message === 'string') message += `: ${body.message}`;
+  } catch {
+    // not JSON: the status says enough
+  }
+  return new ApiFailure(`${what}: ${message}`, res.status);
 }
 
 async function api(path) {
   const res = await fetch(path, { headers: { accept: 'application/json', ...authHeaders() }, cache: 'no-store' });
-  if (!res.ok) {
-    let message = `${res.status} ${res.statusText}`.trim();
-    try {
-      const body = await res.json();
-      if (body && typeof body.message === 'string') message += `: ${body.message}`;
-    } catch {
-      // not JSON: the status says enough
-    }
-    throw new Error(`GET ${path}: ${message}`);
-  }
+  if (!res.ok) throw await failure(res, `GET ${path}`);
   return res.json();
 }
 
@@ -176,12 +203,13 @@ async function loadList() {
     showError('list', null);
   } catch (err) {
     failed = true;
-    showError('list', err);
+    if (err instanceof ApiFailure && err.status === 401) askForToken();
+    else showError('list', err);
   } finally {
     state.listBusy = false;
     const running = state.jobs.some((j) => !TERMINAL.has(j.status));
-    // Poll while anything runs; after an error, keep trying at the same pace.
-    if (running || failed) state.listTimer = window.setTimeout(loadList, POLL_MS);
+    // Poll while anything runs; after an error, keep trying at the same pace; signed out, wait for a token.
+    if ((running || failed) && !state.signedOut) state.listTimer = window.setTimeout(loadList, POLL_MS);
     updateLive();
   }
 }
@@ -277,9 +305,10 @@ async function loadJob() {
     showError('job', null);
   } catch (err) {
     if (seq !== state.jobSeq) return;
-    showError('job', err);
+    if (err instanceof ApiFailure && err.status === 401) askForToken();
+    else showError('job', err);
   }
-  if (state.job && !TERMINAL.has(state.job.status)) state.jobTimer = window.setTimeout(loadJob, POLL_MS);
+  if (state.job && !TERMINAL.has(state.job.status) && !state.signedOut) state.jobTimer = window.setTimeout(loadJob, POLL_MS);
   updateLive();
   // The list shows the job's final figures at once.
   if (ended) void loadList();
@@ -577,9 +606,90 @@ function renderSlowest(job) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Signing in: the token goes to POST /auth/session (which also sets the session cookie the queue board uses) and
+// stays in localStorage for the API calls; signing out removes both.
+
+function askForToken() {
+  const first = !state.signedOut;
+  state.signedOut = true;
+  window.clearTimeout(state.listTimer);
+  window.clearTimeout(state.jobTimer);
+  state.listTimer = 0;
+  state.jobTimer = 0;
+  showError('list', null);
+  showError('job', null);
+  $('signin').hidden = false;
+  if (first && savedToken()) showSignInError('The saved token was not accepted: enter another.');
+  updateSignOut();
+  updateLive();
+  if (first) $('token').focus();
+}
+
+function showSignInError(message) {
+  const el = $('signin-error');
+  el.textContent = message || '';
+  el.hidden = !message;
+}
+
+function updateSignOut() {
+  $('signout').hidden = !savedToken();
+}
+
+async function signIn(token) {
+  showSignInError(null);
+  let res;
+  try {
+    res = await fetch('/auth/session', {
+      method: 'POST',
+      headers: { accept: 'application/json', authorization: `Bearer ${token}` },
+      cache: 'no-store',
+    });
+  } catch (err) {
+    showSignInError(`Sign-in failed: ${err instanceof Error ? err.message : String(err)}`);
+    return;
+  }
+  if (res.status === 401) {
+    showSignInError('The token was not accepted.');
+    return;
+  }
+  if (!res.ok) {
+    showSignInError((await failure(res, 'Sign-in failed')).message);
+    return;
+  }
+  saveToken(token);
+  state.signedOut = false;
+  $('token').value = '';
+  $('signin').hidden = true;
+  updateSignOut();
+  void loadList();
+  if (state.selectedId) void loadJob();
+}
+
+async function signOut() {
+  saveToken(null);
+  try {
+    await fetch('/auth/session', { method: 'DELETE', cache: 'no-store' });
+  } catch {
+    // the cookie, if any, ends with the browser session anyway
+  }
+  // Start over without a token: nothing shown stays on screen, and the API asks for one again.
+  window.location.assign('/');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Wiring
 
 function start() {
+  $('signin-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const token = $('token').value.trim();
+    if (token) void signIn(token);
+  });
+  $('signout').addEventListener('click', (event) => {
+    event.preventDefault();
+    void signOut();
+  });
+  updateSignOut();
   $('refresh').addEventListener('click', () => {
     void loadList();
     if (state.selectedId) void loadJob();

@@ -3,6 +3,9 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { Catalog } from '@partita/catalog';
 import type { Queue } from 'bullmq';
 import type { Logger, Registry } from '@partita/telemetry';
+import { registerAuth } from './auth/plugin.js';
+import { sessionRoutes } from './auth/session.js';
+import { authSettings, type AuthConfig } from './auth/settings.js';
 import { registerErrorHandler } from './plugins/errors.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { registerQueueBoard } from './plugins/queue-board.js';
@@ -24,6 +27,8 @@ export interface AppDeps {
   metrics: Registry;
   /** The queues shown on the queue board. */
   queues: readonly Queue[];
+  /** API_AUTH, API_TOKENS and METRICS_PUBLIC: bearer tokens and the session cookie, or no checks. */
+  auth: AuthConfig;
 }
 
 /** The master's HTTP API, without listening: `main.ts` listens, tests use `app.inject`. */
@@ -38,7 +43,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
-  await registerOpenApi(app);
+  // The auth hook first, to cover every route below; the sign-in routes after the OpenAPI plugin, which lists only
+  // the routes registered after it.
+  const auth = authSettings(deps.auth);
+  registerAuth(app, auth);
+  await registerOpenApi(app, auth);
+  if (auth.mode === 'on') await app.register(sessionRoutes(auth.tokens));
   await app.register(healthRoutes(deps.readiness));
   await app.register(jobRoutes({ jobs: deps.jobs, catalog: deps.catalog }));
   await app.register(datasetRoutes({ catalog: deps.catalog }));

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BoolEnv, ServiceEnv, parseEnv, requireBlobStorage } from '@partita/config';
+import { requireApiTokens } from './auth/settings.js';
 
 /** Every setting of the master, read from the environment in this one place and validated at start-up. */
 export const MasterEnv = z
@@ -37,7 +38,8 @@ export const MasterEnv = z
     /** Most source rows one extract may read, as its plan counts or estimates them. Default 1000000000. */
     MAX_ROWS_PER_JOB: z.coerce.number().int().min(1).default(1_000_000_000),
   })
-  .superRefine(requireBlobStorage);
+  .superRefine(requireBlobStorage)
+  .superRefine(requireApiTokens);
 export type MasterEnv = z.infer<typeof MasterEnv>;
 
 export function readMasterEnv(source: NodeJS.ProcessEnv = process.env): MasterEnv {

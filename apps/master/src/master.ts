@@ -11,6 +11,7 @@ import type { MasterEnv } from './env.js';
 import { SnapshotRegistry } from './extract/snapshots.js';
 import { FanIn } from './fanin/fan-in.js';
 import { finalizeJob } from './fanin/finalizer.js';
+import { recoverQueues } from './recovery/queue-recovery.js';
 import { JobsService } from './services/jobs.js';
 
 export interface RunningMaster {
@@ -72,6 +73,19 @@ export async function startMaster(
     connection: consumer,
     prefix: env.QUEUE_PREFIX,
     intervalMs: env.RECONCILE_INTERVAL_MS,
+    // One master at a time compares the queue with the catalog; the others skip the pass.
+    recover: async () => {
+      await catalog.exclusively('partita.recovery', async () => {
+        const report = await recoverQueues({
+          catalog,
+          queues,
+          log,
+          notEnqueuedAfterMs: Math.max(30_000, 3 * env.RECONCILE_INTERVAL_MS),
+          finalize: (jobId) => finalizeJob(jobId, { catalog, store, log, snapshots, metrics }),
+        });
+        if (report.enqueuedJobs + report.requeued + report.failed > 0) log.warn({ ...report }, 'queue recovered from the catalog');
+      });
+    },
   });
   const app = await buildApp({
     catalog,
@@ -80,6 +94,7 @@ export async function startMaster(
     bodyLimit: env.BODY_LIMIT_BYTES,
     metrics: metrics.registry,
     queues: allQueues,
+    auth: { API_AUTH: env.API_AUTH, API_TOKENS: env.API_TOKENS, METRICS_PUBLIC: env.METRICS_PUBLIC },
     readiness: {
       catalog: async () => void (await catalog.pool.query('select 1')),
       queue: async () => void (await producer.ping()),

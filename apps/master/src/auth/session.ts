@@ -1,0 +1,45 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ApiError } from '@partita/contracts';
+import { clearedSessionCookie, sessionCookie } from './cookies.js';
+import { bearerToken, overHttps, unauthorized } from './http.js';
+import { SESSION_PATH } from './policy.js';
+import { SCOPES, findToken, type TokenTable } from './tokens.js';
+
+const Session = z.object({ name: z.string().describe('The token’s name'), scope: z.enum(SCOPES) });
+
+/**
+ * `POST /auth/session`: a valid bearer token becomes the session cookie, for browser pages that cannot send the
+ * header (the queue board). `DELETE /auth/session`: the cookie is removed.
+ */
+export function sessionRoutes(tokens: TokenTable) {
+  return async function routes(app: FastifyInstance): Promise<void> {
+    const r = app.withTypeProvider<ZodTypeProvider>();
+
+    r.post(SESSION_PATH, {
+      schema: {
+        summary: 'Sign in: the bearer token becomes an HttpOnly, SameSite=Strict session cookie',
+        description: 'Only the Authorization header is accepted here, never a cookie. Answers with the token’s name and scope.',
+        security: [{ bearer: [] }],
+        response: { 200: Session, 401: ApiError },
+      },
+      handler: async (request, reply) => {
+        const presented = bearerToken(request.headers.authorization);
+        const token = presented === undefined ? undefined : findToken(tokens, presented);
+        if (presented === undefined || !token) return unauthorized(reply, 'read', presented === undefined ? 'missing' : 'invalid');
+        request.log.info({ token: token.name }, 'session started');
+        return reply.header('set-cookie', sessionCookie(presented, overHttps(request))).send({ name: token.name, scope: token.scope });
+      },
+    });
+
+    r.delete(SESSION_PATH, {
+      schema: { summary: 'Sign out: the session cookie is removed', security: [], response: { 204: z.null().describe('Signed out') } },
+      handler: async (request, reply) =>
+        reply
+          .header('set-cookie', clearedSessionCookie(overHttps(request)))
+          .code(204)
+          .send(null),
+    });
+  };
+}
