@@ -157,10 +157,10 @@ describe('sql-extract: PostgreSQL → balanced chunks → Parquet in Blob Storag
     expect(e.columns.find((c) => c.name === 'n3810')).toMatchObject({ parquet: 'DECIMAL', precision: 38, scale: 10 });
 
     const { manifest, rows } = await readJobResult(stack, job, { exact: true });
-    // Files of at most 500 rows: part-<chunk>-<file> under <prefix>/<dataset>/<job id>/.
+    // Files of at most 500 rows: part-<chunk>-a<attempt>-<file> under <prefix>/<dataset>/<job id>/.
     expect(manifest.files.length).toBeGreaterThanOrEqual(8);
     for (const f of manifest.files) {
-      expect(f.path).toMatch(new RegExp(`^extracts/types-${s}/${job.id}/part-\\d{5}-\\d{3}\\.parquet$`));
+      expect(f.path).toMatch(new RegExp(`^extracts/types-${s}/${job.id}/part-\\d{5}-a\\d+-\\d{3}\\.parquet$`));
       expect(f.rows).toBeLessThanOrEqual(500);
     }
     expect(manifest.source).toMatchObject({ table: `${s}.all_types`, key: 'id', method: 'quantiles', sourceRows: 3003, rowsWritten: 3003 });

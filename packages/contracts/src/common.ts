@@ -1,5 +1,11 @@
 import { z } from 'zod';
 
+/** What PostgreSQL cannot store in text or jsonb (the catalog keeps every spec): NUL, and UTF-16 surrogates not in a pair. */
+export const UNSTORABLE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Free text of a spec: any string the catalog can store. */
+export const Text = z.string().refine((s) => !UNSTORABLE_TEXT.test(s), 'must not contain NUL characters or unpaired UTF-16 surrogates');
+
 /** Azure container rules: 3–63 characters, lowercase letters, digits and single hyphens, starting and ending alphanumeric. */
 export const ContainerName = z
   .string()
@@ -34,9 +40,9 @@ export const DatasetSpec = z.strictObject({
     .min(1)
     .max(128)
     .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'must start with a letter or digit and contain only letters, digits and ._-'),
-  description: z.string().max(4000).default(''),
+  description: Text.max(4000).default(''),
   tags: z
-    .record(z.string().min(1).max(128), z.string().max(256))
+    .record(Text.min(1).max(128), Text.max(256))
     .refine((t) => Object.keys(t).length <= 64, 'at most 64 tags')
     .default({}),
 });

@@ -1,11 +1,9 @@
 import { z } from 'zod';
-import { DatasetSpec, MAX_PARTITIONS, OutputSpec, RetrySpec, TableName } from './common.js';
+import { DatasetSpec, MAX_PARTITIONS, OutputSpec, RetrySpec, TableName, Text, UNSTORABLE_TEXT } from './common.js';
 import { sqlFragmentProblem } from './sql.js';
 
 /** A column name: any PostgreSQL identifier (it is always double-quoted, so case and spaces are kept). */
-export const ColumnName = z
-  .string()
-  .min(1)
+export const ColumnName = Text.min(1)
   .max(63)
   .regex(/^[^\u0000-\u001f"]+$/, 'must be 1–63 characters without control characters or double quotes');
 
@@ -20,7 +18,9 @@ const SqlText = (max: number) =>
     .min(1)
     .max(max)
     .superRefine((s, ctx) => {
-      const problem = s.includes('\u0000') ? 'must not contain NUL characters' : sqlFragmentProblem(s.replace(/;\s*$/, ''));
+      const problem = UNSTORABLE_TEXT.test(s)
+        ? 'must not contain NUL characters or unpaired UTF-16 surrogates'
+        : sqlFragmentProblem(s.replace(/;\s*$/, ''));
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DatasetSpec, MAX_PARTITIONS, OutputSpec, PartitionerName, RetrySpec, TableName } from './common.js';
+import { DatasetSpec, MAX_PARTITIONS, OutputSpec, PartitionerName, RetrySpec, TableName, Text } from './common.js';
 
 const Airport = z.string().regex(/^[A-Z0-9]{3,4}$/, 'must be an airport code of 3–4 capital letters or digits');
 /** A time of day: minutes after midnight (may exceed 1440 for a next-day arrival), or "H:MM". */
@@ -76,10 +76,10 @@ export const InlineFlight = z.strictObject({
   price: z.number().nonnegative().max(1e7),
 });
 export const InlineGroup = z.strictObject({
-  id: z.string().min(1).max(128),
+  id: Text.min(1).max(128),
   destination: Airport,
   travellers: z
-    .array(z.strictObject({ name: z.string().min(1).max(128), origin: Airport }))
+    .array(z.strictObject({ name: Text.min(1).max(128), origin: Airport }))
     .min(1)
     .max(1000),
 });

@@ -55,9 +55,11 @@ export async function planChunks(
     exactRowsLimit?: number;
     /** Rows a sample of a large table aims at (default 1,000,000). */
     sampleRows?: number;
+    /** Called with the row count or estimate before the chunks' bounds are computed; throw to stop planning. */
+    onEstimate?: (estimatedRows: number) => void;
   } = {},
 ): Promise<ChunkPlan> {
-  if ('query' in source) return planQueryChunks(client, source.query, rule, options.key);
+  if ('query' in source) return planQueryChunks(client, source.query, rule, options.key, options.onEstimate);
   const table = quoteTableName(source.table);
   const info = await tableInfo(client, source.table, table);
   const where = source.where?.trim() ? `(${source.where})` : 'true';
@@ -76,6 +78,7 @@ export async function planChunks(
   const estimatedRows = large
     ? await sampledRowEstimate(client, table, where, info, sampleRows)
     : Number((await client.query<{ n: string }>(`select count(*) as n from ${table} where ${where}`)).rows[0]?.n ?? 0);
+  options.onEstimate?.(estimatedRows);
   const n = chunkCount(rule, estimatedRows);
 
   if (keyColumn === null) {
@@ -104,7 +107,13 @@ export async function planChunks(
  * A query's chunks: quantiles of its key over all its rows (counted exactly: a query has no statistics to sample by).
  * The key must be a column of the query's result.
  */
-async function planQueryChunks(client: pg.ClientBase, query: string, rule: ChunkRule, keyName: string | undefined): Promise<ChunkPlan> {
+async function planQueryChunks(
+  client: pg.ClientBase,
+  query: string,
+  rule: ChunkRule,
+  keyName: string | undefined,
+  onEstimate: ((estimatedRows: number) => void) | undefined,
+): Promise<ChunkPlan> {
   if (keyName === undefined) throw new SourceError('source.key', 'a query needs a key column to split on');
   const from = asSubquery(query);
   const probe = await client.query(`select * from ${from} limit 0`);
@@ -115,6 +124,7 @@ async function planQueryChunks(client: pg.ClientBase, query: string, rule: Chunk
     field.dataTypeModifier,
   ]);
   const estimatedRows = Number((await client.query<{ n: string }>(`select count(*) as n from ${from}`)).rows[0]?.n ?? 0);
+  onEstimate?.(estimatedRows);
   const n = chunkCount(rule, estimatedRows);
   const chunks = await quantileChunks(client, { table: from }, keyName, 'true', n, estimatedRows);
   return { chunks, key: keyName, keyType: typeRows[0]!.type, estimatedRows, method: 'quantiles' };

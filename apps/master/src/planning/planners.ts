@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { JobKind, JobSpec } from '@partita/contracts';
 import type { SnapshotRegistry } from '../extract/snapshots.js';
 import { planExtract } from './extract-planner.js';
+import type { JobLimits } from './limits.js';
 import type { Plan } from './plan.js';
 import { listTravelGroups } from './travel-groups.js';
 import { planTravel } from './travel-planner.js';
@@ -15,18 +16,14 @@ export interface PlannerContext {
   limits: JobLimits;
 }
 
-/** Per-job limits (MAX_PARTITIONS_PER_JOB, MAX_GROUPS_PER_JOB, MAX_ROWS_PER_JOB). */
-export interface JobLimits {
-  partitions: number;
-  groups: number;
-  rows: number;
-}
+export type { JobLimits };
 
 type Planner<K extends JobKind> = (jobId: string, spec: Extract<JobSpec, { kind: K }>, ctx: PlannerContext) => Promise<Plan>;
 
 /** One planner per kind: the mapped type makes a missing kind a compile error. */
 const PLANNERS: { [K in JobKind]: Planner<K> } = {
-  'travel-plan': async (jobId, spec, ctx) => planTravel(jobId, spec, await listTravelGroups(spec.input, ctx.source)),
+  'travel-plan': async (jobId, spec, ctx) =>
+    planTravel(jobId, spec, await listTravelGroups(spec.input, ctx.source, ctx.limits.groups), ctx.limits),
   'sql-extract': planExtract,
 };
 

@@ -8,10 +8,14 @@ export interface GroupRef {
   size: number;
 }
 
-/** Lists the groups of a travel input with their sizes; the only I/O of travel planning (PostgreSQL inputs). */
-export async function listTravelGroups(input: TravelInput, source: () => pg.Pool): Promise<GroupRef[]> {
+/**
+ * Lists the groups of a travel input with their sizes; the only I/O of travel planning (PostgreSQL inputs). At most
+ * `maxGroups + 1` groups are listed: one more than the limit says that the input holds too many, without reading them all.
+ */
+export async function listTravelGroups(input: TravelInput, source: () => pg.Pool, maxGroups: number): Promise<GroupRef[]> {
   if ('generate' in input) {
-    const { groups, seed } = input.generate;
+    const { seed } = input.generate;
+    const groups = Math.min(input.generate.groups, maxGroups + 1);
     const refs = new Array<GroupRef>(groups);
     for (let i = 0; i < groups; i++) refs[i] = { key: String(i), size: groupSize(seed, i) };
     return refs;
@@ -34,7 +38,8 @@ export async function listTravelGroups(input: TravelInput, source: () => pg.Pool
     flights,
   );
   const { rows } = await pool.query<{ id: string; size: number }>(
-    `select group_id::text as id, count(*)::int as size from ${quoteTableName(travellers)} group by 1 order by 1`,
+    `select group_id::text as id, count(*)::int as size from ${quoteTableName(travellers)} group by 1 order by 1 limit $1`,
+    [maxGroups + 1],
   );
   if (rows.length === 0)
     throw new ValidationError(`input.postgres.travellers: table ${travellers} has no rows`, [

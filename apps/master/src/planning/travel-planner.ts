@@ -1,14 +1,16 @@
 import { ValidationError, type PartitionPayload, type TravelPlanSpec } from '@partita/contracts';
 import { partition, toRanges } from '@partita/partition';
 import { estimateGroupWork, optimizerFromSpec, parseClock } from '@partita/travel';
+import { checkTravelLimits, type JobLimits } from './limits.js';
 import type { Plan } from './plan.js';
 import type { GroupRef } from './travel-groups.js';
 
 /**
- * Deals a travel job's groups into partitions. Pure: the same spec and groups give the same plan.
- * Groups of a generated input travel as index ranges, the others as ids.
+ * Deals a travel job's groups into partitions, within the per-job limits. Pure: the same spec and groups give the same
+ * plan. Groups of a generated input travel as index ranges, the others as ids.
  */
-export function planTravel(jobId: string, spec: TravelPlanSpec, groups: readonly GroupRef[]): Plan {
+export function planTravel(jobId: string, spec: TravelPlanSpec, groups: readonly GroupRef[], limits: JobLimits): Plan {
+  checkTravelLimits(spec, groups.length, limits);
   if ('inline' in spec.input) checkInline(spec.input.inline);
   const options = optimizerFromSpec(spec.optimizer);
   const costs = groups.map((g) => estimateGroupWork(g.size, options));

@@ -60,7 +60,10 @@ export const sqlExtractHandler: PartitionHandler<'sql-extract'> = async (payload
     if (result.rows !== result.copyRows) {
       throw new PermanentError(`chunk ${payload.index}: wrote ${result.rows} rows but PostgreSQL sent ${result.copyRows}`);
     }
-    await client.query('commit');
+    // Nothing to keep: a rollback undoes any setting the query's functions made, and DISCARD ALL drops what a rollback
+    // leaves on the pooled connection (session advisory locks, prepared statements), so the next chunk starts clean.
+    await client.query('rollback');
+    await client.query('discard all');
     return { files, ownSnapshot };
   } catch (err) {
     broken = err as Error;
