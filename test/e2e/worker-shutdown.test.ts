@@ -1,5 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import type { JobView } from '@partita/contracts';
+import { readAttempts, readSortedResult } from '../support/results.js';
 import { useStack, waitForWorkers, type TestStack } from '../support/stack.js';
 
 const exitOf = (child: ChildProcess) =>
@@ -17,6 +19,24 @@ const slowSpec = (container: string) => ({
   output: { container, prefix: 'shutdown' },
 });
 
+/**
+ * The job that went through the shutdown gave exactly the output of a clean run of the same spec (run afterwards by
+ * the remaining worker and one more): every file its manifest names, nothing else in its directory, no traveller twice.
+ */
+async function expectCleanRunOutput(stack: TestStack, job: JobView, spec: unknown): Promise<void> {
+  await stack.startWorkerProcess('third');
+  await stack.waitForWorkers(2);
+  const clean = await stack.waitForJob(await stack.submit(spec));
+  expect(clean.status, JSON.stringify(clean.error)).toBe('succeeded');
+  const got = await readSortedResult(stack, job);
+  const want = await readSortedResult(stack, clean);
+  expect(got.listed).toEqual([...got.manifest.files.map((f) => f.path), job.output.manifest!].sort());
+  const travellers = got.rows.map((r) => `${String(r['group_id'])}/${String(r['person'])}`);
+  expect(new Set(travellers).size).toBe(travellers.length);
+  expect(got.rows.length).toBeGreaterThan(0);
+  expect(got.rows).toEqual(want.rows);
+}
+
 async function untilRunning(stack: TestStack, id: string): Promise<void> {
   for (let i = 0; i < 300; i++) {
     const job = await stack.getJob(id);
@@ -26,7 +46,8 @@ async function untilRunning(stack: TestStack, id: string): Promise<void> {
   throw new Error('no partition started');
 }
 
-describe('a worker sent SIGTERM mid-partition', () => {
+// Each case also runs a clean job of the same spec to compare outputs with.
+describe('a worker sent SIGTERM mid-partition', { timeout: 90_000 }, () => {
   const ctx = useStack({ workers: 0 });
 
   it('finishes its partition within the grace period, exits cleanly, and nothing runs twice', async () => {
@@ -45,14 +66,18 @@ describe('a worker sent SIGTERM mid-partition', () => {
     await stack.startWorkerProcess('second');
     const job = await stack.waitForJob(id);
     expect(job.status).toBe('succeeded');
-    expect(job.partitions.every((p) => p.attempts === 1)).toBe(true);
+    // No partition ran more than once: the one in flight finished within the grace, the rest waited for `second`.
+    expect(job.partitions.map((p) => p.attempts)).toEqual([1, 1, 1, 1]);
+    expect((await readAttempts(stack, id)).map((a) => a.outcome)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
+    await expectCleanRunOutput(stack, job, slowSpec(stack.container));
   });
 
   it('past the grace period, hands its partition back without spending an attempt; the result is still exact', async () => {
     const { stack } = ctx;
     const first = await stack.startWorkerProcess('first', { SHUTDOWN_TIMEOUT_MS: '100' });
     await waitForWorkers(stack.prefix, 1);
-    const id = await stack.submit({ ...slowSpec(stack.container), retry: { attempts: 1, backoffMs: 0 } });
+    const spec = { ...slowSpec(stack.container), retry: { attempts: 1, backoffMs: 0 } };
+    const id = await stack.submit(spec);
     await untilRunning(stack, id);
     first.kill('SIGTERM');
     expect((await exitOf(first)).code).toBe(0);
@@ -65,7 +90,14 @@ describe('a worker sent SIGTERM mid-partition', () => {
     expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
     const retaken = job.partitions.find((p) => p.index === handedBack!.index)!;
     expect(retaken).toMatchObject({ status: 'succeeded', workerId: 'second', attempts: 2 });
-    const files = await stack.store.list(stack.container, `shutdown/${id}/`);
-    expect(files.map((f) => f.path).filter((p) => p.endsWith('.parquet'))).toHaveLength(4);
+    // Only the handed-back partition ran twice, and its first attempt is recorded as handed back, not as a failure.
+    expect(job.partitions.filter((p) => p.index !== retaken.index).map((p) => p.attempts)).toEqual([1, 1, 1]);
+    const attempts = await readAttempts(stack, id);
+    expect(attempts.filter((a) => a.index === retaken.index)).toMatchObject([
+      { attempt: 1, workerId: 'first', outcome: 'handed-back' },
+      { attempt: 2, workerId: 'second', outcome: 'succeeded' },
+    ]);
+    expect(attempts.filter((a) => a.outcome === 'failed')).toEqual([]);
+    await expectCleanRunOutput(stack, job, spec);
   });
 });

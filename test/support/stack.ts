@@ -11,7 +11,7 @@ import { startMaster, type RunningMaster } from '../../apps/master/src/master.js
 import { readWorkerEnv } from '../../apps/worker/src/env.js';
 import { startWorker, type RunningWorker } from '../../apps/worker/src/worker.js';
 import { DATABASE_URL, REDIS_URL } from './env.js';
-import { deleteQueuePrefix, dropSchema, uniqueName } from './isolation.js';
+import { dropSchema, uniqueName } from './isolation.js';
 import { freePort } from './ports.js';
 
 const WORKER_MAIN = fileURLToPath(new URL('../../apps/worker/dist/main.js', import.meta.url));
@@ -28,7 +28,11 @@ export interface StackOptions {
   logs?: NodeJS.WritableStream;
 }
 
-/** A master (in this process) and workers against the real Redis, PostgreSQL and Azurite, isolated by schema, queue prefix and container. */
+/**
+ * A master (in this process) and workers against the real Redis, PostgreSQL and Azurite, isolated by schema, queue prefix and container.
+ * `env.REDIS_URL` and `env.AZURE_STORAGE_CONNECTION_STRING` may point at a test's private server: every connection the
+ * stack opens itself uses them.
+ */
 export interface TestStack {
   schema: string;
   prefix: string;
@@ -43,11 +47,16 @@ export interface TestStack {
   /** With `workerHttp`: each worker process's HTTP port, by worker id. */
   workerHttpPorts: Map<string, number>;
   startWorkerProcess(id: string, extraEnv?: Record<string, string>): Promise<ChildProcess>;
+  /** Waits until `count` workers listen on the travel-plan queue of this stack's Redis and prefix. */
+  waitForWorkers(count: number, timeoutMs?: number): Promise<void>;
   /** Pauses every kind's partition queue: submitted partitions wait until `resumeWorkers()`. */
   pauseWorkers(): Promise<void>;
   resumeWorkers(): Promise<void>;
-  /** Stops the master and starts a new one on the same catalog, queues and store (as after a crash or a deploy). */
-  restartMaster(): Promise<void>;
+  /**
+   * Stops the master and starts a new one on the same catalog, queues and store (as after a crash or a deploy).
+   * `whileStopped` runs in between, with no master at all (the API is down: read the catalog directly).
+   */
+  restartMaster(whileStopped?: () => Promise<void>): Promise<void>;
   submit(spec: unknown): Promise<string>;
   getJob(id: string): Promise<JobView>;
   waitForJob(id: string, timeoutMs?: number): Promise<JobView>;
@@ -78,7 +87,8 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     ? createLogger({ name: 'test', level: 'info', destination: options.logs })
     : createLogger({ name: 'test', level: env['LOG_LEVEL'] ?? 'warn', pretty: false });
   let master = await startMaster(readMasterEnv(env), log.child({ app: 'master' }));
-  const control = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const redisUrl = env['REDIS_URL']!;
+  const control = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const queues = JOB_KINDS.map((kind) => new Queue(partitionQueueName(kind), { connection: control, prefix }));
   const store = createAzureBlobStore({ connectionString: env['AZURE_STORAGE_CONNECTION_STRING']! });
   const workerProcesses: ChildProcess[] = [];
@@ -104,7 +114,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     if ((options.workerMode ?? 'process') === 'process') await startWorkerProcess(`w${i + 1}`);
     else inProcessWorkers.push(await startWorker(readWorkerEnv({ ...env, WORKER_ID: `w${i + 1}` }), log.child({ app: 'worker' })));
   }
-  await waitForWorkers(prefix, count);
+  await waitForWorkers(prefix, count, undefined, redisUrl);
 
   const getJob = async (id: string): Promise<JobView> => {
     // Through the current master: restartMaster() replaces it.
@@ -125,17 +135,23 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     inProcessWorkers,
     workerHttpPorts,
     startWorkerProcess,
+    waitForWorkers: (n, timeoutMs) => waitForWorkers(prefix, n, timeoutMs, redisUrl),
     async pauseWorkers() {
       await Promise.all(queues.map((q) => q.pause()));
     },
     async resumeWorkers() {
       await Promise.all(queues.map((q) => q.resume()));
     },
-    async restartMaster() {
+    async restartMaster(whileStopped) {
       await master.close();
-      master = await startMaster(readMasterEnv(env), log.child({ app: 'master' }));
-      stack.master = master;
-      stack.baseUrl = master.url;
+      try {
+        await whileStopped?.();
+      } finally {
+        // Even when `whileStopped` threw: close() then stops a running master, not the closed one again.
+        master = await startMaster(readMasterEnv(env), log.child({ app: 'master' }));
+        stack.master = master;
+        stack.baseUrl = master.url;
+      }
     },
     async submit(spec) {
       const res = await fetch(`${stack.baseUrl}/jobs`, {
@@ -172,12 +188,12 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
       await Promise.all(inProcessWorkers.map((w) => w.close()));
       await master.close();
       await Promise.all(queues.map((q) => q.close()));
-      control.disconnect();
       if (passed) {
         await dropSchema(schema);
-        await deleteQueuePrefix(prefix);
+        await deleteKeys(control, prefix);
         await store.deleteContainer(container);
       }
+      control.disconnect();
     },
   };
   return stack;
@@ -194,9 +210,19 @@ export function withContainer<T extends { output?: unknown }>(
 
 export type { JobSpec };
 
+/** Deletes every key under a BullMQ prefix, on the stack's own Redis (which may be a test's private server). */
+async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.del(...keys);
+  } while (cursor !== '0');
+}
+
 /** Waits until `count` workers listen on the travel-plan queue, so that a test's first job is shared between them. */
-export async function waitForWorkers(prefix: string, count: number, timeoutMs = 20_000): Promise<void> {
-  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+export async function waitForWorkers(prefix: string, count: number, timeoutMs = 20_000, redisUrl = REDIS_URL): Promise<void> {
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const queue = new Queue(partitionQueueName('travel-plan'), { connection, prefix });
   try {
     const deadline = Date.now() + timeoutMs;
@@ -212,16 +238,17 @@ export async function waitForWorkers(prefix: string, count: number, timeoutMs = 
 
 /**
  * Registers a fresh stack around each test of the enclosing `describe`: started before, closed after, its state
- * removed only when the test passed.
+ * removed only when the test passed. `options` may be a function, called before each test: for settings known only
+ * once a `beforeAll` ran (a private server's address).
  */
-export function useStack(options: StackOptions = {}): { readonly stack: TestStack; readonly passed: boolean } {
+export function useStack(options: StackOptions | (() => StackOptions) = {}): { readonly stack: TestStack; readonly passed: boolean } {
   const state: { stack: TestStack | undefined; passed: boolean } = { stack: undefined, passed: true };
   beforeEach(async () => {
     state.passed = true;
     onTestFailed(() => {
       state.passed = false;
     });
-    state.stack = await startStack(options);
+    state.stack = await startStack(typeof options === 'function' ? options() : options);
   });
   afterEach(async () => {
     await state.stack?.close(state.passed);

@@ -28,6 +28,10 @@ export const sqlExtractHandler: PartitionHandler<'sql-extract'> = async (payload
       throw new TransientError(`cannot connect to the source database: ${(err as Error).message}`, err);
     });
   let broken: Error | undefined;
+  // A connection that ends while checked out (pg_terminate_backend, a restarted server) emits 'error' besides failing
+  // the query in flight: without a listener that would end the process. The failing query carries the error.
+  const onConnectionError = (err: Error) => void (broken ??= err);
+  client.on('error', onConnectionError);
   const files: FileView[] = [];
   const open = new Map<number, { writer: ParquetStreamWriter; upload: BlobUpload }>();
   try {
@@ -71,6 +75,7 @@ export const sqlExtractHandler: PartitionHandler<'sql-extract'> = async (payload
     await client.query('rollback').catch(() => undefined);
     throw classifyPgError(err);
   } finally {
+    client.off('error', onConnectionError);
     // After a failure the connection may be mid-COPY (an abort) or broken: it is closed rather than reused.
     client.release(broken);
   }
