@@ -1,31 +1,9 @@
-import pg from 'pg';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DatasetHistory, Manifest } from '@partita/contracts';
-import { DATABASE_URL } from '../support/env.js';
-import { countQueueKeys, uniqueName } from '../support/isolation.js';
+import { countQueueKeys } from '../support/isolation.js';
 import { readJobResult } from '../support/results.js';
+import { useSourceSchema } from '../support/source-schema.js';
 import { useStack } from '../support/stack.js';
-
-/** A schema of the source database for one test, dropped after it. */
-function useSourceSchema(): { readonly schema: string; sql(text: string, params?: unknown[]): Promise<pg.QueryResult> } {
-  const state = { schema: '', client: undefined as pg.Client | undefined };
-  beforeEach(async () => {
-    state.schema = uniqueName('src_');
-    state.client = new pg.Client({ connectionString: DATABASE_URL });
-    await state.client.connect();
-    await state.client.query(`create schema ${state.schema}`);
-  });
-  afterEach(async () => {
-    await state.client?.query(`drop schema if exists ${state.schema} cascade`);
-    await state.client?.end();
-  });
-  return {
-    get schema() {
-      return state.schema;
-    },
-    sql: (text, params) => state.client!.query(text, params),
-  };
-}
 
 const ALL_TYPES = (s: string) => `
   create type ${s}.mood as enum ('sad', 'ok', 'happy');

@@ -1,9 +1,8 @@
-import pg from 'pg';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { quoteIdent, quoteLiteral } from '@partita/contracts';
-import { DATABASE_URL } from '../support/env.js';
-import { countQueueKeys, uniqueName } from '../support/isolation.js';
+import { countQueueKeys } from '../support/isolation.js';
 import { readJobResult } from '../support/results.js';
+import { useSourceSchema, type SourceSchema } from '../support/source-schema.js';
 import { useStack, type TestStack } from '../support/stack.js';
 
 /**
@@ -27,22 +26,13 @@ const TABLES: ReadonlyArray<[string, 'extracted' | 'refused']> = COLUMNS.map((na
 
 type Row = Record<string, unknown>;
 
-interface Source {
-  readonly schema: string;
-  sql(text: string, params?: unknown[]): Promise<pg.QueryResult>;
-}
-
 /** A schema of the source database for one test, with the hostile table and the objects a write would change. */
-function useSourceSchema(): Source {
-  const state = { schema: '', client: undefined as pg.Client | undefined };
+function useHostileSource(): SourceSchema {
+  const source = useSourceSchema();
   beforeEach(async () => {
-    state.schema = uniqueName('src_');
-    state.client = new pg.Client({ connectionString: DATABASE_URL });
-    await state.client.connect();
-    const s = state.schema;
+    const s = source.schema;
     const [pk, quote, semi, space, dot, uni, quoted, keyword, mixed] = COLUMNS.map(quoteIdent);
-    await state.client.query(`
-      create schema ${s};
+    await source.sql(`
       create table ${s}.hostile (${pk} int primary key, ${quote} text, ${semi} int unique, ${space} text, ${dot} int,
                                  ${uni} text, ${quoted} text, ${keyword} int, ${mixed} text);
       insert into ${s}.hostile
@@ -62,22 +52,11 @@ function useSourceSchema(): Source {
       create operator ${s}.=== (leftarg = int, rightarg = int, function = ${s}.w_eq);
     `);
     for (const [name] of TABLES) {
-      await state.client.query(`create table ${s}.${quoteIdent(name)} (id int primary key, v text);
+      await source.sql(`create table ${s}.${quoteIdent(name)} (id int primary key, v text);
         insert into ${s}.${quoteIdent(name)} select g, ${quoteLiteral(name)} || g from generate_series(1, 5) g`);
     }
   });
-  afterEach(async () => {
-    // Dropped whatever the outcome, once the stack has stopped (its snapshots hold locks on the tables they read).
-    await state.client?.query(`set lock_timeout = '20s'`);
-    await state.client?.query(`drop schema if exists ${state.schema} cascade`);
-    await state.client?.end();
-  });
-  return {
-    get schema() {
-      return state.schema;
-    },
-    sql: (text, params) => state.client!.query(text, params),
-  };
+  return source;
 }
 
 /** A value as a comparable string: PostgreSQL's and the Parquet reader's forms of one value compare equal. */
@@ -101,7 +80,7 @@ async function post(stack: TestStack, spec: unknown): Promise<{ status: number; 
 
 describe('sql-extract: hostile identifiers are extracted exactly or refused, never run as SQL; sources that write are refused', () => {
   // The source schema first: its afterEach then runs after the stack's, which releases the snapshots first.
-  const source = useSourceSchema();
+  const source = useHostileSource();
   const ctx = useStack({ workers: 2, workerMode: 'in-process' });
   const base = (stack: TestStack, name: string) => ({
     kind: 'sql-extract',

@@ -19,9 +19,9 @@ export async function dropSchema(schema: string): Promise<void> {
   }
 }
 
-/** Deletes every Redis key under a BullMQ prefix. */
-export async function deleteQueuePrefix(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
+/** Deletes every Redis key under a BullMQ prefix (on the shared Redis, or a test's own server). */
+export async function deleteQueuePrefix(prefix: string, redisUrl = REDIS_URL): Promise<void> {
+  const redis = new Redis(redisUrl);
   try {
     let cursor = '0';
     do {

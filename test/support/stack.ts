@@ -11,7 +11,7 @@ import { startMaster, type RunningMaster } from '../../apps/master/src/master.js
 import { readWorkerEnv } from '../../apps/worker/src/env.js';
 import { startWorker, type RunningWorker } from '../../apps/worker/src/worker.js';
 import { DATABASE_URL, REDIS_URL } from './env.js';
-import { dropSchema, uniqueName } from './isolation.js';
+import { deleteQueuePrefix, dropSchema, uniqueName } from './isolation.js';
 import { freePort } from './ports.js';
 
 const WORKER_MAIN = fileURLToPath(new URL('../../apps/worker/dist/main.js', import.meta.url));
@@ -190,7 +190,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
       await Promise.all(queues.map((q) => q.close()));
       if (passed) {
         await dropSchema(schema);
-        await deleteKeys(control, prefix);
+        await deleteQueuePrefix(prefix, redisUrl);
         await store.deleteContainer(container);
       }
       control.disconnect();
@@ -209,16 +209,6 @@ export function withContainer<T extends { output?: unknown }>(
 }
 
 export type { JobSpec };
-
-/** Deletes every key under a BullMQ prefix, on the stack's own Redis (which may be a test's private server). */
-async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== '0');
-}
 
 /** Waits until `count` workers listen on the travel-plan queue, so that a test's first job is shared between them. */
 export async function waitForWorkers(prefix: string, count: number, timeoutMs = 20_000, redisUrl = REDIS_URL): Promise<void> {
