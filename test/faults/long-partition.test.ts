@@ -112,7 +112,7 @@ describe('long CPU-bound partitions are never declared stalled while their worke
       const id = await stack.submit({
         kind: 'travel-plan',
         input: { generate: { groups: 1, seed } },
-        optimizer: { algorithm: 'genetic', popsize: 100, maxiter: 140_000 },
+        optimizer: { algorithm: 'genetic', popsize: 100, maxiter: 150_000 },
         partitions: 1,
         retry: { attempts: 3, backoffMs: 100 },
         output: { container: stack.container, prefix: 'long' },
