@@ -34,11 +34,14 @@ export async function deleteQueuePrefix(prefix: string, redisUrl = REDIS_URL): P
   }
 }
 
-/** Counts the Redis keys under a prefix (0 means nothing was enqueued). */
+/**
+ * Counts the Redis keys under a prefix (0 means nothing was enqueued). A worker's stalled-job check comes and goes on
+ * its own timer (a key with a TTL), so it is not counted.
+ */
 export async function countQueueKeys(prefix: string): Promise<number> {
   const redis = new Redis(REDIS_URL);
   try {
-    return (await redis.keys(`${prefix}:*`)).length;
+    return (await redis.keys(`${prefix}:*`)).filter((key) => !key.endsWith(':stalled-check')).length;
   } finally {
     redis.disconnect();
   }
