@@ -1,12 +1,11 @@
 import http from 'node:http';
-import { Queue } from 'bullmq';
 import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, FINALIZE_QUEUE, JOB_KINDS, partitionMessageId, partitionQueueName } from '@partita/contracts';
 import { DATABASE_URL, REDIS_URL } from '../support/env.js';
-import { uniqueName } from '../support/isolation.js';
+import { partitionMessages, uniqueName } from '../support/isolation.js';
 import { startStack, type TestStack } from '../support/stack.js';
 
 /**
@@ -493,20 +492,15 @@ describe('POST /jobs under fuzzing: never a 5xx, errors with the API shape and n
       // Every message on every partition queue, in any state, is a partition of an accepted job; the travel jobs
       // (not cancelled) have all their partitions on the queue, the cancelled extracts none.
       for (const kind of JOB_KINDS) {
-        const queue = new Queue(partitionQueueName(kind), { connection: redis, prefix: stack.prefix });
-        try {
-          const messages = await queue.getJobs(['waiting', 'prioritized', 'paused', 'active', 'delayed', 'completed', 'failed'], 0, -1);
-          for (const m of messages) {
-            const data = m.data as { jobId: string; index: number };
-            expect(accepted.get(data.jobId)?.kind, `message ${m.id}`).toBe(kind);
-            expect(m.id).toBe(partitionMessageId(data.jobId, data.index));
-          }
-          const expected = jobs.filter((j) => j.kind === kind && !accepted.get(j.id)!.cancelled).reduce((a, j) => a + j.partitions, 0);
-          expect(messages.length, kind).toBe(expected);
-          if (kind === 'travel-plan') expect(expected).toBeGreaterThan(0);
-        } finally {
-          await queue.close();
+        const messages = await partitionMessages(stack.prefix, kind);
+        for (const m of messages) {
+          const data = m.data as { jobId: string; index: number };
+          expect(accepted.get(data.jobId)?.kind, `message ${m.id}`).toBe(kind);
+          expect(m.id).toBe(partitionMessageId(data.jobId, data.index));
         }
+        const expected = jobs.filter((j) => j.kind === kind && !accepted.get(j.id)!.cancelled).reduce((a, j) => a + j.partitions, 0);
+        expect(messages.length, kind).toBe(expected);
+        if (kind === 'travel-plan') expect(expected).toBeGreaterThan(0);
       }
       // And no other key under the prefix names a job that was not accepted.
       const queues = [...JOB_KINDS.map(partitionQueueName), FINALIZE_QUEUE];

@@ -1,10 +1,8 @@
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JOB_KINDS, partitionQueueName } from '@partita/contracts';
-import { DATABASE_URL, REDIS_URL } from '../support/env.js';
-import { uniqueName } from '../support/isolation.js';
+import { JOB_KINDS } from '@partita/contracts';
+import { DATABASE_URL } from '../support/env.js';
+import { partitionMessages, uniqueName } from '../support/isolation.js';
 import { startStack, type TestStack } from '../support/stack.js';
 
 /**
@@ -154,20 +152,10 @@ describe('per-job limits on POST /jobs', () => {
     expect(new Map(jobs.map((j) => [j.id, j.kind]))).toEqual(accepted);
     expect(accepted.size).toBe(9);
 
-    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-    try {
-      for (const kind of JOB_KINDS) {
-        const queue = new Queue(partitionQueueName(kind), { connection: redis, prefix: stack.prefix });
-        try {
-          const messages = await queue.getJobs(['waiting', 'prioritized', 'paused', 'active', 'delayed', 'completed', 'failed'], 0, -1);
-          for (const m of messages) expect(accepted.get((m.data as { jobId: string }).jobId), `message ${m.id}`).toBe(kind);
-          expect(messages).toHaveLength(jobs.filter((j) => j.kind === kind).reduce((a, j) => a + j.partitions, 0));
-        } finally {
-          await queue.close();
-        }
-      }
-    } finally {
-      redis.disconnect();
+    for (const kind of JOB_KINDS) {
+      const messages = await partitionMessages(stack.prefix, kind);
+      for (const m of messages) expect(accepted.get((m.data as { jobId: string }).jobId), `message ${m.id}`).toBe(kind);
+      expect(messages).toHaveLength(jobs.filter((j) => j.kind === kind).reduce((a, j) => a + j.partitions, 0));
     }
 
     // Each accepted extract holds its snapshot while it waits; every refused one released its own.

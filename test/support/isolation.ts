@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { Queue, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
+import { partitionQueueName, type JobKind } from '@partita/contracts';
 import pg from 'pg';
 import { DATABASE_URL, REDIS_URL } from './env.js';
 
@@ -44,5 +46,17 @@ export async function countQueueKeys(prefix: string): Promise<number> {
     return (await redis.keys(`${prefix}:*`)).filter((key) => !key.endsWith(':stalled-check')).length;
   } finally {
     redis.disconnect();
+  }
+}
+
+/** Every message of one kind's partition queue under a prefix, in any state. */
+export async function partitionMessages(prefix: string, kind: JobKind): Promise<Job[]> {
+  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const queue = new Queue(partitionQueueName(kind), { connection, prefix });
+  try {
+    return await queue.getJobs(['waiting', 'prioritized', 'paused', 'active', 'delayed', 'completed', 'failed'], 0, -1);
+  } finally {
+    await queue.close();
+    connection.disconnect();
   }
 }
