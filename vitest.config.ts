@@ -19,6 +19,8 @@ const PURE = [
   'apps/master/src/planning/**/*.test.ts',
   'apps/master/src/auth/**/*.test.ts',
   'apps/cli/src/**/*.test.ts',
+  'apps/bench/src/**/*.test.ts',
+  'apps/worker/src/batcher.test.ts',
   'test/deploy/**/*.test.ts',
 ];
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { partitionQueueName } from '@partita/contracts';
+import { JOB_KINDS, partitionQueueName } from '@partita/contracts';
 import { scrape, sumOf } from '../support/prom-text.js';
 import { useStack } from '../support/stack.js';
 
@@ -19,14 +19,14 @@ describe('Prometheus metrics of the master and the workers', () => {
     const workerUrls = [...stack.workerHttpPorts.values()].map((port) => `http://127.0.0.1:${port}/metrics`);
     expect(workerUrls).toHaveLength(2);
 
-    // Before any job: every series exists at zero, and each worker has 2 idle slots (1 per kind it takes).
+    // Before any job: every series exists at zero, and each worker has one idle slot per kind it takes.
     const before = await scrape(`${stack.baseUrl}/metrics`);
     expect(sumOf(before, 'partita_jobs_submitted_total', { kind: 'travel-plan' })).toBe(0);
     expect(before.some((s) => s.name === 'partita_jobs_finished_total' && s.labels['outcome'] === 'cancelled')).toBe(true);
     expect(before.some((s) => s.name === 'process_cpu_seconds_total')).toBe(true);
     for (const url of workerUrls) {
       const w = await scrape(url);
-      expect(sumOf(w, 'partita_worker_slots', { state: 'idle' })).toBe(2);
+      expect(sumOf(w, 'partita_worker_slots', { state: 'idle' })).toBe(JOB_KINDS.length);
       expect(sumOf(w, 'partita_worker_slots', { state: 'busy' })).toBe(0);
       expect(w.some((s) => s.name === 'nodejs_eventloop_lag_p99_seconds')).toBe(true);
     }
@@ -95,8 +95,6 @@ describe('Prometheus metrics of the master and the workers', () => {
     const api = await fetch(`${stack.baseUrl}/admin/queues/api/queues`);
     expect(api.status).toBe(200);
     const body = (await api.json()) as { queues: Array<{ name: string }> };
-    expect(body.queues.map((q) => q.name).sort()).toEqual(
-      ['finalize', partitionQueueName('sql-extract'), partitionQueueName('travel-plan')].sort(),
-    );
+    expect(body.queues.map((q) => q.name).sort()).toEqual(['finalize', ...JOB_KINDS.map((kind) => partitionQueueName(kind))].sort());
   });
 });

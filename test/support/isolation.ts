@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Queue, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { partitionQueueName, type JobKind } from '@partita/contracts';
+import { deleteQueuePrefix } from '@partita/queue';
 import pg from 'pg';
 import { DATABASE_URL, REDIS_URL } from './env.js';
 
@@ -22,15 +23,10 @@ export async function dropSchema(schema: string): Promise<void> {
 }
 
 /** Deletes every Redis key under a BullMQ prefix (on the shared Redis, or a test's own server). */
-export async function deleteQueuePrefix(prefix: string, redisUrl = REDIS_URL): Promise<void> {
+export async function deletePrefix(prefix: string, redisUrl = REDIS_URL): Promise<void> {
   const redis = new Redis(redisUrl);
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
+    await deleteQueuePrefix(redis, prefix);
   } finally {
     redis.disconnect();
   }

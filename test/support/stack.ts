@@ -11,7 +11,7 @@ import { startMaster, type RunningMaster } from '../../apps/master/src/master.js
 import { readWorkerEnv } from '../../apps/worker/src/env.js';
 import { startWorker, type RunningWorker } from '../../apps/worker/src/worker.js';
 import { DATABASE_URL, REDIS_URL } from './env.js';
-import { deleteQueuePrefix, dropSchema, uniqueName } from './isolation.js';
+import { deletePrefix, dropSchema, uniqueName } from './isolation.js';
 import { freePort } from './ports.js';
 
 const WORKER_MAIN = fileURLToPath(new URL('../../apps/worker/dist/main.js', import.meta.url));
@@ -190,7 +190,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
       await Promise.all(queues.map((q) => q.close()));
       if (passed) {
         await dropSchema(schema);
-        await deleteQueuePrefix(prefix, redisUrl);
+        await deletePrefix(prefix, redisUrl);
         await store.deleteContainer(container);
       }
       control.disconnect();

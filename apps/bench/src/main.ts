@@ -1,101 +1,124 @@
 #!/usr/bin/env node
-// npm run bench [-- --rows N --repeat R --only a,b --keep]: the extract benchmark. Every variant runs in a child
-// process of its own (its peak RSS is its own), interleaved with the others in each round; medians are reported.
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+// npm run bench [-- --quick] [--workers N] [--repeat R] [--only scaling,dispatch]: every suite side by side in one run,
+// results in bench/results/latest.{json,md} (a quick run: quick.{json,md}).
+import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { startAzurite } from '@partita/azurite';
-import { BENCH_SCHEMA, ensureBenchTable } from './extract-table.js';
-import { DESCRIPTIONS, VARIANTS, runVariant, type Variant, type VariantResult } from './extract-variants.js';
+import { writeReport, type RunReport } from './report.js';
+import { startBenchStack } from './stack.js';
+import type { BenchContext } from './suite.js';
+import { SUITES } from './suites/index.js';
 
 const DATABASE_URL = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-/** parquetjs-lite takes ~20x longer than the rest: one round unless asked. */
-const SLOW: readonly Variant[] = ['parquetjs-lite'];
+const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+const USAGE = `npm run bench [-- options]
+  --quick        small sizes, one round: the whole run in under two minutes (writes bench/results/quick.*)
+  --workers N    most worker processes of the scaling and balance suites (default 2; also runs 1)
+  --repeat R     rounds per side-by-side comparison, medians reported (default 3, quick 1)
+  --only a,b     only these suites: ${SUITES.map((s) => s.name).join(', ')}
+  --out DIR      where the results go (default bench/results)`;
 
-async function child(variant: Variant): Promise<void> {
-  const azure = process.env['AZURE_STORAGE_CONNECTION_STRING'];
-  const result = await runVariant(variant, { databaseUrl: DATABASE_URL, ...(azure ? { azure } : {}) });
-  process.stdout.write(`${JSON.stringify(result)}\n`);
+async function child(spec: string): Promise<void> {
+  const [name, ...rest] = spec.split(':');
+  const suite = SUITES.find((s) => s.name === name);
+  if (!suite?.child) throw new Error(`no child work in suite ${name}`);
+  process.stdout.write(`${JSON.stringify(await suite.child(rest.join(':')))}\n`);
 }
 
-function runChild(variant: Variant, env: Record<string, string>): Promise<VariantResult> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [fileURLToPath(import.meta.url), '--child', variant], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    proc.on('error', reject);
-    proc.on('exit', (code) => {
-      if (code !== 0) return reject(new Error(`${variant} exited with ${code}`));
-      resolve(JSON.parse(out.trim().split('\n').pop()!) as VariantResult);
-    });
-  });
+async function machine(): Promise<Record<string, string | number>> {
+  const client = new pg.Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  const redis = new Redis(REDIS_URL);
+  try {
+    const pgVersion = (await client.query<{ v: string }>("select current_setting('server_version') as v")).rows[0]!.v;
+    const info = await redis.info('server');
+    return {
+      cores: cpus().length,
+      cpu: cpus()[0]?.model.trim() ?? 'unknown',
+      'memory GiB': Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      postgresql: pgVersion,
+      redis: /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown',
+    };
+  } finally {
+    await client.end();
+    redis.disconnect();
+  }
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       child: { type: 'string' },
-      rows: { type: 'string', default: '2000000' },
-      repeat: { type: 'string', default: '3' },
+      quick: { type: 'boolean', default: false },
+      workers: { type: 'string', default: '2' },
+      repeat: { type: 'string' },
       only: { type: 'string' },
-      keep: { type: 'boolean', default: false },
+      out: { type: 'string', default: 'bench/results' },
+      help: { type: 'boolean', default: false },
     },
   });
-  if (values.child) return child(values.child as Variant);
+  if (values.help) return void process.stdout.write(`${USAGE}\n`);
+  if (values.child) return child(values.child);
 
-  const rows = Number(values.rows);
-  const repeat = Number(values.repeat);
-  const variants = values.only ? (values.only.split(',') as Variant[]) : [...VARIANTS];
-  for (const v of variants) if (!VARIANTS.includes(v)) throw new Error(`unknown variant ${v}; one of ${VARIANTS.join(', ')}`);
+  const quick = values.quick;
+  const workers = Number(values.workers);
+  const repeat = Number(values.repeat ?? (quick ? 1 : 3));
+  if (!Number.isInteger(workers) || workers < 1) throw new Error(`--workers must be a positive integer, got ${values.workers}`);
+  if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`--repeat must be a positive integer, got ${values.repeat}`);
+  const only = values.only ? values.only.split(',').map((s) => s.trim()) : null;
+  for (const name of only ?? []) {
+    if (!SUITES.some((s) => s.name === name)) throw new Error(`unknown suite ${name}; one of ${SUITES.map((s) => s.name).join(', ')}`);
+  }
 
-  const client = new pg.Client({ connectionString: DATABASE_URL });
-  await client.connect();
+  const startedAt = new Date();
+  const t0 = performance.now();
   const azurite = await startAzurite({ inMemory: true });
+  const env = { databaseUrl: DATABASE_URL, redisUrl: REDIS_URL, azureConnectionString: azurite.connectionString };
+  const ctx: BenchContext = {
+    quick,
+    workers,
+    repeat,
+    ...env,
+    log: (line) => process.stdout.write(`${line}\n`),
+    startStack: (options) => startBenchStack(env, options),
+  };
+  const report: RunReport = {
+    startedAt: startedAt.toISOString(),
+    durationS: 0,
+    options: { quick, workers, repeat, only },
+    machine: await machine(),
+    suites: [],
+  };
+  let failed = false;
   try {
-    process.stdout.write(`extract benchmark: ${rows.toLocaleString('en')} rows, ${repeat} rounds\n`);
-    const t = await ensureBenchTable(client, rows);
-    process.stdout.write(`table ${t.created ? 'generated' : 'reused'}: ${(t.bytes / 2 ** 20).toFixed(0)} MiB on disk\n`);
-    const results = new Map<Variant, VariantResult[]>(variants.map((v) => [v, []]));
-    for (let round = 0; round < repeat; round++) {
-      for (const v of variants) {
-        if (round > 0 && SLOW.includes(v)) continue;
-        const r = await runChild(v, { DATABASE_URL, AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString });
-        if (r.rows !== rows) throw new Error(`${v} read ${r.rows} rows, expected ${rows}`);
-        results.get(v)!.push(r);
-        process.stdout.write(`  round ${round + 1} ${v}: ${(r.ms / 1000).toFixed(2)} s, ${r.maxRssMb.toFixed(0)} MB RSS\n`);
+    for (const suite of SUITES) {
+      if (only && !only.includes(suite.name)) continue;
+      ctx.log(`\n== ${suite.title}`);
+      const s0 = performance.now();
+      try {
+        const result = await suite.run(ctx);
+        report.suites.push({ name: suite.name, title: suite.title, durationS: (performance.now() - s0) / 1000, ...result });
+      } catch (err) {
+        failed = true;
+        ctx.log(`${suite.name} failed: ${(err as Error).stack ?? String(err)}`);
+        report.suites.push({
+          name: suite.name,
+          title: suite.title,
+          durationS: (performance.now() - s0) / 1000,
+          error: (err as Error).message,
+        });
       }
     }
-    const limit = results.get('copy-binary');
-    const limitMs = limit && limit.length > 0 ? median(limit.map((r) => r.ms)) : null;
-    process.stdout.write(
-      '\n| variant | median s | rows/s | time vs COPY binary | peak RSS MB | output MB | runs |\n|---|---|---|---|---|---|---|\n',
-    );
-    for (const v of variants) {
-      const rs = results.get(v)!;
-      const ms = median(rs.map((r) => r.ms));
-      const ratio = limitMs ? `${(ms / limitMs).toFixed(2)}×` : '—';
-      process.stdout.write(
-        `| ${v} | ${(ms / 1000).toFixed(2)} | ${Math.round((rows * 1000) / ms).toLocaleString('en')} | ${ratio} | ` +
-          `${Math.max(...rs.map((r) => r.maxRssMb)).toFixed(0)} | ${(median(rs.map((r) => r.bytes)) / 2 ** 20).toFixed(1)} | ${rs.length} |\n`,
-      );
-    }
-    process.stdout.write('\n');
-    for (const v of variants) process.stdout.write(`${v}: ${DESCRIPTIONS[v]}\n`);
   } finally {
-    if (!values.keep) await client.query(`drop schema if exists ${BENCH_SCHEMA} cascade`);
-    await client.end();
     await azurite.stop();
   }
+  report.durationS = (performance.now() - t0) / 1000;
+  const out = writeReport(values.out, quick ? 'quick' : 'latest', report);
+  ctx.log(`\nresults: ${out.json}, ${out.md} (${Math.round(report.durationS)} s)`);
+  process.exitCode = failed ? 1 : 0;
 }
 
 main().catch((err: unknown) => {

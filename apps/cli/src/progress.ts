@@ -1,10 +1,11 @@
 import { TERMINAL_JOB_STATUSES, type JobSummary } from '@partita/contracts';
 import { formatCount, formatRate, formatShortDuration } from './format.js';
 
-/** What a job's items are, by kind: travel plans count groups, extracts count rows. */
+/** What a job's items are, by kind: travel plans count groups, extracts count rows, noop jobs their partitions. */
 export function itemNoun(kind: string): string {
   if (kind === 'travel-plan') return 'groups';
   if (kind === 'sql-extract') return 'rows';
+  if (kind === 'noop') return 'partitions';
   return 'items';
 }
 

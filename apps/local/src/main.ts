@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { startAzurite } from '@partita/azurite';
 import { parseLocalArgs } from './args.js';
 import { runDemo } from './demo.js';
-import { freePort, startNodeProcess, type Child } from './processes.js';
+import { freePort, startNodeProcess, type Child } from '@partita/processes';
 
 /**
  * The embedded default: Azurite on a free loopback port, the master and N workers as child processes, against the

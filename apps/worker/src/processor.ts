@@ -2,7 +2,8 @@ import { performance } from 'node:perf_hooks';
 import { DelayedError, UnrecoverableError, type Job, type Queue } from 'bullmq';
 import type pg from 'pg';
 import { HEARTBEAT_INTERVAL_MS, PartitaError, PartitionPayload, coerceError, type ErrorInfo, type JobKind } from '@partita/contracts';
-import type { Catalog } from '@partita/catalog';
+import type { Catalog, PartitionRef } from '@partita/catalog';
+import { Batcher } from './batcher.js';
 import type { BlobStore } from '@partita/storage';
 import type { Logger, WorkerMetrics } from '@partita/telemetry';
 import type { HandlerResult, PartitionHandler } from './handlers/handler.js';
@@ -34,6 +35,9 @@ export type ProcessOutcome = ({ status: 'done' } & HandlerResult) | { status: 's
  */
 export function createProcessor(deps: ProcessorDeps): (job: Job<PartitionPayload>, token?: string) => Promise<ProcessOutcome> {
   const { catalog, log, workerId, metrics } = deps;
+  // Partitions that start or succeed together share one catalog transaction: what keeps short partitions cheap.
+  const starts = new Batcher((refs: PartitionRef[]) => catalog.startPartitions(refs, workerId));
+  const completions = new Batcher((ends: Parameters<Catalog['completePartitions']>[0][number][]) => catalog.completePartitions(ends));
   return async (job, token) => {
     const parsed = PartitionPayload.safeParse(job.data);
     if (!parsed.success) {
@@ -42,7 +46,7 @@ export function createProcessor(deps: ProcessorDeps): (job: Job<PartitionPayload
     }
     const payload = parsed.data;
     const plog = log.child({ jobId: payload.jobId, partition: payload.index });
-    const started = await catalog.startPartition(payload.jobId, payload.index, workerId);
+    const started = await starts.submit({ jobId: payload.jobId, index: payload.index });
     if ('skip' in started) {
       plog.info({ reason: started.skip }, 'partition skipped');
       return { status: 'skipped', reason: started.skip };
@@ -83,7 +87,7 @@ export function createProcessor(deps: ProcessorDeps): (job: Job<PartitionPayload
         },
       });
       const runMs = performance.now() - t0;
-      const ended = await catalog.completePartition(payload.jobId, payload.index, attempt, { ...result, runMs });
+      const ended = await completions.submit({ jobId: payload.jobId, index: payload.index, attempt, result: { ...result, runMs } });
       const rows = result.files.reduce((a, f) => a + f.rows, 0);
       const bytes = result.files.reduce((a, f) => a + f.bytes, 0);
       if (ended.recorded) {

@@ -45,6 +45,52 @@ describe('Catalog (real PostgreSQL, own schema)', () => {
     expect(await catalog.jobsToFinalize()).toContain(id);
   });
 
+  it('starts and completes many partitions of several jobs in one batch, as if one by one', async () => {
+    const a = await newJob(3);
+    const b = await newJob(2);
+    await catalog.cancelJob(b);
+    const c = await newJob(2);
+    await catalog.startPartition(c, 1, 'w0');
+    await catalog.completePartition(c, 1, 1, { files: [], runMs: 1 });
+    const started = await catalog.startPartitions(
+      [
+        { jobId: a, index: 2 },
+        { jobId: b, index: 0 },
+        { jobId: a, index: 0 },
+        { jobId: c, index: 1 },
+        { jobId: randomUUID(), index: 0 },
+        { jobId: a, index: 1 },
+      ],
+      'w1',
+    );
+    expect(started.map((s) => ('run' in s ? s.run.attempt : s.skip))).toEqual([1, 'job-ended', 1, 'partition-ended', 'unknown', 1]);
+    expect(await catalog.getJob(a)).toMatchObject({ status: 'running' });
+    const file = (i: number) => ({ path: `a/f${i}`, rows: i + 1, bytes: 10 * (i + 1) });
+    const first = await catalog.completePartitions([
+      { jobId: a, index: 0, attempt: 1, result: { files: [file(0)], runMs: 3 } },
+      { jobId: a, index: 2, attempt: 2, result: { files: [file(2)], runMs: 3 } }, // not the current attempt
+    ]);
+    expect(first).toEqual([
+      { recorded: true, jobComplete: false },
+      { recorded: false, jobComplete: false },
+    ]);
+    const second = await catalog.completePartitions([
+      { jobId: a, index: 1, attempt: 1, result: { files: [file(1)], runMs: 4 } },
+      { jobId: a, index: 2, attempt: 1, result: { files: [file(2)], runMs: 5 } },
+    ]);
+    // The job's last partitions ended in this batch: one entry, not both, says so.
+    expect(second).toEqual([
+      { recorded: true, jobComplete: false },
+      { recorded: true, jobComplete: true },
+    ]);
+    const job = (await catalog.getJob(a))!;
+    expect(job.partitions.map((p) => [p.status, p.attempts, p.rows, p.runMs, p.files])).toEqual(
+      [0, 1, 2].map((i) => ['succeeded', 1, i + 1, i === 0 ? 3 : i === 1 ? 4 : 5, [file(i)]]),
+    );
+    const { rows } = await catalog.pool.query(`select idx, attempt, outcome, worker_id from attempts where job_id = $1 order by idx`, [a]);
+    expect(rows).toEqual([0, 1, 2].map((idx) => ({ idx, attempt: 1, outcome: 'succeeded', worker_id: 'w1' })));
+  });
+
   it('a partition starting while the job row is locked (enqueue, cancel) waits for it instead of deadlocking', async () => {
     const id = await newJob(2);
     // Stands in for markEnqueued or cancelJob: the job row first, then its partitions.

@@ -53,6 +53,14 @@ export interface StartedPartition {
   details: Record<string, unknown> | null;
 }
 
+/** One partition of one job. */
+export interface PartitionRef {
+  jobId: string;
+  index: number;
+}
+
+const partitionKey = (jobId: string, index: number): string => `${jobId}/${index}`;
+
 export type StartResult = { run: StartedPartition } | { skip: 'job-ended' | 'partition-ended' | 'unknown' };
 
 export interface PartitionResult {
@@ -235,56 +243,74 @@ export class Catalog {
    * ended (a duplicate delivery): at-least-once delivery, exactly-once effect.
    */
   async startPartition(jobId: string, index: number, workerId: string): Promise<StartResult> {
+    return (await this.startPartitions([{ jobId, index }], workerId))[0]!;
+  }
+
+  /**
+   * Claims attempts of many partitions at once (one transaction, a handful of statements whatever their number): a
+   * worker's partitions that start together share one round trip and one commit. Results in the order of `parts`.
+   */
+  async startPartitions(parts: readonly PartitionRef[], workerId: string): Promise<StartResult[]> {
     return transaction(this.pool, async (client) => {
-      const job = await client.query<{
+      const jobIds = [...new Set(parts.map((p) => p.jobId))].sort();
+      const jobs = await client.query<{
+        id: string;
         status: JobStatus;
         spec: Record<string, unknown>;
         output: StartedPartition['output'];
         details: StartedPartition['details'];
-      }>('select status, spec, output, details from jobs where id = $1', [jobId]);
-      const j = job.rows[0];
-      if (!j) {
-        return { skip: 'unknown' };
-      }
-      if (j.status !== 'queued' && j.status !== 'running') {
-        return { skip: 'job-ended' };
-      }
-      if (j.status === 'queued') {
-        // The job row before the partition row, as in every other transaction that touches both (enqueue, cancel,
-        // ending an attempt): one lock order, no deadlock. A running job's row is not touched at all.
+      }>('select id, status, spec, output, details from jobs where id = any($1::uuid[])', [jobIds]);
+      const byId = new Map(jobs.rows.map((j) => [j.id, j]));
+      const queued = jobIds.filter((id) => byId.get(id)?.status === 'queued');
+      if (queued.length > 0) {
+        // The job rows before the partition rows (in id order), as in every other transaction that touches both
+        // (enqueue, cancel, ending attempts): one lock order, no deadlock. A running job's row is not touched at all.
         await client.query(
           `update jobs set status = 'running', started_at = coalesce(started_at, clock_timestamp())
-            where id = $1 and status = 'queued'`,
-          [jobId],
+            where id in (select id from jobs where id = any($1::uuid[]) and status = 'queued' order by id for update)`,
+          [queued],
         );
       }
-      const part = await client.query<{ attempts: number }>(
-        `update partitions
-            set status = 'running', attempts = attempts + 1, worker_id = $3, error = null, items_done = 0,
-                started_at = clock_timestamp(), heartbeat_at = clock_timestamp(),
-                queue_wait_ms = coalesce(queue_wait_ms,
-                  extract(epoch from clock_timestamp() - coalesce(enqueued_at, clock_timestamp())) * 1000)
-          where job_id = $1 and idx = $2 and status in ('queued', 'running')
-          returning attempts`,
-        [jobId, index, workerId],
-      );
-      const attempt = part.rows[0]?.attempts;
-      if (attempt === undefined) {
-        return { skip: 'partition-ended' };
+      const attempts = new Map<string, number>();
+      // One job at a time, its partitions by `idx = any(...)`: a primary-key lookup whatever the planner knows of the
+      // table (a join with the list lets it scan every open partition of the job instead, each time).
+      for (const jobId of jobIds) {
+        const status = byId.get(jobId)?.status;
+        if (status !== 'queued' && status !== 'running') continue;
+        const idxs = parts.filter((p) => p.jobId === jobId).map((p) => p.index);
+        const updated = await client.query<{ idx: number; attempts: number }>(
+          `update partitions
+              set status = 'running', attempts = attempts + 1, worker_id = $3, error = null, items_done = 0,
+                  started_at = clock_timestamp(), heartbeat_at = clock_timestamp(),
+                  queue_wait_ms = coalesce(queue_wait_ms,
+                    extract(epoch from clock_timestamp() - coalesce(enqueued_at, clock_timestamp())) * 1000)
+            where job_id = $1 and idx = any($2::int[]) and status in ('queued', 'running')
+            returning idx, attempts`,
+          [jobId, idxs, workerId],
+        );
+        if (updated.rows.length === 0) continue;
+        for (const row of updated.rows) attempts.set(partitionKey(jobId, row.idx), row.attempts);
+        const started = updated.rows.map((r) => r.idx);
+        // An attempt still marked running was abandoned (its worker died and the queue handed the partition over).
+        await client.query(
+          `update attempts set outcome = 'abandoned', finished_at = clock_timestamp()
+            where job_id = $1 and idx = any($2::int[]) and outcome = 'running'`,
+          [jobId, started],
+        );
+        await client.query(
+          `insert into attempts (job_id, idx, attempt, worker_id)
+           select $1, idx, attempt, $4 from unnest($2::int[], $3::int[]) as r(idx, attempt)`,
+          [jobId, started, updated.rows.map((r) => r.attempts), workerId],
+        );
       }
-      // An attempt still marked running was abandoned (its worker died and the queue handed the partition over).
-      await client.query(
-        `update attempts set outcome = 'abandoned', finished_at = clock_timestamp()
-          where job_id = $1 and idx = $2 and outcome = 'running'`,
-        [jobId, index],
-      );
-      await client.query('insert into attempts (job_id, idx, attempt, worker_id) values ($1, $2, $3, $4)', [
-        jobId,
-        index,
-        attempt,
-        workerId,
-      ]);
-      return { run: { attempt, spec: j.spec, output: j.output, details: j.details } };
+      return parts.map((p): StartResult => {
+        const job = byId.get(p.jobId);
+        if (!job) return { skip: 'unknown' };
+        if (job.status !== 'queued' && job.status !== 'running') return { skip: 'job-ended' };
+        const attempt = attempts.get(partitionKey(p.jobId, p.index));
+        if (attempt === undefined) return { skip: 'partition-ended' };
+        return { run: { attempt, spec: job.spec, output: job.output, details: job.details } };
+      });
     });
   }
 
@@ -313,25 +339,68 @@ export class Catalog {
     attempt: number,
     result: PartitionResult,
   ): Promise<{ recorded: boolean; jobComplete: boolean }> {
-    return this.endAttempt(
-      jobId,
-      index,
-      attempt,
-      `update partitions
-          set status = 'succeeded', finished_at = clock_timestamp(), items_done = items, run_ms = $4, rows = $5, bytes = $6,
-              files = $7, own_snapshot = $8
-        where job_id = $1 and idx = $2 and attempts = $3 and status = 'running'`,
-      [
-        result.runMs,
-        result.files.reduce((a, f) => a + f.rows, 0),
-        result.files.reduce((a, f) => a + f.bytes, 0),
-        JSON.stringify(result.files),
-        result.ownSnapshot ?? false,
-      ],
-      'succeeded',
-      null,
-      result.runMs,
+    return (await this.completePartitions([{ jobId, index, attempt, result }]))[0]!;
+  }
+
+  /**
+   * Records many successful attempts in one transaction. `jobComplete` is true for exactly one entry of a job whose
+   * partitions have now all ended (of two batches ending a job's last partitions at once, the later one sees it).
+   */
+  async completePartitions(
+    ends: ReadonlyArray<PartitionRef & { attempt: number; result: PartitionResult }>,
+  ): Promise<Array<{ recorded: boolean; jobComplete: boolean }>> {
+    return transaction(this.pool, async (client) => {
+      const jobIds = [...new Set(ends.map((e) => e.jobId))].sort();
+      // Lock the job rows (in id order): of two batches ending a job's partitions at once, exactly one sees it complete.
+      await client.query('select 1 from jobs where id = any($1::uuid[]) order by id for update', [jobIds]);
+      const recorded = new Set<string>();
+      for (const jobId of jobIds) {
+        const mine = ends.filter((e) => e.jobId === jobId);
+        const idxs = mine.map((e) => e.index);
+        const updated = await client.query<{ idx: number }>(
+          `update partitions p
+              set status = 'succeeded', finished_at = clock_timestamp(), items_done = p.items, run_ms = r.run_ms, rows = r.rows,
+                  bytes = r.bytes, files = r.files, own_snapshot = r.own_snapshot
+             from unnest($2::int[], $3::int[], $4::float8[], $5::bigint[], $6::bigint[], $7::jsonb[], $8::boolean[])
+                  as r(idx, attempt, run_ms, rows, bytes, files, own_snapshot)
+            where p.job_id = $1 and p.idx = any($2::int[]) and p.idx = r.idx and p.attempts = r.attempt and p.status = 'running'
+            returning p.idx`,
+          [
+            jobId,
+            idxs,
+            mine.map((e) => e.attempt),
+            mine.map((e) => e.result.runMs),
+            mine.map((e) => e.result.files.reduce((a, f) => a + f.rows, 0)),
+            mine.map((e) => e.result.files.reduce((a, f) => a + f.bytes, 0)),
+            mine.map((e) => JSON.stringify(e.result.files)),
+            mine.map((e) => e.result.ownSnapshot ?? false),
+          ],
+        );
+        for (const row of updated.rows) recorded.add(partitionKey(jobId, row.idx));
+        await client.query(
+          `update attempts a set outcome = 'succeeded', error = null, run_ms = r.run_ms, finished_at = clock_timestamp()
+             from unnest($2::int[], $3::int[], $4::float8[]) as r(idx, attempt, run_ms)
+            where a.job_id = $1 and a.idx = any($2::int[]) and a.idx = r.idx and a.attempt = r.attempt and a.outcome = 'running'`,
+          [jobId, idxs, mine.map((e) => e.attempt), mine.map((e) => e.result.runMs)],
+        );
+      }
+      const complete = await this.completeJobs(client, jobIds);
+      const lastOfJob = new Map(ends.map((e, i) => [e.jobId, i]));
+      return ends.map((e, i) => ({
+        recorded: recorded.has(partitionKey(e.jobId, e.index)),
+        jobComplete: complete.has(e.jobId) && lastOfJob.get(e.jobId) === i,
+      }));
+    });
+  }
+
+  /** Of `jobIds` (their rows locked by the caller), those without a queued or running partition left. */
+  private async completeJobs(client: pg.PoolClient, jobIds: readonly string[]): Promise<Set<string>> {
+    const { rows } = await client.query<{ id: string }>(
+      `select j.id from unnest($1::uuid[]) as j(id)
+        where not exists (select 1 from partitions p where p.job_id = j.id and p.status in ('queued', 'running'))`,
+      [jobIds],
     );
+    return new Set(rows.map((r) => r.id));
   }
 
   /**
@@ -375,7 +444,7 @@ export class Catalog {
     attempt: number,
     updateSql: string,
     params: unknown[],
-    outcome: 'succeeded' | 'failed' | 'handed-back' | 'lost',
+    outcome: 'failed' | 'handed-back' | 'lost',
     error: ErrorInfo | null,
     runMs: number | null,
     onUpdated?: (rows: Array<Record<string, unknown>>) => void,
@@ -390,11 +459,8 @@ export class Catalog {
           where job_id = $1 and idx = $2 and attempt = $3 and outcome = 'running'`,
         [jobId, index, attempt, outcome, error, runMs],
       );
-      const open = await client.query<{ open: number }>(
-        `select count(*)::int as open from partitions where job_id = $1 and status in ('queued', 'running')`,
-        [jobId],
-      );
-      return { recorded: (updated.rowCount ?? 0) > 0, jobComplete: open.rows[0]!.open === 0 };
+      const complete = await this.completeJobs(client, [jobId]);
+      return { recorded: (updated.rowCount ?? 0) > 0, jobComplete: complete.has(jobId) };
     });
   }
 

@@ -24,11 +24,13 @@ export {
 } from './extract.js';
 export type { SqlExtractSpecInput } from './extract.js';
 export { JOB_KINDS, JobSpec } from './job-spec.js';
+export { NoopSpec } from './noop.js';
 export type { JobKind } from './job-spec.js';
 export {
   ExtractChunk,
   GroupRefs,
   IndexRanges,
+  NoopPartitionPayload,
   PartitionPayload,
   SnapshotId,
   SqlExtractPartitionPayload,

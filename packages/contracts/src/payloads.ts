@@ -55,5 +55,13 @@ export const SqlExtractPartitionPayload = z.strictObject({
 });
 export type SqlExtractPartitionPayload = z.infer<typeof SqlExtractPartitionPayload>;
 
-export const PartitionPayload = z.discriminatedUnion('kind', [TravelPartitionPayload, SqlExtractPartitionPayload]);
+/** A partition of a `noop` job: nothing but its place. */
+export const NoopPartitionPayload = z.strictObject({
+  kind: z.literal('noop'),
+  jobId: z.uuid(),
+  index: z.int().min(0),
+});
+export type NoopPartitionPayload = z.infer<typeof NoopPartitionPayload>;
+
+export const PartitionPayload = z.discriminatedUnion('kind', [TravelPartitionPayload, SqlExtractPartitionPayload, NoopPartitionPayload]);
 export type PartitionPayload = z.infer<typeof PartitionPayload>;

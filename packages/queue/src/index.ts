@@ -6,3 +6,4 @@ export { queueDepth } from './depth.js';
 export type { QueueDepth } from './depth.js';
 export { messageStates } from './message-states.js';
 export type { MessageState } from './message-states.js';
+export { deleteQueuePrefix } from './delete-prefix.js';

@@ -85,6 +85,8 @@ async function endJob(jobId: string, deps: FinalizerDeps): Promise<EndResult> {
   const timings = computeTimings({ createdAt: new Date(job.createdAt), finishedAt, planMs: job.timings.planMs }, job.partitions);
   const manifest = buildManifest({ ...job, timings }, finishedAt);
   const path = manifestPath(job.output.prefix, job.id);
+  // A job without files (noop) has not created its container: the manifest is its first blob.
+  if (manifest.files.length === 0) await store.ensureContainer(job.output.container);
   await removeLeftovers(store, job.output.container, path, new Set(manifest.files.map((f) => f.path)), log);
   await store.put(job.output.container, path, Buffer.from(JSON.stringify(manifest, null, 2)), { contentType: 'application/json' });
   const ended = await catalog.finishJob(jobId, {

@@ -2,6 +2,7 @@ import { TRAVEL_PLAN_COLUMNS, type JobView, type Manifest, type SqlExtractSpec }
 
 /** The columns of a job's files, as the manifest and the datasets table publish them. */
 function schemaOf(job: JobView): Manifest['schema'] {
+  if (job.kind === 'noop') return [];
   if (job.kind !== 'sql-extract') return [...TRAVEL_PLAN_COLUMNS];
   if (!job.extract) throw new Error(`extract job ${job.id} has no recorded plan`);
   return job.extract.columns.map((c) => ({
@@ -35,7 +36,8 @@ function sourceOf(job: JobView, rowsWritten: number): Manifest['source'] {
 /** The manifest of a job whose partitions all succeeded: exactly the files the catalog recorded, with their counts. Pure. */
 export function buildManifest(job: JobView, finishedAt: Date): Manifest {
   const files = job.partitions.flatMap((p) => {
-    if (p.files.length === 0) throw new Error(`partition ${p.index} of job ${job.id} succeeded without a recorded file`);
+    if (p.files.length === 0 && job.kind !== 'noop')
+      throw new Error(`partition ${p.index} of job ${job.id} succeeded without a recorded file`);
     return p.files.map((f) => ({ path: f.path, partition: p.index, rows: f.rows, bytes: f.bytes }));
   });
   const spec = job.spec as { dataset?: Manifest['dataset'] };

@@ -34,7 +34,11 @@ export function checkTravelLimits(spec: TravelPlanSpec, groups: number, limits: 
     const text = `table ${input.postgres.travellers} holds more than ${n(limits.groups)} groups`;
     throw overLimit('input.postgres.travellers', 'groups', limits.groups, text);
   }
-  const partitions = Math.min(spec.partitions, groups);
+  checkPartitionCount(Math.min(spec.partitions, groups), limits);
+}
+
+/** The partitions a job would get (its `partitions` field) against MAX_PARTITIONS_PER_JOB. */
+export function checkPartitionCount(partitions: number, limits: JobLimits): void {
   if (partitions > limits.partitions) throw overLimit('partitions', 'partitions', limits.partitions, `${n(partitions)} partitions`);
 }
 

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { JobKind, JobSpec } from '@partita/contracts';
 import type { SnapshotRegistry } from '../extract/snapshots.js';
 import { planExtract } from './extract-planner.js';
+import { planNoop } from './noop-planner.js';
 import type { JobLimits } from './limits.js';
 import type { Plan } from './plan.js';
 import { listTravelGroups } from './travel-groups.js';
@@ -25,6 +26,7 @@ const PLANNERS: { [K in JobKind]: Planner<K> } = {
   'travel-plan': async (jobId, spec, ctx) =>
     planTravel(jobId, spec, await listTravelGroups(spec.input, ctx.source, ctx.limits.groups), ctx.limits),
   'sql-extract': planExtract,
+  noop: (jobId, spec, ctx) => Promise.resolve(planNoop(jobId, spec, ctx.limits)),
 };
 
 export function planJob(jobId: string, spec: JobSpec, ctx: PlannerContext): Promise<Plan> {

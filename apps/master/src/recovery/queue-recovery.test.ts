@@ -13,7 +13,7 @@ import {
 import { Catalog } from '@partita/catalog';
 import { createLogger } from '@partita/telemetry';
 import { DATABASE_URL, REDIS_URL } from '../../../../test/support/env.js';
-import { deleteQueuePrefix, uniqueName } from '../../../../test/support/isolation.js';
+import { deletePrefix, uniqueName } from '../../../../test/support/isolation.js';
 import { recoverQueues, recoveryAction } from './queue-recovery.js';
 
 describe('recoveryAction', () => {
@@ -57,7 +57,7 @@ describe('recoverQueues (real PostgreSQL and Redis)', () => {
   afterAll(async () => {
     await Promise.all(Object.values(queues).map((q) => q.close()));
     connection.disconnect();
-    await deleteQueuePrefix(prefix);
+    await deletePrefix(prefix);
     await catalog.pool.query(`drop schema "${schema}" cascade`);
     await catalog.close();
   });

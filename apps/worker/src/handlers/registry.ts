@@ -1,5 +1,6 @@
 import type { JobKind } from '@partita/contracts';
 import type { PartitionHandler } from './handler.js';
+import { noopHandler } from './noop/handler.js';
 import { sqlExtractHandler } from './sql-extract/handler.js';
 import { travelPlanHandler } from './travel-plan/handler.js';
 
@@ -7,4 +8,5 @@ import { travelPlanHandler } from './travel-plan/handler.js';
 export const HANDLERS: { [K in JobKind]: PartitionHandler<K> } = {
   'travel-plan': travelPlanHandler,
   'sql-extract': sqlExtractHandler,
+  noop: noopHandler,
 };

@@ -1,0 +1,194 @@
+// A Partita deployment for one benchmark: the built master and workers as child processes (each its own process, as
+// in production), on a catalog schema, queue prefix and blob container of their own, removed again by stop().
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { TERMINAL_JOB_STATUSES, partitionQueueName, type JobKind, type JobList, type JobSummary, type JobView } from '@partita/contracts';
+import { freePort, startNodeProcess, type Child } from '@partita/processes';
+import { deleteQueuePrefix } from '@partita/queue';
+import { createAzureBlobStore } from '@partita/storage';
+
+export interface BenchStackOptions {
+  workers: number;
+  /** Extra environment for every worker (WORKER_CONCURRENCY, WORKER_KINDS, …). */
+  workerEnv?: Record<string, string>;
+  /** Extra environment for the master. */
+  masterEnv?: Record<string, string>;
+}
+
+export interface BenchStack {
+  /** The blob container every job of this stack should write to. */
+  container: string;
+  /** The catalog schema (for suites that read the catalog directly). */
+  schema: string;
+  /** POST /jobs; returns the job id. */
+  submit(spec: unknown): Promise<string>;
+  getJob(id: string): Promise<JobView>;
+  /** Polls until the job ends; throws when it did not succeed. */
+  waitForJob(id: string, options?: { timeoutMs?: number; pollMs?: number }): Promise<JobView>;
+  stop(): Promise<void>;
+}
+
+const require = createRequire(import.meta.url);
+const script = (pkg: string) => join(require.resolve(`${pkg}/package.json`), '..', 'dist', 'main.js');
+
+export async function startBenchStack(
+  env: { databaseUrl: string; redisUrl: string; azureConnectionString: string },
+  options: BenchStackOptions,
+): Promise<BenchStack> {
+  const id = randomBytes(4).toString('hex');
+  const schema = `bench_${id}`;
+  const prefix = `bench-${id}`;
+  const container = `bench-${id}`;
+  const token = randomBytes(24).toString('base64url');
+  const logDir = mkdtempSync(join(tmpdir(), 'partita-bench-'));
+  const port = await freePort();
+  const common = {
+    DATABASE_URL: env.databaseUrl,
+    REDIS_URL: env.redisUrl,
+    AZURE_STORAGE_CONNECTION_STRING: env.azureConnectionString,
+    CATALOG_SCHEMA: schema,
+    QUEUE_PREFIX: prefix,
+    LOG_PRETTY: 'false',
+  };
+  const children: Child[] = [];
+  const stopChildren = () => Promise.all(children.map((c) => c.stop(10_000)));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const headers = { authorization: `Bearer ${token}` };
+  try {
+    children.push(
+      startNodeProcess(
+        'master',
+        script('@partita/master'),
+        {
+          ...common,
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          API_AUTH: 'on',
+          API_TOKENS: `bench:admin:${token}`,
+          ...options.masterEnv,
+        },
+        logDir,
+      ),
+    );
+    await waitReady(baseUrl, children[0]!);
+    for (let i = 0; i < options.workers; i++) {
+      children.push(
+        startNodeProcess(
+          `worker-${i + 1}`,
+          script('@partita/worker'),
+          { ...common, WORKER_ID: `worker-${i + 1}`, WORKER_HTTP_PORT: '-1', ...options.workerEnv },
+          logDir,
+        ),
+      );
+    }
+    const kind = (options.workerEnv?.['WORKER_KINDS']?.split(',')[0] ?? 'travel-plan') as JobKind;
+    await waitForWorkers(env.redisUrl, prefix, kind, options.workers, children);
+  } catch (err) {
+    await stopChildren();
+    throw new Error(`${(err as Error).message} (logs in ${logDir})`);
+  }
+
+  const getJob = async (jobId: string): Promise<JobView> => {
+    const res = await fetch(`${baseUrl}/jobs/${jobId}`, { headers });
+    if (res.status !== 200) throw new Error(`GET /jobs/${jobId}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as JobView;
+  };
+
+  const getSummary = async (jobId: string): Promise<JobSummary | undefined> => {
+    const res = await fetch(`${baseUrl}/jobs?limit=20`, { headers });
+    if (res.status !== 200) throw new Error(`GET /jobs: ${res.status} ${await res.text()}`);
+    return ((await res.json()) as JobList).items.find((j) => j.id === jobId);
+  };
+
+  return {
+    container,
+    schema,
+    async submit(spec) {
+      const res = await fetch(`${baseUrl}/jobs`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify(spec),
+      });
+      const body = (await res.json()) as { id?: string };
+      if (res.status !== 202 || !body.id) throw new Error(`POST /jobs: ${res.status} ${JSON.stringify(body)}`);
+      return body.id;
+    },
+    getJob,
+    async waitForJob(jobId, { timeoutMs = 600_000, pollMs = 100 } = {}) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        // Polled through the list's summaries: a job's full view names every partition, heavy to build many times a second.
+        const status = (await getSummary(jobId))?.status ?? (await getJob(jobId)).status;
+        if (TERMINAL_JOB_STATUSES.includes(status)) {
+          const job = await getJob(jobId);
+          if (job.status !== 'succeeded') throw new Error(`job ${jobId} ${job.status}: ${JSON.stringify(job.error)} (logs in ${logDir})`);
+          return job;
+        }
+        if (Date.now() > deadline) throw new Error(`job ${jobId} still ${status} after ${timeoutMs} ms (logs in ${logDir})`);
+        await new Promise((r) => setTimeout(r, pollMs));
+      }
+    },
+    async stop() {
+      await stopChildren();
+      const client = new pg.Client({ connectionString: env.databaseUrl });
+      await client.connect();
+      try {
+        await client.query(`drop schema if exists "${schema}" cascade`);
+      } finally {
+        await client.end();
+      }
+      const redis = new Redis(env.redisUrl);
+      try {
+        await deleteQueuePrefix(redis, prefix);
+      } finally {
+        redis.disconnect();
+      }
+      await createAzureBlobStore({ connectionString: env.azureConnectionString }).deleteContainer(container);
+      rmSync(logDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function waitReady(baseUrl: string, master: Child, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (master.process.exitCode !== null) throw new Error(`the master exited with ${master.process.exitCode}`);
+    const ok = await fetch(`${baseUrl}/healthz`)
+      .then((r) => r.ok)
+      .catch(() => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the master did not answer within ${timeoutMs} ms`);
+}
+
+/** Until `count` workers consume the queue of `kind`. */
+async function waitForWorkers(
+  redisUrl: string,
+  prefix: string,
+  kind: JobKind,
+  count: number,
+  children: Child[],
+  timeoutMs = 30_000,
+): Promise<void> {
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const queue = new Queue(partitionQueueName(kind), { connection, prefix });
+  try {
+    const deadline = Date.now() + timeoutMs;
+    while ((await queue.getWorkersCount()) < count) {
+      const dead = children.find((c) => c.process.exitCode !== null);
+      if (dead) throw new Error(`${dead.name} exited with ${dead.process.exitCode}`);
+      if (Date.now() > deadline) throw new Error(`${count} workers did not start within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    await queue.close();
+    connection.disconnect();
+  }
+}

@@ -1,0 +1,9 @@
+import type { Suite } from '../suite.js';
+import { balance } from './balance.js';
+import { dispatch } from './dispatch.js';
+import { extract } from './extract.js';
+import { optimiser } from './optimiser.js';
+import { scaling } from './scaling.js';
+
+/** Every suite, in the order `npm run bench` runs them. */
+export const SUITES: readonly Suite[] = [scaling, balance, dispatch, extract, optimiser];

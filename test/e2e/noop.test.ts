@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { Manifest } from '@partita/contracts';
+import { partitionMessages } from '../support/isolation.js';
+import { useStack } from '../support/stack.js';
+
+describe('noop jobs: the platform without any work in the way', () => {
+  const ctx = useStack({ workers: 2, workerMode: 'in-process', env: { WORKER_CONCURRENCY: '8', MAX_PARTITIONS_PER_JOB: '500' } });
+
+  it('run every partition once, record each attempt, and finish with a manifest that names no files', async () => {
+    const { stack } = ctx;
+    const id = await stack.submit({ kind: 'noop', partitions: 300, sleepMs: 2, output: { container: stack.container, prefix: 'probe' } });
+    const job = await stack.waitForJob(id);
+    expect(job.status).toBe('succeeded');
+    expect(job.progress).toMatchObject({ total: 300, succeeded: 300, itemsDone: 300, itemsTotal: 300 });
+    expect(job.partitions.every((p) => p.status === 'succeeded' && p.attempts === 1 && p.files.length === 0)).toBe(true);
+    // Both in-process workers took partitions: started and ended through the catalog in batches, not one by one.
+    expect(new Set(job.partitions.map((p) => p.workerId)).size).toBe(2);
+    expect(job.timings.sumPartitionMs).toBeGreaterThanOrEqual(300 * 2);
+    const { rows } = await stack.master.catalog.pool.query<{ outcome: string; n: number }>(
+      'select outcome, count(*)::int as n from attempts where job_id = $1 group by outcome',
+      [id],
+    );
+    expect(rows).toEqual([{ outcome: 'succeeded', n: 300 }]);
+    const manifest = Manifest.parse(JSON.parse((await stack.store.get(stack.container, job.output.manifest!)).toString()));
+    expect(manifest).toMatchObject({ kind: 'noop', files: [], rows: 0, schema: [] });
+    expect((await partitionMessages(stack.prefix, 'noop')).every((m) => m.finishedOn !== undefined)).toBe(true);
+  });
+
+  it('refuse more partitions than the master allows, naming the field and the limit', async () => {
+    const res = await fetch(`${ctx.stack.baseUrl}/jobs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'noop', partitions: 501 }),
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { issues: Array<{ path: string; message: string }> };
+    expect(body.issues).toEqual([{ path: 'partitions', message: expect.stringContaining('MAX_PARTITIONS_PER_JOB') as string }]);
+    expect(await partitionMessages(ctx.stack.prefix, 'noop')).toEqual([]);
+  });
+});
