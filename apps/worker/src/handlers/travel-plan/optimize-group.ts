@@ -34,10 +34,37 @@ export function groupTask(
   routeFlights: (origin: string, destination: string) => readonly Flight[],
   optimizer: OptimizerSpec,
 ): GroupTask {
+  const { groups, flights } = groupsTask([group], routeFlights, optimizer);
+  return { group: groups[0]!, flights, optimizer };
+}
+
+/**
+ * Several groups' optimisations as one message to a CPU thread: the flights of routes the groups share cross once,
+ * and the thread goes from one group to the next without waiting for the event loop.
+ */
+export interface GroupsTask {
+  groups: Group[];
+  flights: Record<string, readonly Flight[]>;
+  optimizer: OptimizerSpec;
+}
+
+/** The flights a list of groups needs, each route once. */
+export function groupsTask(
+  groups: readonly Group[],
+  routeFlights: (origin: string, destination: string) => readonly Flight[],
+  optimizer: OptimizerSpec,
+): GroupsTask {
   const flights: Record<string, readonly Flight[]> = {};
-  for (const t of group.travellers) {
-    flights[`${t.origin}>${group.destination}`] = routeFlights(t.origin, group.destination);
-    flights[`${group.destination}>${t.origin}`] = routeFlights(group.destination, t.origin);
+  for (const group of groups) {
+    for (const t of group.travellers) {
+      flights[`${t.origin}>${group.destination}`] ??= routeFlights(t.origin, group.destination);
+      flights[`${group.destination}>${t.origin}`] ??= routeFlights(group.destination, t.origin);
+    }
   }
-  return { group, flights, optimizer };
+  return { groups: [...groups], flights, optimizer };
+}
+
+/** Every group of the task, in order: one list of output rows per group. */
+export function optimizeGroups(task: GroupsTask): Record<string, unknown>[][] {
+  return task.groups.map((group) => optimizeGroup({ group, flights: task.flights, optimizer: task.optimizer }));
 }
