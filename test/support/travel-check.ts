@@ -1,24 +1,8 @@
 import { expect } from 'vitest';
-import { buildProblem, scheduleCost, type Flight, type Group } from '@partita/travel';
+import { buildProblem, scheduleCost, type Flight, type Group, type PlanRow } from '@partita/travel';
 
 /** A travel-plan output row as the independent reader returns it. */
-export interface TravelRow {
-  group_id: string;
-  person: string;
-  origin: string;
-  destination: string;
-  outbound_depart: number;
-  outbound_arrive: number;
-  outbound_price: number;
-  return_depart: number;
-  return_arrive: number;
-  return_price: number;
-  group_size: number;
-  group_cost: number;
-  group_optimum: number | null;
-  group_gap: number | null;
-  algorithm: string;
-}
+export type TravelRow = PlanRow;
 
 /**
  * Checks a travel job's rows against the groups it was given: every traveller of every group exactly once, every

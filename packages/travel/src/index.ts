@@ -20,3 +20,5 @@ export type { Rng, SeedPart } from './rng.js';
 export { TYPICAL_FLIGHTS_PER_ROUTE, estimateGroupWork } from './work.js';
 export { optimizerFromSpec, parseClock } from './spec.js';
 export type { FlatOptimizerSpec } from './spec.js';
+export { planRows } from './plan-rows.js';
+export type { PlanRow } from './plan-rows.js';

@@ -1,28 +1,22 @@
 // One group's optimisation exactly as a worker does it, for the work measured outside Partita (the sequential
 // baseline, the per-group times): the same problem, optimiser and seed give the same plan and the same rows.
-// Mirrors the worker's travel-plan handler (optimize-group.ts and rows.ts there), which an app cannot import;
-// group-work.test.ts holds the two to the same rows.
+// Mirrors the worker's travel-plan handler (optimize-group.ts there), which an app cannot import; group-work.test.ts
+// holds the two to the same rows.
 import type { OptimizerSpec } from '@partita/contracts';
-import { buildProblem, generateRoute, hashSeed, optimize, optimizerFromSpec, solveExact, type Flight, type Group } from '@partita/travel';
+import {
+  buildProblem,
+  generateRoute,
+  hashSeed,
+  optimize,
+  optimizerFromSpec,
+  planRows,
+  solveExact,
+  type Flight,
+  type Group,
+  type PlanRow,
+} from '@partita/travel';
 
-/** One output row (the columns of TRAVEL_PLAN_COLUMNS). */
-export type PlanRow = {
-  group_id: string;
-  person: string;
-  origin: string;
-  destination: string;
-  outbound_depart: number;
-  outbound_arrive: number;
-  outbound_price: number;
-  return_depart: number;
-  return_arrive: number;
-  return_price: number;
-  group_size: number;
-  group_cost: number;
-  group_optimum: number | null;
-  group_gap: number | null;
-  algorithm: string;
-};
+export type { PlanRow };
 
 export type RouteFlights = (origin: string, destination: string) => readonly Flight[];
 
@@ -43,25 +37,5 @@ export function planGroup(group: Group, routeFlights: RouteFlights, optimizer: O
   const options = optimizerFromSpec(optimizer);
   const result = optimize(problem, { ...options, seed: hashSeed(options.seed ?? 0, group.id) });
   const optimum = optimizer.algorithm === 'exact' ? result.cost : optimizer.exactGap ? solveExact(problem).cost : null;
-  return group.travellers.map((t, i) => {
-    const out = problem.outbound[i]![result.plan[2 * i]!]!;
-    const ret = problem.inbound[i]![result.plan[2 * i + 1]!]!;
-    return {
-      group_id: group.id,
-      person: t.name,
-      origin: t.origin,
-      destination: group.destination,
-      outbound_depart: out.depart,
-      outbound_arrive: out.arrive,
-      outbound_price: out.price,
-      return_depart: ret.depart,
-      return_arrive: ret.arrive,
-      return_price: ret.price,
-      group_size: group.travellers.length,
-      group_cost: result.cost,
-      group_optimum: optimum,
-      group_gap: optimum === null ? null : optimum > 0 ? result.cost / optimum - 1 : 0,
-      algorithm: optimizer.algorithm,
-    };
-  });
+  return planRows(problem, result, optimizer.algorithm, optimum);
 }

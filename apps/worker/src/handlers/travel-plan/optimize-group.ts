@@ -1,6 +1,5 @@
 import { PermanentError, type OptimizerSpec } from '@partita/contracts';
-import { buildProblem, hashSeed, optimize, optimizerFromSpec, solveExact, type Flight, type Group } from '@partita/travel';
-import { planRows } from './rows.js';
+import { buildProblem, hashSeed, optimize, optimizerFromSpec, planRows, solveExact, type Flight, type Group } from '@partita/travel';
 
 /** One group's optimisation, as it crosses to a CPU thread: the group, the flights of its routes, the optimiser. */
 export interface GroupTask {
