@@ -58,6 +58,23 @@ export async function startBenchStack(
   };
   const children: Child[] = [];
   const stopChildren = () => Promise.all(children.map((c) => c.stop(10_000)));
+  /** Drops what the stack's master and workers created: the catalog schema, the queue keys, the container. */
+  const removeState = async (): Promise<void> => {
+    const client = new pg.Client({ connectionString: env.databaseUrl });
+    await client.connect();
+    try {
+      await client.query(`drop schema if exists "${schema}" cascade`);
+    } finally {
+      await client.end();
+    }
+    const redis = new Redis(env.redisUrl);
+    try {
+      await deleteQueuePrefix(redis, prefix);
+    } finally {
+      redis.disconnect();
+    }
+    await createAzureBlobStore({ connectionString: env.azureConnectionString }).deleteContainer(container);
+  };
   const baseUrl = `http://127.0.0.1:${port}`;
   const headers = { authorization: `Bearer ${token}` };
   try {
@@ -91,6 +108,7 @@ export async function startBenchStack(
     await waitForWorkers(env.redisUrl, prefix, kind, options.workers, children);
   } catch (err) {
     await stopChildren();
+    await removeState();
     throw new Error(`${(err as Error).message} (logs in ${logDir})`);
   }
 
@@ -136,20 +154,7 @@ export async function startBenchStack(
     },
     async stop() {
       await stopChildren();
-      const client = new pg.Client({ connectionString: env.databaseUrl });
-      await client.connect();
-      try {
-        await client.query(`drop schema if exists "${schema}" cascade`);
-      } finally {
-        await client.end();
-      }
-      const redis = new Redis(env.redisUrl);
-      try {
-        await deleteQueuePrefix(redis, prefix);
-      } finally {
-        redis.disconnect();
-      }
-      await createAzureBlobStore({ connectionString: env.azureConnectionString }).deleteContainer(container);
+      await removeState();
       rmSync(logDir, { recursive: true, force: true });
     },
   };
