@@ -2,10 +2,10 @@ import { performance } from 'node:perf_hooks';
 import { DelayedError, UnrecoverableError, type Job, type Queue } from 'bullmq';
 import type pg from 'pg';
 import { HEARTBEAT_INTERVAL_MS, PartitaError, PartitionPayload, coerceError, type ErrorInfo, type JobKind } from '@partita/contracts';
-import type { Catalog, PartitionRef } from '@partita/catalog';
-import { Batcher } from './batcher.js';
+import type { Catalog, PartitionEnd, PartitionRef } from '@partita/catalog';
 import type { BlobStore } from '@partita/storage';
 import type { Logger, WorkerMetrics } from '@partita/telemetry';
+import { Batcher } from './batcher.js';
 import type { HandlerResult, PartitionHandler } from './handlers/handler.js';
 import { HANDLERS } from './handlers/registry.js';
 import type { OptimizerPool } from './handlers/travel-plan/optimizer-pool.js';
@@ -37,7 +37,7 @@ export function createProcessor(deps: ProcessorDeps): (job: Job<PartitionPayload
   const { catalog, log, workerId, metrics } = deps;
   // Partitions that start or succeed together share one catalog transaction: what keeps short partitions cheap.
   const starts = new Batcher((refs: PartitionRef[]) => catalog.startPartitions(refs, workerId));
-  const completions = new Batcher((ends: Parameters<Catalog['completePartitions']>[0][number][]) => catalog.completePartitions(ends));
+  const completions = new Batcher((ends: PartitionEnd[]) => catalog.completePartitions(ends));
   return async (job, token) => {
     const parsed = PartitionPayload.safeParse(job.data);
     if (!parsed.success) {

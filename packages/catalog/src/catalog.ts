@@ -59,6 +59,12 @@ export interface PartitionRef {
   index: number;
 }
 
+/** A partition's successful attempt, as a worker reports it. */
+export interface PartitionEnd extends PartitionRef {
+  attempt: number;
+  result: PartitionResult;
+}
+
 const partitionKey = (jobId: string, index: number): string => `${jobId}/${index}`;
 
 export type StartResult = { run: StartedPartition } | { skip: 'job-ended' | 'partition-ended' | 'unknown' };
@@ -346,9 +352,7 @@ export class Catalog {
    * Records many successful attempts in one transaction. `jobComplete` is true for exactly one entry of a job whose
    * partitions have now all ended (of two batches ending a job's last partitions at once, the later one sees it).
    */
-  async completePartitions(
-    ends: ReadonlyArray<PartitionRef & { attempt: number; result: PartitionResult }>,
-  ): Promise<Array<{ recorded: boolean; jobComplete: boolean }>> {
+  async completePartitions(ends: readonly PartitionEnd[]): Promise<Array<{ recorded: boolean; jobComplete: boolean }>> {
     return transaction(this.pool, async (client) => {
       const jobIds = [...new Set(ends.map((e) => e.jobId))].sort();
       // Lock the job rows (in id order): of two batches ending a job's partitions at once, exactly one sees it complete.

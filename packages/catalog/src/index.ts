@@ -1,5 +1,6 @@
 export { Catalog } from './catalog.js';
 export type {
+  PartitionEnd,
   PartitionRef,
   CatalogOptions,
   DatasetRecord,

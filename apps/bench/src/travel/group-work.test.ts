@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OptimizerSpec } from '@partita/contracts';
 import { generateGroup } from '@partita/travel';
-import { groupTask, optimizeGroup } from '../../../worker/src/handlers/travel-plan/optimize-group.js';
+import { groupsTask, optimizeGroups } from '../../../worker/src/handlers/travel-plan/optimize-group.js';
 import { generatedRoutes, planGroup } from './group-work.js';
 
 const SEED = 7;
@@ -19,7 +19,7 @@ describe('planGroup', () => {
       const group = generateGroup(SEED, i);
       const rows = planGroup(group, routes, optimizer);
       expect(rows).toHaveLength(group.travellers.length);
-      expect(rows).toEqual(optimizeGroup(groupTask(group, routes, optimizer)));
+      expect([rows]).toEqual(optimizeGroups(groupsTask([group], routes, optimizer)));
     }
   });
 

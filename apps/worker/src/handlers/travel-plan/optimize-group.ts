@@ -27,16 +27,6 @@ export function optimizeGroup(task: GroupTask): Record<string, unknown>[] {
   return planRows(problem, result, optimizer.algorithm, optimum);
 }
 
-/** The flights one group needs, out of a partition's route lookup. */
-export function groupTask(
-  group: Group,
-  routeFlights: (origin: string, destination: string) => readonly Flight[],
-  optimizer: OptimizerSpec,
-): GroupTask {
-  const { groups, flights } = groupsTask([group], routeFlights, optimizer);
-  return { group: groups[0]!, flights, optimizer };
-}
-
 /**
  * Several groups' optimisations as one message to a CPU thread: the flights of routes the groups share cross once,
  * and the thread goes from one group to the next without waiting for the event loop.
