@@ -4,6 +4,7 @@ import { afterEach, beforeEach, inject, onTestFailed } from 'vitest';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { JOB_KINDS, TERMINAL_JOB_STATUSES, partitionQueueName, type JobSpec, type JobView } from '@partita/contracts';
+import { waitForWorkers as waitForQueueWorkers } from '@partita/queue';
 import { createAzureBlobStore, type BlobStore } from '@partita/storage';
 import { createLogger } from '@partita/telemetry';
 import { readMasterEnv } from '../../apps/master/src/env.js';
@@ -213,15 +214,9 @@ export type { JobSpec };
 /** Waits until `count` workers listen on the travel-plan queue, so that a test's first job is shared between them. */
 export async function waitForWorkers(prefix: string, count: number, timeoutMs = 20_000, redisUrl = REDIS_URL): Promise<void> {
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  const queue = new Queue(partitionQueueName('travel-plan'), { connection, prefix });
   try {
-    const deadline = Date.now() + timeoutMs;
-    while ((await queue.getWorkersCount()) < count) {
-      if (Date.now() > deadline) throw new Error(`${count} workers did not start within ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitForQueueWorkers(connection, prefix, 'travel-plan', count, { timeoutMs });
   } finally {
-    await queue.close();
     connection.disconnect();
   }
 }

@@ -9,8 +9,8 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { TERMINAL_JOB_STATUSES, partitionQueueName, type JobKind, type JobList, type JobSummary, type JobView } from '@partita/contracts';
-import { freePort, startNodeProcess, type Child } from '@partita/processes';
-import { deleteQueuePrefix } from '@partita/queue';
+import { freePort, startNodeProcess, waitUntilReady, type Child } from '@partita/processes';
+import { deleteQueuePrefix, waitForWorkers } from '@partita/queue';
 import { createAzureBlobStore } from '@partita/storage';
 
 export interface BenchStackOptions {
@@ -93,7 +93,7 @@ export async function startBenchStack(
         logDir,
       ),
     );
-    await waitReady(baseUrl, children[0]!);
+    await waitUntilReady(`${baseUrl}/readyz`, children[0]!);
     for (let i = 0; i < options.workers; i++) {
       children.push(
         startNodeProcess(
@@ -105,7 +105,17 @@ export async function startBenchStack(
       );
     }
     const kind = (options.workerEnv?.['WORKER_KINDS']?.split(',')[0] ?? 'travel-plan') as JobKind;
-    await waitForWorkers(env.redisUrl, prefix, kind, options.workers, children);
+    const redis = new Redis(env.redisUrl, { maxRetriesPerRequest: null });
+    try {
+      await waitForWorkers(redis, prefix, kind, options.workers, {
+        check: () => {
+          const dead = children.find((c) => c.process.exitCode !== null);
+          if (dead) throw new Error(`${dead.name} exited with ${dead.process.exitCode}`);
+        },
+      });
+    } finally {
+      redis.disconnect();
+    }
   } catch (err) {
     await stopChildren();
     await removeState();
@@ -158,42 +168,4 @@ export async function startBenchStack(
       rmSync(logDir, { recursive: true, force: true });
     },
   };
-}
-
-async function waitReady(baseUrl: string, master: Child, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (master.process.exitCode !== null) throw new Error(`the master exited with ${master.process.exitCode}`);
-    const ok = await fetch(`${baseUrl}/healthz`)
-      .then((r) => r.ok)
-      .catch(() => false);
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`the master did not answer within ${timeoutMs} ms`);
-}
-
-/** Until `count` workers consume the queue of `kind`. */
-async function waitForWorkers(
-  redisUrl: string,
-  prefix: string,
-  kind: JobKind,
-  count: number,
-  children: Child[],
-  timeoutMs = 30_000,
-): Promise<void> {
-  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  const queue = new Queue(partitionQueueName(kind), { connection, prefix });
-  try {
-    const deadline = Date.now() + timeoutMs;
-    while ((await queue.getWorkersCount()) < count) {
-      const dead = children.find((c) => c.process.exitCode !== null);
-      if (dead) throw new Error(`${dead.name} exited with ${dead.process.exitCode}`);
-      if (Date.now() > deadline) throw new Error(`${count} workers did not start within ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  } finally {
-    await queue.close();
-    connection.disconnect();
-  }
 }

@@ -1,4 +1,5 @@
 // What every benchmark suite is given and what it gives back: main.ts runs the suites, report.ts writes the results.
+import { median as medianOrNull } from '@partita/catalog';
 import type { BenchStack, BenchStackOptions } from './stack.js';
 
 export interface BenchContext {
@@ -52,11 +53,11 @@ export function met(figure: Figure): boolean | undefined {
   return figure.target.op === '>=' ? figure.value >= figure.target.value : figure.value <= figure.target.value;
 }
 
+/** The median of measurements that must exist (a round that measured nothing is a bug). */
 export function median(xs: readonly number[]): number {
-  if (xs.length === 0) throw new RangeError('median of nothing');
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+  const m = medianOrNull(xs);
+  if (m === null) throw new RangeError('median of nothing');
+  return m;
 }
 
 /** Rounds for display: 3 significant digits below 100, integers above. */

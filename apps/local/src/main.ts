@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { startAzurite } from '@partita/azurite';
 import { parseLocalArgs } from './args.js';
 import { runDemo } from './demo.js';
-import { freePort, startNodeProcess, type Child } from '@partita/processes';
+import { freePort, startNodeProcess, waitUntilReady, type Child } from '@partita/processes';
 
 /**
  * The embedded default: Azurite on a free loopback port, the master and N workers as child processes, against the
@@ -56,7 +56,7 @@ process.once('SIGTERM', () => void stop().then(() => process.exit(143)));
 
 const baseUrl = `http://127.0.0.1:${port}`;
 try {
-  await waitReady(baseUrl, master);
+  await waitUntilReady(`${baseUrl}/readyz`, master);
   console.log(`master  ${baseUrl}  (job page ${baseUrl}/, API docs /docs, queue board /admin/queues, metrics /metrics)`);
   console.log(`workers ${args.workers}   azurite ${azurite.blobEndpoint}   logs ${logDir}`);
   console.log(`token   ${token}  (admin, this run only)`);
@@ -72,18 +72,4 @@ try {
   console.error((err as Error).message);
   await stop();
   process.exit(1);
-}
-
-async function waitReady(url: string, child: Child, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.process.exitCode !== null) throw new Error(`the master exited (code ${child.process.exitCode}); see ${child.logFile}`);
-    try {
-      if ((await fetch(`${url}/readyz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`the master was not ready within ${timeoutMs} ms; see ${child.logFile}`);
 }

@@ -55,3 +55,20 @@ export async function freePort(preferred?: number): Promise<number> {
   if (any === null) throw new Error('no free port on 127.0.0.1');
   return any;
 }
+
+/**
+ * Polls `url` until it answers 2xx: a service child is up. Fails at once when the child exits, or after `timeoutMs`,
+ * naming its log file.
+ */
+export async function waitUntilReady(url: string, child: Child, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.process.exitCode !== null) throw new Error(`the ${child.name} exited (code ${child.process.exitCode}); see ${child.logFile}`);
+    const ok = await fetch(url)
+      .then((r) => r.ok)
+      .catch(() => false); // not listening yet
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the ${child.name} was not ready within ${timeoutMs} ms; see ${child.logFile}`);
+}

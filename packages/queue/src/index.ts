@@ -7,3 +7,4 @@ export type { QueueDepth } from './depth.js';
 export { messageStates } from './message-states.js';
 export type { MessageState } from './message-states.js';
 export { deleteQueuePrefix } from './delete-prefix.js';
+export { waitForWorkers } from './wait-for-workers.js';
