@@ -3,6 +3,7 @@ import { JOB_KINDS } from '@partita/contracts';
 import type { Catalog } from '@partita/catalog';
 import { createLogger, createMasterMetrics, createWorkerMetrics } from '@partita/telemetry';
 import { buildApp } from '../../apps/master/src/app.js';
+import type { PipelinesService } from '../../apps/master/src/pipelines/service.js';
 import type { JobsService } from '../../apps/master/src/services/jobs.js';
 import { startHealthServer } from '../../apps/worker/src/health-server.js';
 
@@ -17,6 +18,7 @@ export async function appStatus(app: 'master' | 'worker', path: string): Promise
     const server = await buildApp({
       catalog: {} as Catalog,
       jobs: {} as JobsService,
+      pipelines: {} as PipelinesService,
       readiness: {},
       log: createLogger({ name: 'master', level: 'silent' }),
       bodyLimit: 1024 * 1024,

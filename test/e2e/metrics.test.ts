@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JOB_KINDS, partitionQueueName } from '@partita/contracts';
+import { JOB_KINDS, PIPELINE_RUNS_QUEUE, partitionQueueName } from '@partita/contracts';
 import { scrape, sumOf } from '../support/prom-text.js';
 import { useStack } from '../support/stack.js';
 
@@ -95,6 +95,8 @@ describe('Prometheus metrics of the master and the workers', () => {
     const api = await fetch(`${stack.baseUrl}/admin/queues/api/queues`);
     expect(api.status).toBe(200);
     const body = (await api.json()) as { queues: Array<{ name: string }> };
-    expect(body.queues.map((q) => q.name).sort()).toEqual(['finalize', ...JOB_KINDS.map((kind) => partitionQueueName(kind))].sort());
+    expect(body.queues.map((q) => q.name).sort()).toEqual(
+      ['finalize', PIPELINE_RUNS_QUEUE, ...JOB_KINDS.map((kind) => partitionQueueName(kind))].sort(),
+    );
   });
 });

@@ -78,4 +78,49 @@ describe('parseCli', () => {
     expect(usageError(() => parseCli(['list', '--url'])).message).toMatch(/--url/);
     expect(usageError(() => parseCli(['datasets', 'a', 'b'])).message).toBe('unexpected argument "b"');
   });
+
+  it('parses the pipelines subcommands', () => {
+    const action = (argv: string[]) => {
+      const { command } = parseCli(['pipelines', ...argv]);
+      if (command.name !== 'pipelines') throw new Error(`parsed as ${command.name}`);
+      return command.action;
+    };
+    expect(action(['apply', 'p.yaml'])).toEqual({ sub: 'apply', file: 'p.yaml' });
+    expect(action(['apply', '-'])).toEqual({ sub: 'apply', file: '-' });
+    expect(action(['list'])).toEqual({ sub: 'list' });
+    expect(action(['show', 'shop'])).toEqual({ sub: 'show', pipeline: 'shop' });
+    expect(action(['run', 'shop'])).toEqual({ sub: 'run', pipeline: 'shop', category: undefined, watch: false });
+    expect(action(['run', '--category', 'daily', 'shop', '-w'])).toEqual({ sub: 'run', pipeline: 'shop', category: 'daily', watch: true });
+    expect(action(['runs', 'shop'])).toEqual({
+      sub: 'runs',
+      pipeline: 'shop',
+      runId: undefined,
+      limit: DEFAULT_LIST_LIMIT,
+      cursor: undefined,
+    });
+    expect(action(['runs', 'shop', ID, '--limit', '3'])).toEqual({ sub: 'runs', pipeline: 'shop', runId: ID, limit: 3, cursor: undefined });
+    expect(action(['cancel', 'shop', ID])).toEqual({ sub: 'cancel', pipeline: 'shop', runId: ID });
+    expect(action(['delete', 'shop'])).toEqual({ sub: 'delete', pipeline: 'shop' });
+    expect(parseCli(['--json', 'pipelines', 'list']).options.json).toBe(true);
+    expect(parseCli(['pipelines', '--help']).command).toEqual({ name: 'help', topic: 'pipelines' });
+    expect(parseCli(['pipelines', 'run', 'shop', '--help']).command).toEqual({ name: 'help', topic: 'pipelines' });
+    expect(parseCli(['help', 'pipelines']).command).toEqual({ name: 'help', topic: 'pipelines' });
+  });
+
+  it('rejects pipelines command lines it cannot run', () => {
+    const message = (argv: string[]) => usageError(() => parseCli(['pipelines', ...argv])).message;
+    expect(message([])).toBe('missing the subcommand (apply, list, show, run, runs, cancel, delete)');
+    expect(message(['frob'])).toMatch(/^unknown subcommand "frob"/);
+    expect(message(['apply'])).toBe('missing the pipelines file (or "-" for stdin)');
+    expect(message(['list', 'x'])).toBe('unexpected argument "x"');
+    expect(message(['show'])).toBe('missing the pipeline name');
+    expect(message(['show', 'a b'])).toMatch(/^"a b" is not a pipeline name: a pipeline name must start/);
+    expect(message(['list', '--watch'])).toBe('--watch is not an option of "pipelines list"');
+    expect(message(['show', 'shop', '--limit', '3'])).toBe('--limit is not an option of "pipelines show"');
+    expect(message(['run', 'shop', '--category', 'no way'])).toMatch(/^--category must start with a letter/);
+    expect(message(['runs', 'shop', ID, 'x'])).toBe('unexpected argument "x"');
+    expect(message(['runs', 'shop', '--limit', '0'])).toMatch(/--limit must be an integer/);
+    expect(message(['cancel', 'shop'])).toBe('missing the run id');
+    expect(usageError(() => parseCli(['pipelines', 'run'])).topic).toBe('pipelines');
+  });
 });

@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { JobStatus } from '@partita/contracts';
+import { Category, JobStatus, PipelineName } from '@partita/contracts';
 import { COMMANDS, COMMAND_HELP, OVERVIEW, type CommandName } from './help.js';
 
 export const DEFAULT_URL = 'http://127.0.0.1:8080';
@@ -21,7 +21,32 @@ export type Command =
   | { name: 'show'; id: string }
   | { name: 'cancel'; id: string }
   | { name: 'retry'; id: string }
-  | { name: 'datasets'; dataset: string | undefined };
+  | { name: 'datasets'; dataset: string | undefined }
+  | { name: 'pipelines'; action: PipelinesAction };
+
+/** What `partita pipelines SUBCOMMAND` does. */
+export type PipelinesAction =
+  | { sub: 'apply'; file: string }
+  | { sub: 'list' }
+  | { sub: 'show'; pipeline: string }
+  | { sub: 'run'; pipeline: string; category: string | undefined; watch: boolean }
+  | { sub: 'runs'; pipeline: string; runId: string | undefined; limit: number; cursor: string | undefined }
+  | { sub: 'cancel'; pipeline: string; runId: string }
+  | { sub: 'delete'; pipeline: string };
+
+export const PIPELINES_SUBCOMMANDS = ['apply', 'list', 'show', 'run', 'runs', 'cancel', 'delete'] as const;
+type PipelinesSubcommand = (typeof PIPELINES_SUBCOMMANDS)[number];
+
+/** The options each subcommand of `pipelines` takes (COMMAND_OPTIONS.pipelines holds them all). */
+const PIPELINES_OPTIONS: Record<PipelinesSubcommand, readonly string[]> = {
+  apply: [],
+  list: [],
+  show: [],
+  run: ['category', 'watch'],
+  runs: ['limit', 'cursor'],
+  cancel: [],
+  delete: [],
+};
 
 export interface Invocation {
   command: Command;
@@ -60,6 +85,12 @@ const COMMAND_OPTIONS = {
   cancel: {},
   retry: {},
   datasets: {},
+  pipelines: {
+    category: { type: 'string' },
+    watch: { type: 'boolean', short: 'w' },
+    limit: { type: 'string' },
+    cursor: { type: 'string' },
+  },
 } as const satisfies Record<CommandName, Options>;
 
 const ALL_OPTIONS: Options = Object.assign({}, GLOBAL_OPTIONS, ...Object.values(COMMAND_OPTIONS));
@@ -131,7 +162,7 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
         throw new UsageError(`--status must be one of ${JobStatus.options.join(', ')}, got "${status}"`, usage, 'list');
       }
       return {
-        command: { name, status: status as JobStatus | undefined, limit: parseLimit(str('limit'), usage), cursor: str('cursor') },
+        command: { name, status: status as JobStatus | undefined, limit: parseLimit(str('limit'), usage, name), cursor: str('cursor') },
         options,
       };
     }
@@ -143,6 +174,67 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
     case 'datasets':
       if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`, usage, name);
       return { command: { name, dataset: positionals[0] }, options };
+    case 'pipelines':
+      return { command: { name, action: pipelinesAction(positionals, values, usage) }, options };
+  }
+}
+
+/** `pipelines SUBCOMMAND ...`: the subcommand, its arguments and the options it takes (any other is an error). */
+function pipelinesAction(positionals: readonly string[], values: Record<string, unknown>, usage: string): PipelinesAction {
+  const fail = (message: string) => new UsageError(message, usage, 'pipelines');
+  const [sub, ...args] = positionals;
+  if (sub === undefined) throw fail(`missing the subcommand (${PIPELINES_SUBCOMMANDS.join(', ')})`);
+  if (!(PIPELINES_SUBCOMMANDS as readonly string[]).includes(sub)) {
+    throw fail(`unknown subcommand "${sub}" (one of ${PIPELINES_SUBCOMMANDS.join(', ')})`);
+  }
+  const subcommand = sub as PipelinesSubcommand;
+  const allowed = PIPELINES_OPTIONS[subcommand];
+  const stray = Object.keys(COMMAND_OPTIONS.pipelines).find((key) => values[key] !== undefined && !allowed.includes(key));
+  if (stray !== undefined) throw fail(`--${stray} is not an option of "pipelines ${subcommand}"`);
+
+  const str = (key: string) => (typeof values[key] === 'string' ? values[key] : undefined);
+  const count = (min: number, max: number, what: string) => {
+    if (args.length < min) throw fail(`missing ${what}`);
+    if (args.length > max) throw fail(`unexpected argument "${args[max]}"`);
+  };
+  const pipeline = () => {
+    const name = args[0]!;
+    const checked = PipelineName.safeParse(name);
+    if (!checked.success) throw fail(`"${name}" is not a pipeline name: ${checked.error.issues[0]?.message ?? 'invalid'}`);
+    return name;
+  };
+
+  switch (subcommand) {
+    case 'apply':
+      count(1, 1, 'the pipelines file (or "-" for stdin)');
+      return { sub: subcommand, file: args[0]! };
+    case 'list':
+      count(0, 0, '');
+      return { sub: subcommand };
+    case 'show':
+    case 'delete':
+      count(1, 1, 'the pipeline name');
+      return { sub: subcommand, pipeline: pipeline() };
+    case 'run': {
+      count(1, 1, 'the pipeline name');
+      const category = str('category');
+      if (category !== undefined && !Category.safeParse(category).success) {
+        throw fail(`--category must start with a letter or digit and contain only letters, digits and ._-, got "${category}"`);
+      }
+      return { sub: subcommand, pipeline: pipeline(), category, watch: values['watch'] === true };
+    }
+    case 'runs':
+      count(1, 2, 'the pipeline name');
+      return {
+        sub: subcommand,
+        pipeline: pipeline(),
+        runId: args[1],
+        limit: parseLimit(str('limit'), usage, 'pipelines'),
+        cursor: str('cursor'),
+      };
+    case 'cancel':
+      count(2, 2, args.length === 0 ? 'the pipeline name' : 'the run id');
+      return { sub: subcommand, pipeline: pipeline(), runId: args[1]! };
   }
 }
 
@@ -154,10 +246,10 @@ function strictParse(args: string[], options: Options, usage: string, topic?: Co
   }
 }
 
-function parseLimit(raw: string | undefined, usage: string): number {
+function parseLimit(raw: string | undefined, usage: string, topic: CommandName): number {
   if (raw === undefined) return DEFAULT_LIST_LIMIT;
   const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < 1 || n > 500) throw new UsageError(`--limit must be an integer from 1 to 500, got "${raw}"`, usage, 'list');
+  if (!/^\d+$/.test(raw) || n < 1 || n > 500) throw new UsageError(`--limit must be an integer from 1 to 500, got "${raw}"`, usage, topic);
   return n;
 }
 

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, runCli } from './cli.js';
 import { jobView, partitionView } from './job.fixture.js';
+import { JOB_A, JOB_B, RUN_ID, endedRun, pipelineView, runView } from './pipeline.fixture.js';
 import type { Output } from './terminal.js';
 
 const ID = '5e4a18a3-1111-4222-8333-444455556666';
@@ -25,7 +26,8 @@ function fakeFetch(routes: Record<string, Route>) {
     const res = route
       ? route(req)
       : { status: 404, body: { statusCode: 404, code: 'PARTITA_ERR_NOT_FOUND', error: 'Not Found', message: 'no route' } };
-    return new Response(JSON.stringify(res.body), { status: res.status, headers: { 'content-type': 'application/json' } });
+    const text = res.status === 204 ? null : JSON.stringify(res.body);
+    return new Response(text, { status: res.status, headers: { 'content-type': 'application/json' } });
   }) as typeof fetch;
   return { impl, requests };
 }
@@ -207,5 +209,193 @@ describe('runCli', () => {
     expect((await run(['--help'])).stdout).toMatch(/^usage: partita \[options\] COMMAND/);
     expect((await run(['datasets', '--help'])).stdout).toMatch(/^usage: partita datasets \[NAME\]/);
     expect((await run(['--version'])).stdout).toMatch(/^partita \d+\.\d+\.\d+\n$/);
+  });
+});
+
+describe('runCli pipelines', () => {
+  const applied = (req: { body: unknown }) => ({
+    status: 200,
+    body: {
+      items: (req.body as { pipelines: { name: string }[] }).pipelines.map((p, i) => ({
+        name: p.name,
+        outcome: i === 0 ? 'created' : 'unchanged',
+      })),
+    },
+  });
+  const APPLY = { 'POST /pipelines/apply': applied };
+  const names = (r: { requests: { body: unknown }[] }) =>
+    (r.requests[0]!.body as { pipelines: { name: string }[] }).pipelines.map((p) => p.name);
+
+  it('applies one YAML pipeline and prints its outcome', async () => {
+    const r = await run(
+      ['pipelines', 'apply', '-'],
+      APPLY,
+      'name: shop\nentries:\n  - name: orders\n    source: { table: public.orders }\n',
+    );
+    expect(r).toMatchObject({ code: EXIT_OK, stdout: 'shop  created\n', stderr: '' });
+    expect(r.requests[0]).toMatchObject({ method: 'POST', path: '/pipelines/apply' });
+    expect(r.requests[0]!.body).toEqual({
+      pipelines: [{ name: 'shop', entries: [{ name: 'orders', source: { table: 'public.orders' } }] }],
+    });
+  });
+
+  it('applies a list, a {pipelines: [...]} object and multi-document YAML in one request each', async () => {
+    const list = await run(['pipelines', 'apply', '-'], APPLY, '[{"name": "a"}, {"name": "b"}]');
+    expect(list.stdout).toBe('a  created\nb  unchanged\n');
+    expect(names(list)).toEqual(['a', 'b']);
+    const wrapped = await run(['pipelines', 'apply', '-'], APPLY, 'pipelines:\n  - name: a\n  - name: b\n');
+    expect(names(wrapped)).toEqual(['a', 'b']);
+    const docs = await run(['pipelines', 'apply', '-'], APPLY, '---\nname: a\n---\nname: b\ndescription: two\n---\n');
+    expect(docs.code).toBe(EXIT_OK);
+    expect(docs.requests).toHaveLength(1);
+    expect(names(docs)).toEqual(['a', 'b']);
+  });
+
+  it('exits with 2 for a file that holds no pipelines, sending nothing', async () => {
+    const r = await run(['pipelines', 'apply', '-'], APPLY, '- name: a\n- 42\n');
+    expect(r).toMatchObject({
+      code: EXIT_BAD_INPUT,
+      stderr: 'partita: stdin: item 2 of the list must be one pipeline (an object), not a number\n',
+    });
+    expect(r.requests).toEqual([]);
+    const scalar = await run(['pipelines', 'apply', '-'], APPLY, '"shop"');
+    expect(scalar.stderr).toMatch(/must hold one pipeline \(an object\), a list of them or \{"pipelines": \[\.\.\.\]\}, not a string/);
+    expect((await run(['pipelines', 'apply', '/nonexistent/p.yaml'], APPLY)).stderr).toMatch(/cannot read .*p\.yaml: no such file/);
+  });
+
+  it('prints each issue of a rejected apply, with the pipeline it is in, and exits with 2', async () => {
+    const issues = [
+      { path: 'pipelines.1.entries.0.source', message: 'Invalid input' },
+      { path: 'pipelines', message: 'Too big' },
+    ];
+    const r = await run(
+      ['pipelines', 'apply', '-'],
+      {
+        'POST /pipelines/apply': () => ({
+          status: 400,
+          body: {
+            statusCode: 400,
+            code: 'PARTITA_ERR_VALIDATION',
+            error: 'Bad Request',
+            message: issues.map((i) => `${i.path}: ${i.message}`).join('; '),
+            issues,
+          },
+        }),
+      },
+      '[{"name": "a"}, {"name": "b", "entries": [{"name": "x", "source": {}}]}]',
+    );
+    expect(r.code).toBe(EXIT_BAD_INPUT);
+    expect(r.stderr).toBe(
+      'partita: the master rejected the request (400 Bad Request)\n  pipelines.1.entries.0.source: Invalid input (pipeline "b")\n  pipelines: Too big\n',
+    );
+  });
+
+  it('lists pipelines, shows one with its entries, and prints the JSON with --json', async () => {
+    const p = pipelineView();
+    const summary = {
+      name: 'shop',
+      description: p.description,
+      entries: 2,
+      enabledEntries: 1,
+      schedule: p.schedule,
+      updatedAt: p.updatedAt,
+    };
+    const routes = {
+      'GET /pipelines': () => ({ status: 200, body: { items: [summary] } }),
+      'GET /pipelines/shop': () => ({ status: 200, body: p }),
+    };
+    const list = await run(['pipelines', 'list'], routes);
+    expect(list.stdout.split('\n')[0]).toMatch(/^name\s+entries\s+schedule\s+next run\s+updated\s+description$/);
+    expect(list.stdout.split('\n')[2]).toMatch(
+      /^shop\s+1\/2\s+0 2 \* \* \* \(Europe\/Paris\)\s+\S+ \S+\s+\S+ \S+\s+Nightly copy of the shop$/,
+    );
+    const show = await run(['pipelines', 'show', 'shop'], routes);
+    expect(show.code).toBe(EXIT_OK);
+    expect(show.stdout).toMatch(/^schedule:\s+0 2 \* \* \* \(Europe\/Paris\)$/m);
+    expect(show.stdout).toMatch(/^settings:\s+chunks: \{"rowsPerChunk":1000000\}\n\s+container: lake$/m);
+    expect(show.stdout).toMatch(/^orders\s+-\s+yes\s+public\.orders\s+shop-orders\s+lake\/shop\s+1,000,000 rows\/chunk$/m);
+    expect(show.stdout).toMatch(/^totals\s+daily\s+no\s+query\s+totals\s+lake\/reports\s+4 chunks$/m);
+    expect(JSON.parse((await run(['pipelines', 'show', 'shop', '--json'], routes)).stdout)).toEqual(p);
+    expect(JSON.parse((await run(['--json', 'pipelines', 'list'], routes)).stdout)).toEqual({ items: [summary] });
+  });
+
+  it('starts a run and prints its id; --category goes in the body', async () => {
+    const r = await run(['pipelines', 'run', 'shop', '--category', 'daily'], {
+      'POST /pipelines/shop/runs': () => ({ status: 202, body: runView({ category: 'daily' }) }),
+    });
+    expect(r).toMatchObject({ code: EXIT_OK, stdout: `${RUN_ID}\n` });
+    expect(r.requests[0]!.body).toEqual({ category: 'daily' });
+    const json = await run(['pipelines', 'run', 'shop', '--json'], {
+      'POST /pipelines/shop/runs': () => ({ status: 202, body: runView() }),
+    });
+    expect(JSON.parse(json.stdout)).toEqual(runView());
+    expect(json.requests[0]!.body).toEqual({});
+  });
+
+  it('watches a run to its end: its entries table, and exit 0 only when it succeeded', async () => {
+    const routes = (ended: ReturnType<typeof endedRun>) => ({
+      'POST /pipelines/shop/runs': () => ({ status: 202, body: runView({ status: 'queued' }) }),
+      [`GET /pipelines/shop/runs/${RUN_ID}`]: () => ({ status: 200, body: ended }),
+    });
+    const ok = await run(['pipelines', 'run', 'shop', '--watch'], routes(endedRun('succeeded')));
+    expect(ok.code).toBe(EXIT_OK);
+    expect(ok.stdout).toMatch(
+      new RegExp(`^${RUN_ID}\n7c1d2e3f  succeeded  entries 2 ok, 0 failed of 2  partitions 8/8  rows 5,000/5,000  elapsed 12s\n`),
+    );
+    expect(ok.stdout).toMatch(/^entry\s+dataset\s+status\s+job\s+rows\s+wall\s+error$/m);
+    expect(ok.stdout).toMatch(new RegExp(`^totals\\s+totals\\s+succeeded\\s+${JOB_B}\\s+120\\s+2500 ms$`, 'm'));
+    expect(ok.stdout).toMatch(/^wall 12\.0 s, sum of partitions 36\.0 s, speed-up 3\.00x, 4 workers$/m);
+    const bad = await run(['pipelines', 'run', 'shop', '-w'], routes(endedRun('failed')));
+    expect(bad.code).toBe(EXIT_FAILURE);
+    expect(bad.stdout).toMatch(
+      new RegExp(`^totals\\s+totals\\s+failed\\s+${JOB_B}\\s+120\\s+2500 ms\\s+relation "x" does not exist$`, 'm'),
+    );
+    const json = await run(['pipelines', 'run', 'shop', '--watch', '--json'], routes(endedRun('failed')));
+    expect(json.code).toBe(EXIT_FAILURE);
+    expect(JSON.parse(json.stdout)).toEqual(endedRun('failed'));
+    expect(json.stderr).toMatch(/^7c1d2e3f  failed  entries 1 ok, 1 failed of 2/);
+  });
+
+  it('lists runs with the query it was given, and shows one run', async () => {
+    const { entries: _, ...summary } = endedRun('failed');
+    const routes = {
+      'GET /pipelines/shop/runs': () => ({ status: 200, body: { items: [summary], nextCursor: 'c2' } }),
+      [`GET /pipelines/shop/runs/${RUN_ID}`]: () => ({ status: 200, body: endedRun('failed') }),
+    };
+    const list = await run(['pipelines', 'runs', 'shop', '--limit', '5'], routes);
+    expect(list.requests[0]!.path).toBe('/pipelines/shop/runs?limit=5');
+    expect(list.stdout).toMatch(/^run\s+trigger\s+category\s+status\s+entries ok\/failed\/total\s+created\s+wall$/m);
+    expect(list.stdout).toMatch(new RegExp(`^${RUN_ID}\\s+manual\\s+-\\s+failed\\s+1/1/2\\s+\\S+ \\S+\\s+12\\.0 s$`, 'm'));
+    expect(list.stdout).toMatch(/more: partita pipelines runs shop --cursor c2/);
+    const one = await run(['pipelines', 'runs', 'shop', RUN_ID], routes);
+    expect(one.stdout).toMatch(/^status:\s+failed$/m);
+    expect(one.stdout).toMatch(new RegExp(`^orders\\s+shop-orders\\s+succeeded\\s+${JOB_A}`, 'm'));
+  });
+
+  it('deletes a pipeline and cancels a run; a missing pipeline exits with 1', async () => {
+    const del = await run(['pipelines', 'delete', 'shop'], { 'DELETE /pipelines/shop': () => ({ status: 204, body: undefined }) });
+    expect(del).toMatchObject({ code: EXIT_OK, stdout: 'pipeline shop deleted\n', stderr: '' });
+    const cancel = await run(['pipelines', 'cancel', 'shop', RUN_ID], {
+      [`DELETE /pipelines/shop/runs/${RUN_ID}`]: () => ({ status: 200, body: runView({ status: 'cancelled' }) }),
+    });
+    expect(cancel.stdout).toBe(`run ${RUN_ID} cancelled\n`);
+    const missing = await run(['pipelines', 'show', 'nope'], {
+      'GET /pipelines/nope': () => ({
+        status: 404,
+        body: { statusCode: 404, code: 'PARTITA_ERR_NOT_FOUND', error: 'Not Found', message: 'pipeline nope does not exist' },
+      }),
+    });
+    expect(missing).toMatchObject({
+      code: EXIT_FAILURE,
+      stderr: 'partita: pipeline nope does not exist (404 Not Found, PARTITA_ERR_NOT_FOUND)\n',
+    });
+  });
+
+  it('prints the pipelines help', async () => {
+    expect((await run(['pipelines', '--help'])).stdout).toMatch(/^usage: partita pipelines SUBCOMMAND/);
+    expect((await run(['help', 'pipelines'])).stdout).toMatch(/^usage: partita pipelines SUBCOMMAND/);
+    const bad = await run(['pipelines', 'frob']);
+    expect(bad).toMatchObject({ code: EXIT_BAD_INPUT });
+    expect(bad.stderr).toMatch(/unknown subcommand "frob"[\s\S]*partita pipelines --help/);
   });
 });

@@ -6,6 +6,7 @@ import { retryCommand } from './commands/retry.js';
 import type { Context } from './commands/context.js';
 import { datasetsCommand } from './commands/datasets.js';
 import { listCommand } from './commands/list.js';
+import { pipelinesCommand } from './commands/pipelines.js';
 import { showCommand } from './commands/show.js';
 import { submitCommand } from './commands/submit.js';
 import { watchCommand } from './commands/watch.js';
@@ -64,6 +65,8 @@ function dispatch(ctx: Context, command: Exclude<Command, { name: 'help' | 'vers
       return retryCommand(ctx, command.id);
     case 'datasets':
       return datasetsCommand(ctx, command.dataset);
+    case 'pipelines':
+      return pipelinesCommand(ctx, command.action);
   }
 }
 

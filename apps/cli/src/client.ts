@@ -1,4 +1,15 @@
-import type { DatasetHistory, DatasetList, JobList, JobStatus, JobView } from '@partita/contracts';
+import type {
+  ApplyResult,
+  DatasetHistory,
+  DatasetList,
+  JobList,
+  JobStatus,
+  JobView,
+  PipelineList,
+  PipelineRunList,
+  PipelineRunView,
+  PipelineView,
+} from '@partita/contracts';
 
 export interface Issue {
   path: string;
@@ -53,6 +64,11 @@ export interface SubmitResult {
   status: JobStatus;
   /** False when an earlier submit with the same idempotency key made the job. */
   created: boolean;
+}
+
+export interface ListRunsQuery {
+  limit?: number | undefined;
+  cursor?: string | undefined;
 }
 
 export interface ListJobsQuery {
@@ -112,6 +128,46 @@ export class PartitaClient {
     return (await this.request<DatasetHistory>('GET', `/datasets/${encodeURIComponent(name)}`)).body;
   }
 
+  async listPipelines(): Promise<PipelineList> {
+    return (await this.request<PipelineList>('GET', '/pipelines')).body;
+  }
+
+  async getPipeline(name: string): Promise<PipelineView> {
+    return (await this.request<PipelineView>('GET', pipelinePath(name))).body;
+  }
+
+  /** Creates or replaces every pipeline given, all or none. */
+  async applyPipelines(pipelines: readonly unknown[]): Promise<ApplyResult> {
+    return (await this.request<ApplyResult>('POST', '/pipelines/apply', { body: { pipelines } })).body;
+  }
+
+  async deletePipeline(name: string): Promise<void> {
+    await this.request<undefined>('DELETE', pipelinePath(name));
+  }
+
+  /** Starts a run of the pipeline's enabled entries, or of one category's. */
+  async startRun(name: string, category?: string): Promise<PipelineRunView> {
+    const body = category === undefined ? {} : { category };
+    return (await this.request<PipelineRunView>('POST', `${pipelinePath(name)}/runs`, { body })).body;
+  }
+
+  async listRuns(name: string, query: ListRunsQuery = {}): Promise<PipelineRunList> {
+    const params = new URLSearchParams();
+    if (query.limit !== undefined) params.set('limit', String(query.limit));
+    if (query.cursor !== undefined) params.set('cursor', query.cursor);
+    const qs = params.toString();
+    return (await this.request<PipelineRunList>('GET', `${pipelinePath(name)}/runs${qs ? `?${qs}` : ''}`)).body;
+  }
+
+  async getRun(name: string, id: string): Promise<PipelineRunView> {
+    return (await this.request<PipelineRunView>('GET', runPath(name, id))).body;
+  }
+
+  /** Cancels the run's jobs. */
+  async cancelRun(name: string, id: string): Promise<PipelineRunView> {
+    return (await this.request<PipelineRunView>('DELETE', runPath(name, id))).body;
+  }
+
   private async request<T>(
     method: string,
     path: string,
@@ -143,12 +199,17 @@ export class PartitaClient {
       const reason = typeof e['error'] === 'string' ? e['error'] : res.statusText;
       throw new ApiRequestError(method, path, res.status, reason, message, typeof e['code'] === 'string' ? e['code'] : undefined, issues);
     }
+    // 204 No Content (a deletion) has no body to parse.
+    if (res.status === 204) return { body: undefined as T, status: res.status };
     if (parsed === undefined) {
       throw new ApiRequestError(method, path, res.status, res.statusText, `the answer is not JSON: ${text.slice(0, 200)}`, undefined, []);
     }
     return { body: parsed as T, status: res.status };
   }
 }
+
+const pipelinePath = (name: string) => `/pipelines/${encodeURIComponent(name)}`;
+const runPath = (name: string, id: string) => `${pipelinePath(name)}/runs/${encodeURIComponent(id)}`;
 
 function parseJson(text: string): unknown {
   try {

@@ -1,6 +1,6 @@
 /** Usage texts: the overview and one per command. */
 
-export const COMMANDS = ['submit', 'watch', 'list', 'show', 'cancel', 'retry', 'datasets'] as const;
+export const COMMANDS = ['submit', 'watch', 'list', 'show', 'cancel', 'retry', 'datasets', 'pipelines'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 const GLOBAL = `Global options:
@@ -22,11 +22,12 @@ Commands:
   cancel ID                                      cancel a job: partitions not yet started never run
   retry ID                                       run a failed job's failed partitions again
   datasets [NAME]                                registered datasets, or every version of one
+  pipelines SUBCOMMAND ...                       apply, list, show, run, runs, cancel, delete pipelines
 
 ${GLOBAL}
 
-Exit codes: 0 success (for watch: every job succeeded), 1 failure (a job failed, the master unreachable, not found),
-2 bad input (usage, an unreadable spec, a spec the API rejects).`;
+Exit codes: 0 success (for watch: every job succeeded; for pipelines run --watch: the run succeeded), 1 failure (a job
+or run failed, the master unreachable, not found), 2 bad input (usage, an unreadable spec, a spec the API rejects).`;
 
 export const COMMAND_HELP: Record<CommandName, string> = {
   submit: `usage: partita submit SPEC [--watch] [--idempotency-key K] [global options]
@@ -78,6 +79,32 @@ ${GLOBAL}`,
 
 Without NAME: every registered dataset with its latest version. With NAME: every version of that dataset, newest
 first (job, files, rows, bytes, manifest).
+
+${GLOBAL}`,
+  pipelines: `usage: partita pipelines SUBCOMMAND [arguments] [global options]
+
+Pipelines are named lists of extracts kept by the master; a run submits one sql-extract job per enabled entry.
+  apply FILE                             create or replace the pipelines in FILE, all or none (POST /pipelines/apply);
+                                         prints "NAME  created|updated|unchanged" per pipeline
+  list                                   every pipeline: entries (enabled/total), schedule, next run, updated
+  show NAME                              a pipeline's description, settings and schedule, then its entries with the
+                                         effective dataset, container/prefix and chunks
+  run NAME [--category C] [--watch]      start a run of the enabled entries (of category C only); prints the run id
+  runs NAME [RUN_ID] [--limit N] [--cursor C]
+                                         the pipeline's runs, newest first; or one run's entries
+  cancel NAME RUN_ID                     cancel a run's jobs
+  delete NAME                            delete a pipeline
+
+  FILE            a .json, .yaml or .yml file, or "-" for stdin, holding one pipeline (an object with a "name"), a
+                  list of pipelines, {"pipelines": [...]}, or (YAML) several documents separated by "---"
+  --watch, -w     follow the run: a progress line every 2 s until it ends, then its entries (job, rows, wall time,
+                  error); exits with 0 when the run succeeded, else 1. With --json, progress goes to stderr
+  --category C    run only the enabled entries of this category
+  --limit N       at most N runs (1-500, default 20)
+  --cursor C      the next page of runs, as the previous page's last line names it
+
+A file the API rejects prints each offending field (pipelines.<i> is the i-th pipeline of the file, from 0) and
+exits with 2.
 
 ${GLOBAL}`,
 };

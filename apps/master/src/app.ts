@@ -14,11 +14,14 @@ import { healthRoutes, type ReadinessCheck } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { pageRoutes } from './routes/pages.js';
+import { pipelineRoutes } from './routes/pipelines.js';
+import type { PipelinesService } from './pipelines/service.js';
 import type { JobsService } from './services/jobs.js';
 
 export interface AppDeps {
   catalog: Catalog;
   jobs: JobsService;
+  pipelines: PipelinesService;
   readiness: Record<string, ReadinessCheck>;
   log: Logger;
   /** Largest request body in bytes. */
@@ -52,6 +55,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes(deps.readiness));
   await app.register(jobRoutes({ jobs: deps.jobs, catalog: deps.catalog }));
   await app.register(datasetRoutes({ catalog: deps.catalog }));
+  await app.register(pipelineRoutes({ pipelines: deps.pipelines }));
   await app.register(pageRoutes());
   await app.register(metricsRoutes(deps.metrics));
   await registerQueueBoard(app, deps.queues);

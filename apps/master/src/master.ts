@@ -12,6 +12,8 @@ import { SnapshotRegistry } from './extract/snapshots.js';
 import { FanIn } from './fanin/fan-in.js';
 import { finalizeJob } from './fanin/finalizer.js';
 import { recoverQueues } from './recovery/queue-recovery.js';
+import { PipelineSchedules } from './pipelines/schedules.js';
+import { PipelinesService } from './pipelines/service.js';
 import { JobsService } from './services/jobs.js';
 
 export interface RunningMaster {
@@ -37,7 +39,8 @@ export async function startMaster(
     JOB_KINDS.map((kind) => [kind, openPartitionQueue(kind, { connection: producer, prefix: env.QUEUE_PREFIX })]),
   ) as { [K in JobKind]: Queue<PartitionPayload> };
   const finalizeQueue = new Queue(FINALIZE_QUEUE, { connection: producer, prefix: env.QUEUE_PREFIX });
-  const allQueues: Queue[] = [...Object.values(queues), finalizeQueue];
+  const schedules = new PipelineSchedules({ producer, consumer, prefix: env.QUEUE_PREFIX, log });
+  const allQueues: Queue[] = [...Object.values(queues), finalizeQueue, schedules.queue];
   const metrics = createMasterMetrics({
     kinds: JOB_KINDS,
     queueDepths: async () => Object.fromEntries(await Promise.all(allQueues.map(async (q) => [q.name, await queueDepth(q)] as const))),
@@ -64,6 +67,7 @@ export async function startMaster(
   });
   const limits = { partitions: env.MAX_PARTITIONS_PER_JOB, groups: env.MAX_GROUPS_PER_JOB, rows: env.MAX_ROWS_PER_JOB };
   const jobs = new JobsService({ catalog, queues, source, snapshots, limits, log, metrics });
+  const pipelines = new PipelinesService({ catalog, jobs, schedules, log });
   const fanIn = new FanIn({
     catalog,
     store,
@@ -75,21 +79,27 @@ export async function startMaster(
     intervalMs: env.RECONCILE_INTERVAL_MS,
     // One master at a time compares the queue with the catalog; the others skip the pass.
     recover: async () => {
-      await catalog.exclusively('partita.recovery', async () => {
-        const report = await recoverQueues({
-          catalog,
-          queues,
-          log,
-          notEnqueuedAfterMs: Math.max(30_000, 3 * env.RECONCILE_INTERVAL_MS),
-          finalize: (jobId) => finalizeJob(jobId, { catalog, store, log, snapshots, metrics }),
+      try {
+        await catalog.exclusively('partita.recovery', async () => {
+          const report = await recoverQueues({
+            catalog,
+            queues,
+            log,
+            notEnqueuedAfterMs: Math.max(30_000, 3 * env.RECONCILE_INTERVAL_MS),
+            finalize: (jobId) => finalizeJob(jobId, { catalog, store, log, snapshots, metrics }),
+          });
+          if (report.enqueuedJobs + report.requeued + report.failed > 0) log.warn({ ...report }, 'queue recovered from the catalog');
         });
-        if (report.enqueuedJobs + report.requeued + report.failed > 0) log.warn({ ...report }, 'queue recovered from the catalog');
-      });
+      } finally {
+        // Pipeline runs a stopped master left half-submitted, and schedulers a Redis flush lost.
+        await catalog.exclusively('partita.pipelines', () => pipelines.reconcile());
+      }
     },
   });
   const app = await buildApp({
     catalog,
     jobs,
+    pipelines,
     log,
     bodyLimit: env.BODY_LIMIT_BYTES,
     metrics: metrics.registry,
@@ -101,6 +111,7 @@ export async function startMaster(
     },
   });
   fanIn.start();
+  schedules.start((pipeline, firingId) => pipelines.fire(pipeline, firingId));
   const address = await app.listen({ port: env.PORT, host: env.HOST });
   log.info({ address }, 'master listening');
 
@@ -112,6 +123,8 @@ export async function startMaster(
     async close() {
       await app.close();
       await fanIn.stop();
+      await pipelines.close();
+      await schedules.close();
       await Promise.all(allQueues.map((q) => q.close()));
       await snapshots.releaseAll();
       producer.disconnect();

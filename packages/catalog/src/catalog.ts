@@ -10,7 +10,10 @@ import {
   type JobStatus,
   type JobView,
 } from '@partita/contracts';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { JOB_COUNTS } from './job-counts.js';
 import { migrate } from './migrate.js';
+import { PipelineStore } from './pipelines.js';
 import { transaction } from './transaction.js';
 import { toDatasetVersion, toJobSummary, toJobView, type DatasetRow, type JobCounts, type JobRow, type PartitionRow } from './rows.js';
 
@@ -106,6 +109,8 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 export class Catalog {
   readonly pool: pg.Pool;
   readonly schema: string;
+  /** Pipelines and their runs. */
+  readonly pipelines: PipelineStore;
 
   constructor(options: CatalogOptions) {
     this.schema = options.schema ?? 'partita';
@@ -118,6 +123,7 @@ export class Catalog {
     });
     // An idle client's error (a restarted server) must not crash the process; the next query reconnects.
     this.pool.on('error', () => undefined);
+    this.pipelines = new PipelineStore(this.pool);
   }
 
   migrate(): Promise<number[]> {
@@ -175,6 +181,31 @@ export class Catalog {
     await this.pool.query('delete from jobs where id = $1', [jobId]);
   }
 
+  /**
+   * Records a job refused before it had a plan (its source is wrong or unavailable) as failed, with no partitions: a
+   * pipeline run's entry that cannot be planned fails its own job. With an idempotency key already used, returns
+   * that job instead.
+   */
+  async createFailedJob(job: {
+    id: string;
+    kind: string;
+    spec: unknown;
+    output: { container: string; prefix: string };
+    error: ErrorInfo;
+    idempotencyKey?: string | undefined;
+  }): Promise<{ id: string; created: boolean }> {
+    const { rows } = await this.pool.query<{ id: string }>(
+      `insert into jobs (id, kind, spec, status, partitions_total, items_total, output, error, finished_at, idempotency_key)
+       values ($1, $2, $3, 'failed', 0, 0, $4, $5, clock_timestamp(), $6)
+       on conflict (idempotency_key) do nothing
+       returning id`,
+      [job.id, job.kind, job.spec, job.output, job.error, job.idempotencyKey ?? null],
+    );
+    if (rows[0]) return { id: rows[0].id, created: true };
+    const existing = await this.findByIdempotencyKey(job.idempotencyKey ?? '');
+    return { id: existing!.id, created: false };
+  }
+
   /** Every partition is on the queue: stamps the enqueue time (the start of each partition's queue wait). */
   async markEnqueued(jobId: string): Promise<void> {
     await this.pool.query(
@@ -200,15 +231,7 @@ export class Catalog {
     const { rows } = await this.pool.query<JobRow & JobCounts>(
       `select j.*, c.*
          from jobs j
-         cross join lateral (
-           select count(*) filter (where p.status in ('succeeded', 'failed', 'cancelled'))::int as done,
-                  count(*) filter (where p.status = 'succeeded')::int as succeeded,
-                  count(*) filter (where p.status = 'failed')::int as failed,
-                  count(*) filter (where p.status = 'running')::int as running,
-                  coalesce(sum(p.items_done), 0)::text as items_done,
-                  sum(p.run_ms) filter (where p.status = 'succeeded') as sum_run_ms,
-                  count(distinct p.worker_id)::int as workers
-             from partitions p where p.job_id = j.id) c
+         cross join lateral (${JOB_COUNTS}) c
         where ($1::timestamptz is null or (j.created_at, j.id) < ($1::timestamptz, $2::uuid))
           and ($3::text is null or j.status = $3)
         order by j.created_at desc, j.id desc
@@ -657,16 +680,4 @@ export class Catalog {
     const { rows } = await this.pool.query<{ now: Date }>('select clock_timestamp() as now');
     return rows[0]!.now;
   }
-}
-
-function encodeCursor(createdAt: Date, id: string): string {
-  return Buffer.from(`${createdAt.toISOString()}|${id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { createdAt: string; id: string } {
-  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt)) || !/^[0-9a-f-]{36}$/.test(id)) {
-    throw new ValidationError('cursor is not one returned by this API', [{ path: 'cursor', message: 'unknown cursor' }]);
-  }
-  return { createdAt, id };
 }

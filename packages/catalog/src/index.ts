@@ -12,4 +12,8 @@ export type {
   StartedPartition,
 } from './catalog.js';
 export { migrate } from './migrate.js';
+export { PipelineStore } from './pipelines.js';
+export type { NewRun, PipelineSummaryRow, StoredPipeline } from './pipelines.js';
+export { toRunView } from './run-view.js';
+export type { RunFacts } from './run-view.js';
 export { computeTimings, median } from './timings.js';

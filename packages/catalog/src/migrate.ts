@@ -3,12 +3,14 @@ import { quoteIdent } from '@partita/contracts';
 import * as initial from './migrations/001-initial.js';
 import * as extract from './migrations/002-extract.js';
 import * as recovery from './migrations/003-recovery.js';
+import * as pipelines from './migrations/004-pipelines.js';
 
 /** Numbered migrations, applied in order, each once, inside one transaction with the version bump. */
 const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
   { version: 1, ...initial },
   { version: 2, ...extract },
   { version: 3, ...recovery },
+  { version: 4, ...pipelines },
 ];
 
 /** Any fixed number: serialises concurrent start-ups (several masters) on the same database. */

@@ -33,18 +33,21 @@ export const OutputSpec = z.strictObject({
 });
 export type OutputSpec = z.infer<typeof OutputSpec>;
 
+/** A registered dataset's name. */
+export const DatasetName = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'must start with a letter or digit and contain only letters, digits and ._-');
+
+/** Free-form labels of a dataset. */
+export const Tags = z.record(Text.min(1).max(128), Text.max(256)).refine((t) => Object.keys(t).length <= 64, 'at most 64 tags');
+
 /** The registered dataset the manifest describes. */
 export const DatasetSpec = z.strictObject({
-  name: z
-    .string()
-    .min(1)
-    .max(128)
-    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'must start with a letter or digit and contain only letters, digits and ._-'),
+  name: DatasetName,
   description: Text.max(4000).default(''),
-  tags: z
-    .record(Text.min(1).max(128), Text.max(256))
-    .refine((t) => Object.keys(t).length <= 64, 'at most 64 tags')
-    .default({}),
+  tags: Tags.default({}),
 });
 export type DatasetSpec = z.infer<typeof DatasetSpec>;
 

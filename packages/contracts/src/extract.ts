@@ -52,13 +52,22 @@ export const ChunkRule = z.union([
 ]);
 export type ChunkRule = z.infer<typeof ChunkRule>;
 
+/** Page compression of the Parquet files. */
+export const Compression = z.enum(['SNAPPY', 'GZIP', 'UNCOMPRESSED']);
+/** Rows per Parquet row group: the writer's unit of buffering (the batch size). */
+export const RowsPerRowGroup = z.int().min(1).max(10_000_000);
+/** Most rows in one Parquet file: a chunk's rows go to several files of at most this many rows. */
+export const MaxRowsPerFile = z.int().min(1).max(1_000_000_000);
+/** Statement timeout of each chunk's read, in ms (0: none). */
+export const StatementTimeoutMs = z.int().min(0).max(86_400_000);
+
 export const ExtractOutputSpec = OutputSpec.extend({
   /** Page compression. Default SNAPPY. */
-  compression: z.enum(['SNAPPY', 'GZIP', 'UNCOMPRESSED']).default('SNAPPY'),
+  compression: Compression.default('SNAPPY'),
   /** Rows per Parquet row group (the writer's unit of buffering). Default 131,072. */
-  rowsPerRowGroup: z.int().min(1).max(10_000_000).default(131_072),
+  rowsPerRowGroup: RowsPerRowGroup.default(131_072),
   /** A chunk's rows go to several files of at most this many rows. Default 5,000,000. */
-  maxRowsPerFile: z.int().min(1).max(1_000_000_000).default(5_000_000),
+  maxRowsPerFile: MaxRowsPerFile.default(5_000_000),
 });
 
 export const NumericAs = z.enum(['decimal', 'double']);
@@ -79,7 +88,7 @@ export const SqlExtractSpec = z.strictObject({
   casts: CastSpec.default({ numericAs: 'decimal', columns: {} }),
   dataset: DatasetSpec,
   /** Statement timeout of each chunk's read, in ms (0: none). Default 1 hour. */
-  statementTimeoutMs: z.int().min(0).max(86_400_000).default(3_600_000),
+  statementTimeoutMs: StatementTimeoutMs.default(3_600_000),
   retry: RetrySpec.default({ attempts: 3, backoffMs: 1000 }),
 });
 export type SqlExtractSpec = z.infer<typeof SqlExtractSpec>;

@@ -8,21 +8,69 @@
  * - output: Parquet files under one job-specific blob prefix, plus the manifest that lists exactly the result's files.
  * - catalog: the PostgreSQL tables that hold jobs, partitions and timings; the source of truth.
  */
-export { BlobPrefix, ContainerName, DatasetSpec, MAX_PARTITIONS, OutputSpec, PartitionerName, RetrySpec, TableName } from './common.js';
+export {
+  BlobPrefix,
+  ContainerName,
+  DatasetName,
+  DatasetSpec,
+  MAX_PARTITIONS,
+  OutputSpec,
+  PartitionerName,
+  RetrySpec,
+  TableName,
+  Tags,
+} from './common.js';
 export { InlineFlight, InlineGroup, OptimizerSpec, TravelInput, TravelPlanSpec } from './travel.js';
 export type { Algorithm, TravelPlanSpecInput } from './travel.js';
 export {
   CastSpec,
   ChunkRule,
   ColumnName,
+  Compression,
   ExtractOutputSpec,
   ExtractSource,
+  MaxRowsPerFile,
   NumericAs,
   QuerySource,
+  RowsPerRowGroup,
   SqlExtractSpec,
+  StatementTimeoutMs,
   TableSource,
 } from './extract.js';
 export type { SqlExtractSpecInput } from './extract.js';
+export {
+  ApplyOutcome,
+  ApplyResult,
+  Category,
+  EffectiveEntry,
+  EntryName,
+  EntrySettings,
+  EntryView,
+  MAX_PIPELINE_ENTRIES,
+  PipelineApply,
+  PipelineBody,
+  PipelineDefinition,
+  PipelineEntry,
+  PipelineList,
+  PipelineName,
+  PipelineRunList,
+  PipelineRunView,
+  PipelineSettings,
+  PipelineSummary,
+  PipelineView,
+  RunEntryView,
+  RunRequest,
+  RunStatus,
+  RunTrigger,
+  SETTING_KEYS,
+  SINK_SETTING_KEYS,
+  Schedule,
+  ScheduleView,
+  SettingSource,
+  Sink,
+  cronProblem,
+} from './pipelines.js';
+export type { PipelineDefinitionInput, PipelineEntryInput, SettingKey } from './pipelines.js';
 export { JOB_KINDS, JobSpec } from './job-spec.js';
 export { NoopSpec } from './noop.js';
 export type { JobKind } from './job-spec.js';
@@ -59,7 +107,14 @@ export {
 } from './views.js';
 export type { ExtractDetails } from './views.js';
 export { Manifest, ManifestColumn } from './manifest.js';
-export { FINALIZE_QUEUE, HEARTBEAT_INTERVAL_MS, HEARTBEAT_LOST_MS, partitionMessageId, partitionQueueName } from './queues.js';
+export {
+  FINALIZE_QUEUE,
+  PIPELINE_RUNS_QUEUE,
+  HEARTBEAT_INTERVAL_MS,
+  HEARTBEAT_LOST_MS,
+  partitionMessageId,
+  partitionQueueName,
+} from './queues.js';
 export { ConflictError, NotFoundError, PartitaError, PermanentError, TransientError, ValidationError, coerceError } from './errors.js';
 export { TRAVEL_PLAN_COLUMNS, extractFilePath, manifestPath, partitionFilePath } from './outputs.js';
 export type { OutputColumn } from './outputs.js';

@@ -21,3 +21,6 @@ export const HEARTBEAT_INTERVAL_MS = 5_000;
  * data), the master puts the partition back on the queue. Three missed beats, so one slow catalog write is no death.
  */
 export const HEARTBEAT_LOST_MS = 3 * HEARTBEAT_INTERVAL_MS;
+
+/** The master's queue of scheduled pipeline runs: one BullMQ job scheduler per scheduled pipeline feeds it. */
+export const PIPELINE_RUNS_QUEUE = 'pipeline-runs';

@@ -5,9 +5,11 @@ import type pg from 'pg';
 import {
   ConflictError,
   NotFoundError,
+  PartitaError,
   PartitionPayload,
   RetrySpec,
   TransientError,
+  type ErrorInfo,
   type JobKind,
   type JobSpec,
   type JobStatus,
@@ -88,6 +90,26 @@ export class JobsService {
   }
 
   /**
+   * Records a spec that could not be submitted (`err`: its source is wrong or unavailable) as a job that failed with
+   * that error and has no partitions. A pipeline run's entry fails its own job this way, beside the others. Returns
+   * the job's id; with an idempotency key already used, that job's.
+   */
+  async refuse(spec: JobSpec, err: unknown, idempotencyKey: string): Promise<string> {
+    const error: ErrorInfo =
+      err instanceof PartitaError
+        ? { message: err.message, code: err.code, retryable: err.retryable }
+        : { message: err instanceof Error ? err.message : String(err), code: 'PARTITA_ERR_INTERNAL', retryable: true };
+    const output = { container: spec.output.container, prefix: spec.output.prefix ?? spec.kind };
+    const recorded = await this.deps.catalog.createFailedJob({ id: randomUUID(), kind: spec.kind, spec, output, error, idempotencyKey });
+    if (recorded.created) {
+      this.deps.metrics.jobsSubmitted.inc({ kind: spec.kind });
+      this.deps.metrics.jobsFinished.inc({ kind: spec.kind, outcome: 'failed' });
+      this.deps.log.warn({ jobId: recorded.id, err }, 'job refused before planning; recorded as failed');
+    }
+    return recorded.id;
+  }
+
+  /**
    * Runs a failed job's failed partitions again, with a fresh retry budget; its succeeded partitions and their files
    * stay. The old messages leave the queue first, so the recovery pass never mistakes them for the new attempt's.
    */
@@ -96,6 +118,7 @@ export class JobsService {
     const job = await catalog.getJob(id);
     if (!job) throw new NotFoundError(`job ${id} does not exist`);
     if (job.status !== 'failed') throw new ConflictError(`job ${id} is ${job.status}: only a failed job can be retried`);
+    if (job.partitions.length === 0) throw new ConflictError(`job ${id} failed before it was planned: submit its spec again`);
     const queue = queues[job.kind as JobKind];
     const failed = job.partitions.filter((p) => p.status === 'failed').map((p) => p.index);
     await removePartitionMessages(queue, id, failed);

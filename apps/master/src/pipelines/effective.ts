@@ -1,0 +1,79 @@
+import {
+  SETTING_KEYS,
+  SINK_SETTING_KEYS,
+  SqlExtractSpec,
+  type EffectiveEntry,
+  type PipelineEntry,
+  type PipelineSettings,
+  type SettingKey,
+} from '@partita/contracts';
+
+/** The extract's own defaults for every setting, read off the spec schema so that they are written down once. */
+const DEFAULTS: Required<PipelineSettings> = (() => {
+  const spec = SqlExtractSpec.parse({ kind: 'sql-extract', source: { table: 'defaults' }, dataset: { name: 'defaults' } });
+  return {
+    chunks: spec.chunks,
+    rowsPerRowGroup: spec.output.rowsPerRowGroup,
+    casts: spec.casts,
+    tags: spec.dataset.tags,
+    statementTimeoutMs: spec.statementTimeoutMs,
+    retry: spec.retry,
+    container: spec.output.container,
+    compression: spec.output.compression,
+    maxRowsPerFile: spec.output.maxRowsPerFile,
+  };
+})();
+
+type From = EffectiveEntry['settings'][string]['from'];
+type Resolved = { [K in SettingKey]-?: { value: Required<PipelineSettings>[K]; from: From } };
+
+const isSinkKey = (key: SettingKey): key is (typeof SINK_SETTING_KEYS)[number] => (SINK_SETTING_KEYS as readonly string[]).includes(key);
+
+/** The entry's own value of a setting: in its `sink` for the sink's settings, in its `settings` for the others. */
+function entryValue(entry: PipelineEntry, key: SettingKey): unknown {
+  return isSinkKey(key) ? entry.sink[key] : entry.settings[key as keyof PipelineEntry['settings']];
+}
+
+/**
+ * Each setting of an entry and where it comes from: the entry's value, else the pipeline's, else the extract's
+ * default. Tags add up: the entry's tags are added to the pipeline's, the entry's value winning for the same tag.
+ */
+export function resolveSettings(settings: PipelineSettings, entry: PipelineEntry): Resolved {
+  const resolved: Partial<Record<SettingKey, { value: unknown; from: From }>> = {};
+  for (const key of SETTING_KEYS) {
+    const own = entryValue(entry, key);
+    const inherited = settings[key];
+    if (key === 'tags' && own !== undefined && inherited !== undefined) {
+      resolved[key] = { value: { ...(inherited as Record<string, string>), ...(own as Record<string, string>) }, from: 'pipeline+entry' };
+    } else if (own !== undefined) resolved[key] = { value: own, from: 'entry' };
+    else if (inherited !== undefined) resolved[key] = { value: inherited, from: 'pipeline' };
+    else resolved[key] = { value: DEFAULTS[key], from: 'default' };
+  }
+  return resolved as Resolved;
+}
+
+/** The sql-extract spec a run submits for an entry: its source, its sink and its resolved settings. */
+export function entrySpec(pipeline: string, settings: PipelineSettings, entry: PipelineEntry): SqlExtractSpec {
+  const s = resolveSettings(settings, entry);
+  return SqlExtractSpec.parse({
+    kind: 'sql-extract',
+    source: entry.source,
+    chunks: s.chunks.value,
+    output: {
+      container: s.container.value,
+      prefix: entry.sink.prefix ?? pipeline,
+      compression: s.compression.value,
+      rowsPerRowGroup: s.rowsPerRowGroup.value,
+      maxRowsPerFile: s.maxRowsPerFile.value,
+    },
+    casts: s.casts.value,
+    dataset: { name: entry.sink.dataset ?? entry.name, description: entry.sink.description ?? '', tags: s.tags.value },
+    statementTimeoutMs: s.statementTimeoutMs.value,
+    retry: s.retry.value,
+  });
+}
+
+/** What `GET /pipelines/:name` shows of an entry: every setting with its origin, and the spec a run would submit. */
+export function effectiveEntry(pipeline: string, settings: PipelineSettings, entry: PipelineEntry): EffectiveEntry {
+  return { settings: resolveSettings(settings, entry), spec: entrySpec(pipeline, settings, entry) as unknown as Record<string, unknown> };
+}
