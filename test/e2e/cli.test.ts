@@ -9,6 +9,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { JobView } from '@partita/contracts';
 import { formatSpeedup } from '../../apps/cli/src/format.js';
 import { freePort } from '../support/ports.js';
+import { useSourceSchema } from '../support/source-schema.js';
 import { useStack } from '../support/stack.js';
 
 const CLI = fileURLToPath(new URL('../../apps/cli/dist/main.js', import.meta.url));
@@ -170,6 +171,84 @@ dataset:
     const versions = await cli(['datasets', 'cli-e2e', '--url', stack.baseUrl]);
     expect(versions.code).toBe(0);
     expect(tableRow(versions.stdout, /^version\s+job/, 'v1')).toMatchObject({ job: id, rows: expect.stringMatching(/^[\d,]+$/) });
+  });
+});
+
+describe('partita pipelines end to end: a YAML file applied, run and watched by the built CLI', () => {
+  const ctx = useStack({ workers: 2, workerMode: 'process' });
+  const source = useSourceSchema();
+
+  it('applies two pipelines from one YAML file (then finds them unchanged), runs one to success and lists its run', async () => {
+    const { stack } = ctx;
+    const s = source.schema;
+    await source.sql(`
+      create table ${s}.trips (id int primary key, city text);
+      insert into ${s}.trips select g, 'city ' || (g % 7) from generate_series(1, 500) g;
+      create table ${s}.cities (name text primary key);
+      insert into ${s}.cities select 'city ' || g from generate_series(0, 6) g;`);
+    const file = join(dir, 'pipelines.yaml');
+    await writeFile(
+      file,
+      `name: travel-${s}
+description: trips and cities
+settings:
+  container: ${stack.container}
+  chunks: { count: 2 }
+  tags: { owner: data }
+entries:
+  - name: trips
+    source: { table: ${s}.trips }
+    sink: { dataset: trips-${s} }
+  - name: cities
+    source: { query: "select name from ${s}.cities", key: name }
+    sink: { dataset: cities-${s} }
+    settings: { chunks: { count: 1 } }
+---
+name: idle-${s}
+entries:
+  - name: off
+    enabled: false
+    source: { table: ${s}.trips }
+`,
+    );
+    // A file with one bad pipeline applies none of them, and names the pipeline and the field.
+    const bad = join(dir, 'bad.yaml');
+    await writeFile(bad, `- name: fine-${s}\n- name: broken-${s}\n  entries: [{ name: x, source: { table: "no such" } }]\n`);
+    const refused = await cli(['pipelines', 'apply', bad, '--url', stack.baseUrl]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`pipelines[1].entries[0].source`);
+    expect(refused.stderr).toContain(`(pipeline "broken-${s}")`);
+    expect((await fetch(`${stack.baseUrl}/pipelines/fine-${s}`)).status).toBe(404);
+
+    const applied = await cli(['pipelines', 'apply', file, '--url', stack.baseUrl]);
+    expect(applied.stderr).toBe('');
+    expect(applied.code).toBe(0);
+    expect(applied.stdout).toMatch(new RegExp(`^travel-${s}\\s+created$`, 'm'));
+    expect(applied.stdout).toMatch(new RegExp(`^idle-${s}\\s+created$`, 'm'));
+    const again = await cli(['pipelines', 'apply', file, '--url', stack.baseUrl]);
+    expect(again.stdout).toMatch(new RegExp(`^travel-${s}\\s+unchanged$`, 'm'));
+
+    const run = await cli(['pipelines', 'run', `travel-${s}`, '--watch', '--url', stack.baseUrl]);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const runId = run.stdout.split('\n')[0]!;
+    expect(runId).toMatch(/^[0-9a-f-]{36}$/);
+    const view = (await (await fetch(`${stack.baseUrl}/pipelines/travel-${s}/runs/${runId}`)).json()) as {
+      status: string;
+      entries: Array<{ entry: string; job: { id: string; progress: { itemsDone: number } } }>;
+    };
+    expect(view.status).toBe('succeeded');
+    expect(view.entries.map((e) => [e.entry, e.job.progress.itemsDone])).toEqual([
+      ['trips', 500],
+      ['cities', 7],
+    ]);
+    for (const e of view.entries) expect(run.stdout).toContain(e.job.id);
+
+    const runs = await cli(['pipelines', 'runs', `travel-${s}`, '--url', stack.baseUrl]);
+    expect(runs.code).toBe(0);
+    expect(runs.stdout).toContain(runId);
+    const idle = await cli(['pipelines', 'run', `idle-${s}`, '--url', stack.baseUrl]);
+    expect(idle.code).toBe(1);
+    expect(idle.stderr).toContain('no enabled entries');
   });
 });
 

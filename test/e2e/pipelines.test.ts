@@ -1,5 +1,15 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import type { DatasetHistory, EntryView, JobView, PipelineRunList, PipelineRunView, PipelineView } from '@partita/contracts';
+import {
+  PIPELINE_RUNS_QUEUE,
+  type DatasetHistory,
+  type EntryView,
+  type JobView,
+  type PipelineRunList,
+  type PipelineRunView,
+  type PipelineView,
+} from '@partita/contracts';
 import { readJobResult } from '../support/results.js';
 import { useSourceSchema } from '../support/source-schema.js';
 import { useStack, type TestStack } from '../support/stack.js';
@@ -282,5 +292,113 @@ describe('pipelines: configuration tables that fan out into extract jobs, on dem
     // Each scheduled run made a new version of the dataset, as a manual run does.
     const history = (await api(stack, 'GET', `/datasets/customers-${s}`)).json as DatasetHistory;
     expect(history.versions).toHaveLength(count);
+  });
+
+  it('takes over a run its master left half-submitted, without a second job for an entry already submitted', async () => {
+    const { stack } = ctx;
+    const s = source.schema;
+    await source.sql(TABLES(s));
+    const name = `resume-${s}`;
+    expect((await api(stack, 'PUT', `/pipelines/${name}`, pipelineBody(s, stack.container))).status).toBe(201);
+    const view = (await api(stack, 'GET', `/pipelines/${name}`)).json as PipelineView;
+    const specOf = (entry: string) => view.entries.find((e) => e.name === entry)!.effective.spec as { dataset: { name: string } };
+
+    // A master recorded the run, submitted the first entry's job and stopped before linking it or submitting the rest.
+    const store = stack.master.catalog.pipelines;
+    const runId = '00000000-0000-4000-8000-000000000001';
+    const entries = ['orders', 'customers'].map((entry) => ({ entry, spec: specOf(entry) }));
+    expect(
+      await store.createRun({ id: runId, pipeline: name, category: null, trigger: 'schedule', triggerKey: `firing-${s}`, entries }),
+    ).toEqual({
+      id: runId,
+      created: true,
+    });
+    // A second delivery of the same firing finds that run.
+    expect(
+      await store.createRun({
+        id: '00000000-0000-4000-8000-000000000002',
+        pipeline: name,
+        category: null,
+        trigger: 'schedule',
+        triggerKey: `firing-${s}`,
+        entries,
+      }),
+    ).toEqual({ id: runId, created: false });
+    const first = await fetch(`${stack.baseUrl}/jobs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': `pipeline-run:${runId}:orders` },
+      body: JSON.stringify(specOf('orders')),
+    });
+    const orphan = ((await first.json()) as { id: string }).id;
+    expect((await api(stack, 'GET', `/pipelines/${name}/runs/${runId}`)).json.status).toBe('queued');
+
+    // Once the run is old enough to have lost its master, the reconciler submits what is left.
+    await stack.master.catalog.pool.query(`update pipeline_runs set created_at = created_at - interval '10 minutes' where id = $1`, [
+      runId,
+    ]);
+    const run = await waitForRun(stack, name, runId);
+    expect(run.status).toBe('succeeded');
+    expect(run.entries.find((e) => e.entry === 'orders')!.job!.id).toBe(orphan);
+    const jobs = (await api(stack, 'GET', '/jobs?limit=50')).json as { items: Array<{ id: string }> };
+    expect(jobs.items).toHaveLength(2);
+  });
+
+  it('sets a scheduler the queue lost again from the catalog', async () => {
+    const { stack } = ctx;
+    const s = source.schema;
+    await source.sql(TABLES(s));
+    const name = `lost-${s}`;
+    expect(
+      (
+        await api(stack, 'PUT', `/pipelines/${name}`, {
+          ...pipelineBody(s, stack.container),
+          schedule: { cron: '0 3 * * *', timezone: 'Europe/Paris' },
+        })
+      ).status,
+    ).toBe(201);
+    const next = async () => ((await api(stack, 'GET', `/pipelines/${name}/schedule`)).json as { nextRunAt: string | null }).nextRunAt;
+    const at = await next();
+    expect(new Date(at!).getUTCHours()).toBeOneOf([1, 2]); // 03:00 in Paris
+
+    const redis = new Redis(stack.env['REDIS_URL']!, { maxRetriesPerRequest: null });
+    const queue = new Queue(PIPELINE_RUNS_QUEUE, { connection: redis, prefix: stack.prefix });
+    try {
+      expect(await queue.removeJobScheduler(name)).toBe(true);
+      expect(await next()).toBeNull();
+      const deadline = Date.now() + 20_000;
+      while ((await next()) === null) {
+        if (Date.now() > deadline) throw new Error('the scheduler was not set again');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(await next()).toBe(at);
+      // Deleting the pipeline removes its scheduler.
+      expect((await api(stack, 'DELETE', `/pipelines/${name}`)).status).toBe(204);
+      expect(await queue.getJobScheduler(name)).toBeUndefined();
+    } finally {
+      await queue.close();
+      redis.disconnect();
+    }
+  });
+
+  it('cancels a run: its waiting jobs are cancelled and the run ends cancelled', async () => {
+    const { stack } = ctx;
+    const s = source.schema;
+    await source.sql(TABLES(s));
+    const name = `stop-${s}`;
+    expect((await api(stack, 'PUT', `/pipelines/${name}`, pipelineBody(s, stack.container))).status).toBe(201);
+    await stack.pauseWorkers();
+    const started = await api(stack, 'POST', `/pipelines/${name}/runs`, {});
+    const deadline = Date.now() + 20_000;
+    while ((await api(stack, 'GET', `/pipelines/${name}/runs/${started.json.id}`)).json.progress.entries.pending > 0) {
+      if (Date.now() > deadline) throw new Error('entries still pending');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const cancelled = await api(stack, 'DELETE', `/pipelines/${name}/runs/${started.json.id}`);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.json.status).toBe('cancelled');
+    expect(cancelled.json.entries.map((e: { status: string }) => e.status)).toEqual(['cancelled', 'cancelled']);
+    await stack.resumeWorkers();
+    expect((await api(stack, 'GET', `/pipelines/${name}/runs/nope`)).status).toBe(400);
+    expect((await api(stack, 'GET', `/pipelines/${name}/runs/00000000-0000-4000-8000-000000000009`)).status).toBe(404);
   });
 });

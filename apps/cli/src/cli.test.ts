@@ -265,7 +265,7 @@ describe('runCli pipelines', () => {
 
   it('prints each issue of a rejected apply, with the pipeline it is in, and exits with 2', async () => {
     const issues = [
-      { path: 'pipelines.1.entries.0.source', message: 'Invalid input' },
+      { path: 'pipelines[1].entries[0].source', message: 'Invalid input' },
       { path: 'pipelines', message: 'Too big' },
     ];
     const r = await run(
@@ -286,7 +286,7 @@ describe('runCli pipelines', () => {
     );
     expect(r.code).toBe(EXIT_BAD_INPUT);
     expect(r.stderr).toBe(
-      'partita: the master rejected the request (400 Bad Request)\n  pipelines.1.entries.0.source: Invalid input (pipeline "b")\n  pipelines: Too big\n',
+      'partita: the master rejected the request (400 Bad Request)\n  pipelines[1].entries[0].source: Invalid input (pipeline "b")\n  pipelines: Too big\n',
     );
   });
 

@@ -103,7 +103,7 @@ Pipelines are named lists of extracts kept by the master; a run submits one sql-
   --limit N       at most N runs (1-500, default 20)
   --cursor C      the next page of runs, as the previous page's last line names it
 
-A file the API rejects prints each offending field (pipelines.<i> is the i-th pipeline of the file, from 0) and
+A file the API rejects prints each offending field (pipelines[i] is the i-th pipeline of the file, from 0) and
 exits with 2.
 
 ${GLOBAL}`,

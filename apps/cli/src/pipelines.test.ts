@@ -63,16 +63,16 @@ describe('pipelines formatting', () => {
 describe('nameIssues', () => {
   const pipelines = [{ name: 'a' }, { name: 'b' }];
 
-  it('adds the pipeline name to issues under pipelines.<i>, keeping a message of its own', () => {
+  it('adds the pipeline name to issues under pipelines[i], keeping a message of its own', () => {
     const err = new ApiRequestError('POST', '/pipelines/apply', 400, 'Bad Request', 'bad pipelines', 'X', [
-      { path: 'pipelines.0', message: 'wrong' },
+      { path: 'pipelines[0]', message: 'wrong' },
       { path: 'pipelines.7.name', message: 'missing' },
     ]);
     const named = nameIssues(err, pipelines) as ApiRequestError;
     expect(named).toBeInstanceOf(ApiRequestError);
     expect(named.message).toBe('bad pipelines');
     expect(named.issues).toEqual([
-      { path: 'pipelines.0', message: 'wrong (pipeline "a")' },
+      { path: 'pipelines[0]', message: 'wrong (pipeline "a")' },
       { path: 'pipelines.7.name', message: 'missing' },
     ]);
     expect(named.badInput).toBe(true);

@@ -40,14 +40,14 @@ async function applyCommand(ctx: Context, file: string): Promise<number> {
 }
 
 /**
- * The API names a pipeline of the request by its index (`pipelines.1.entries.0.name`); a file's reader knows it by
+ * The API names a pipeline of the request by its index (`pipelines[1].entries[0].name`); a file's reader knows it by
  * its name, so each such issue gets the name added. Anything but an ApiRequestError with issues is returned as is.
  */
 export function nameIssues(err: unknown, pipelines: readonly Record<string, unknown>[]): unknown {
   if (!(err instanceof ApiRequestError) || err.issues.length === 0) return err;
   const joined = (list: typeof err.issues) => list.map((i) => `${i.path}: ${i.message}`).join('; ');
   const issues = err.issues.map((issue) => {
-    const index = /^pipelines\.(\d+)(?:\.|$)/.exec(issue.path)?.[1];
+    const index = /^pipelines\[(\d+)\]/.exec(issue.path)?.[1];
     const name = index === undefined ? undefined : pipelines[Number(index)]?.['name'];
     return typeof name === 'string' && name !== '' ? { path: issue.path, message: `${issue.message} (pipeline "${name}")` } : issue;
   });
