@@ -398,6 +398,7 @@ describe('pipelines: configuration tables that fan out into extract jobs, on dem
     expect(cancelled.json.status).toBe('cancelled');
     expect(cancelled.json.entries.map((e: { status: string }) => e.status)).toEqual(['cancelled', 'cancelled']);
     await stack.resumeWorkers();
+    expect((await api(stack, 'DELETE', `/pipelines/${name}/runs/${started.json.id}`)).status).toBe(409);
     expect((await api(stack, 'GET', `/pipelines/${name}/runs/nope`)).status).toBe(400);
     expect((await api(stack, 'GET', `/pipelines/${name}/runs/00000000-0000-4000-8000-000000000009`)).status).toBe(404);
   });

@@ -1,9 +1,12 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { PipelineApply } from '@partita/contracts';
 import { ApiRequestError, PartitaClient } from './client.js';
 import { nameIssues } from './commands/pipelines.js';
 import { chunksText, fieldLines, isRunEnded, runProgressLine, runTimingsLine, scheduleText } from './commands/pipelines-format.js';
 import { watchRun } from './commands/pipelines-runs.js';
 import { RUN_ID, endedRun, runView } from './pipeline.fixture.js';
+import { readObjectsFile } from './spec-file.js';
 import type { Output } from './terminal.js';
 
 function capture(isTTY = false): Output & { text: string } {
@@ -119,5 +122,14 @@ describe('watchRun', () => {
     await watchRun(client, runView(), out, { pollMs: 1 });
     expect(out.text).toContain('\x1b[1A');
     expect(out.text.endsWith('partitions 8/8  rows 5,000/5,000  elapsed 12s\n')).toBe(true);
+  });
+});
+
+describe('the example pipeline of the docs', () => {
+  it('is a valid pipeline file', async () => {
+    const path = fileURLToPath(new URL('../../../docs/examples/shop.pipeline.yaml', import.meta.url));
+    const pipelines = await readObjectsFile(path, { noun: 'pipeline', listKey: 'pipelines' });
+    const parsed = PipelineApply.parse({ pipelines });
+    expect(parsed.pipelines.map((p) => [p.name, p.entries.length, p.schedule?.cron])).toEqual([['shop', 4, '0 2 * * *']]);
   });
 });

@@ -30,7 +30,10 @@ export function toRunView(run: RunFacts, now: Date = new Date()): PipelineRunVie
   const count = (status: RunEntryView['status']) => entries.filter((e) => e.status === status).length;
   const jobs = entries.flatMap((e) => (e.job ? [e.job] : []));
   const active = entries.filter((e) => ACTIVE.has(e.status)).length;
-  const finishedAt = active > 0 ? null : latest([...jobs.map((j) => j.finishedAt), run.cancelledAt?.toISOString() ?? null], run.createdAt);
+  // A cancel ends the run only through entries it kept from being submitted; after the run ended it changes nothing.
+  const neverSubmitted = entries.some((e) => e.job === null);
+  const cancelled = neverSubmitted && run.cancelledAt ? run.cancelledAt.toISOString() : null;
+  const finishedAt = active > 0 ? null : latest([...jobs.map((j) => j.finishedAt), cancelled], run.createdAt);
   const wallMs = Math.max(0, (finishedAt ? Date.parse(finishedAt) : now.getTime()) - run.createdAt.getTime());
   const sumPartitionMs = jobs.reduce((a, j) => a + j.timings.sumPartitionMs, 0);
   const sum = (f: (j: JobSummary) => number) => jobs.reduce((a, j) => a + f(j), 0);

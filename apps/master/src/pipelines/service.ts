@@ -209,6 +209,8 @@ export class PipelinesService {
 
   /** Cancels a run: entries not yet submitted never are, and its jobs that have not ended are cancelled. */
   async cancelRun(name: string, runId: string): Promise<PipelineRunView> {
+    const before = await this.getRun(name, runId);
+    if (before.finishedAt !== null) throw new ConflictError(`run ${runId} of pipeline ${name} has already ${before.status}`);
     const result = await this.store.cancelRun(name, runId);
     if (!result) throw new NotFoundError(`pipeline ${name} has no run ${runId}`);
     for (const jobId of result.openJobs) await this.cancelJob(jobId);
