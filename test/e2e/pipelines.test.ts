@@ -10,6 +10,7 @@ import {
   type PipelineRunView,
   type PipelineView,
 } from '@partita/contracts';
+import { scrape, sumOf } from '../support/prom-text.js';
 import { readJobResult } from '../support/results.js';
 import { useSourceSchema } from '../support/source-schema.js';
 import { useStack, type TestStack } from '../support/stack.js';
@@ -154,6 +155,9 @@ describe('pipelines: configuration tables that fan out into extract jobs, on dem
 
     const runs = (await api(stack, 'GET', `/pipelines/${name}/runs`)).json as PipelineRunList;
     expect(runs.items.map((r) => r.id)).toEqual([crm.json.id, run.id]);
+    const metrics = await scrape(`${stack.baseUrl}/metrics`);
+    expect(sumOf(metrics, 'partita_pipeline_runs_total', { trigger: 'manual' })).toBe(2);
+    expect(sumOf(metrics, 'partita_pipeline_runs_total', { trigger: 'schedule' })).toBe(0);
   });
 
   it('changes settings and entries one at a time; entries inherit the pipeline setting unless they override it', async () => {
@@ -292,6 +296,7 @@ describe('pipelines: configuration tables that fan out into extract jobs, on dem
     // Each scheduled run made a new version of the dataset, as a manual run does.
     const history = (await api(stack, 'GET', `/datasets/customers-${s}`)).json as DatasetHistory;
     expect(history.versions).toHaveLength(count);
+    expect(sumOf(await scrape(`${stack.baseUrl}/metrics`), 'partita_pipeline_runs_total', { trigger: 'schedule' })).toBe(count);
   });
 
   it('takes over a run its master left half-submitted, without a second job for an entry already submitted', async () => {

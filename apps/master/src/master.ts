@@ -67,7 +67,7 @@ export async function startMaster(
   });
   const limits = { partitions: env.MAX_PARTITIONS_PER_JOB, groups: env.MAX_GROUPS_PER_JOB, rows: env.MAX_ROWS_PER_JOB };
   const jobs = new JobsService({ catalog, queues, source, snapshots, limits, log, metrics });
-  const pipelines = new PipelinesService({ catalog, jobs, schedules, log });
+  const pipelines = new PipelinesService({ catalog, jobs, schedules, log, metrics });
   const fanIn = new FanIn({
     catalog,
     store,

@@ -35,6 +35,8 @@ export interface MasterMetrics {
   jobDuration: Histogram<'kind' | 'outcome'>;
   jobSpeedup: Gauge<'kind'>;
   jobEfficiency: Gauge<'kind'>;
+  pipelineRuns: Counter<'trigger'>;
+  pipelineRunsSkipped: Counter;
 }
 
 /**
@@ -95,7 +97,19 @@ export function createMasterMetrics(options: { kinds: readonly string[]; queueDe
       jobDuration.zero({ kind, outcome });
     }
   }
-  return { registry: r, jobsSubmitted, jobsFinished, jobDuration, jobSpeedup, jobEfficiency };
+  const pipelineRuns = new Counter({
+    name: 'partita_pipeline_runs_total',
+    help: 'Pipeline runs started, by trigger (manual or schedule).',
+    labelNames: ['trigger'],
+    registers: [r],
+  });
+  for (const trigger of ['manual', 'schedule']) pipelineRuns.inc({ trigger }, 0);
+  const pipelineRunsSkipped = new Counter({
+    name: 'partita_pipeline_runs_skipped_total',
+    help: "Scheduled firings skipped because the pipeline's previous run had not ended.",
+    registers: [r],
+  });
+  return { registry: r, jobsSubmitted, jobsFinished, jobDuration, jobSpeedup, jobEfficiency, pipelineRuns, pipelineRunsSkipped };
 }
 
 export interface WorkerMetrics {

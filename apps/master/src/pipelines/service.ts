@@ -20,7 +20,7 @@ import {
   type ScheduleView,
 } from '@partita/contracts';
 import type { Catalog, StoredPipeline } from '@partita/catalog';
-import type { Logger } from '@partita/telemetry';
+import type { Logger, MasterMetrics } from '@partita/telemetry';
 import type { JobsService } from '../services/jobs.js';
 import { effectiveEntry, entrySpec } from './effective.js';
 import type { PipelineSchedules } from './schedules.js';
@@ -36,6 +36,7 @@ export interface PipelinesServiceDeps {
   jobs: JobsService;
   schedules: PipelineSchedules;
   log: Logger;
+  metrics: Pick<MasterMetrics, 'pipelineRuns' | 'pipelineRunsSkipped'>;
 }
 
 /**
@@ -167,6 +168,7 @@ export class PipelinesService {
       entries: chosen.map((e) => ({ entry: e.name, spec: entrySpec(name, pipeline.settings, e) })),
     });
     if (run.created) {
+      this.deps.metrics.pipelineRuns.inc({ trigger: options.trigger });
       this.deps.log.info({ runId: run.id, pipeline: name, trigger: options.trigger, entries: chosen.length }, 'pipeline run started');
       this.expand(run.id);
     }
@@ -186,6 +188,7 @@ export class PipelinesService {
     }
     if (await this.store.hasOpenRun(name)) {
       log.warn({ pipeline: name }, 'scheduled run skipped: the previous run has not ended');
+      this.deps.metrics.pipelineRunsSkipped.inc();
       return;
     }
     try {
