@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError, FINALIZE_QUEUE, JOB_KINDS, partitionMessageId, partitionQueueName } from '@partita/contracts';
+import { ApiError, FINALIZE_QUEUE, JOB_KINDS, PIPELINE_RUNS_QUEUE, partitionMessageId, partitionQueueName } from '@partita/contracts';
 import { DATABASE_URL, REDIS_URL } from '../support/env.js';
 import { partitionMessages, uniqueName } from '../support/isolation.js';
 import { startStack, type TestStack } from '../support/stack.js';
@@ -503,7 +503,7 @@ describe('POST /jobs under fuzzing: never a 5xx, errors with the API shape and n
         if (kind === 'travel-plan') expect(expected).toBeGreaterThan(0);
       }
       // And no other key under the prefix names a job that was not accepted.
-      const queues = [...JOB_KINDS.map(partitionQueueName), FINALIZE_QUEUE];
+      const queues = [...JOB_KINDS.map(partitionQueueName), FINALIZE_QUEUE, PIPELINE_RUNS_QUEUE];
       let cursor = '0';
       do {
         const [next, keys] = await redis.scan(cursor, 'MATCH', `${stack.prefix}:*`, 'COUNT', 1000);

@@ -3,9 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, runCli } from './cli.js';
 import { jobView, partitionView } from './job.fixture.js';
 import { JOB_A, JOB_B, RUN_ID, endedRun, pipelineView, runView } from './pipeline.fixture.js';
-import type { Output } from './terminal.js';
+import { captureOutput } from './output.fixture.js';
 
 const ID = '5e4a18a3-1111-4222-8333-444455556666';
+
+/** The API's 400 for a body it refuses: each issue, and a message that only repeats them. */
+function rejected(issues: ReadonlyArray<{ path: string; message: string }>) {
+  const message = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+  return { status: 400, body: { statusCode: 400, code: 'PARTITA_ERR_VALIDATION', error: 'Bad Request', message, issues } };
+}
 
 type Route = (req: { method: string; path: string; headers: Headers; body: unknown }) => { status: number; body: unknown };
 
@@ -32,20 +38,9 @@ function fakeFetch(routes: Record<string, Route>) {
   return { impl, requests };
 }
 
-function capture(): Output & { text: string } {
-  return {
-    text: '',
-    isTTY: false,
-    columns: undefined,
-    write(t) {
-      this.text += t;
-    },
-  };
-}
-
 async function run(argv: string[], routes: Record<string, Route> = {}, stdin = '') {
-  const stdout = capture();
-  const stderr = capture();
+  const stdout = captureOutput();
+  const stderr = captureOutput();
   const fetch = fakeFetch(routes);
   const code = await runCli(argv, { stdout, stderr, stdin: Readable.from([stdin]), env: {}, fetch: fetch.impl });
   return { code, stdout: stdout.text, stderr: stderr.text, requests: fetch.requests };
@@ -90,16 +85,7 @@ describe('runCli', () => {
     const r = await run(
       ['submit', '-'],
       {
-        'POST /jobs': () => ({
-          status: 400,
-          body: {
-            statusCode: 400,
-            code: 'PARTITA_ERR_VALIDATION',
-            error: 'Bad Request',
-            message: issues.map((i) => `${i.path}: ${i.message}`).join('; '),
-            issues,
-          },
-        }),
+        'POST /jobs': () => rejected(issues),
       },
       '{"kind":"travel-plan"}',
     );
@@ -122,11 +108,11 @@ describe('runCli', () => {
   });
 
   it('says when the master cannot be reached, without a stack', async () => {
-    const stderr = capture();
+    const stderr = captureOutput();
     const refused = (async () => {
       throw new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED 127.0.0.1:9') });
     }) as typeof fetch;
-    const code = await runCli(['list', '--url', 'http://127.0.0.1:9'], { stdout: capture(), stderr, env: {}, fetch: refused });
+    const code = await runCli(['list', '--url', 'http://127.0.0.1:9'], { stdout: captureOutput(), stderr, env: {}, fetch: refused });
     expect(code).toBe(EXIT_FAILURE);
     expect(stderr.text).toBe('partita: cannot reach the master at http://127.0.0.1:9: connect ECONNREFUSED 127.0.0.1:9\n');
   });
@@ -271,16 +257,7 @@ describe('runCli pipelines', () => {
     const r = await run(
       ['pipelines', 'apply', '-'],
       {
-        'POST /pipelines/apply': () => ({
-          status: 400,
-          body: {
-            statusCode: 400,
-            code: 'PARTITA_ERR_VALIDATION',
-            error: 'Bad Request',
-            message: issues.map((i) => `${i.path}: ${i.message}`).join('; '),
-            issues,
-          },
-        }),
+        'POST /pipelines/apply': () => rejected(issues),
       },
       '[{"name": "a"}, {"name": "b", "entries": [{"name": "x", "source": {}}]}]',
     );

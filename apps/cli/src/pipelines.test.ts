@@ -7,18 +7,7 @@ import { chunksText, fieldLines, isRunEnded, runProgressLine, runTimingsLine, sc
 import { watchRun } from './commands/pipelines-runs.js';
 import { RUN_ID, endedRun, runView } from './pipeline.fixture.js';
 import { readObjectsFile } from './spec-file.js';
-import type { Output } from './terminal.js';
-
-function capture(isTTY = false): Output & { text: string } {
-  return {
-    text: '',
-    isTTY,
-    columns: isTTY ? 200 : undefined,
-    write(t) {
-      this.text += t;
-    },
-  };
-}
+import { captureOutput } from './output.fixture.js';
 
 /** A client whose GETs of the run answer `answers` in turn (the last one again once they run out). */
 function scriptedClient(answers: (() => Response)[]) {
@@ -92,7 +81,7 @@ describe('nameIssues', () => {
 describe('watchRun', () => {
   it('polls until the run ends, a line per poll when not on a terminal', async () => {
     const { client, calls } = scriptedClient([json(runView()), json(runView({ status: 'running' })), json(endedRun('succeeded'))]);
-    const out = capture();
+    const out = captureOutput();
     const run = await watchRun(client, runView({ status: 'queued' }), out, { pollMs: 1 });
     expect(run.status).toBe('succeeded');
     expect(calls()).toBe(3);
@@ -105,20 +94,20 @@ describe('watchRun', () => {
   it('rides out a master that answers 503 for a while, and gives up on other errors', async () => {
     const unavailable = json({ statusCode: 503, error: 'Service Unavailable', message: 'down' }, 503);
     const { client } = scriptedClient([unavailable, json(endedRun('failed'))]);
-    const out = capture();
+    const out = captureOutput();
     expect((await watchRun(client, runView(), out, { pollMs: 1 })).status).toBe('failed');
     expect(out.text).toMatch(/\(master answered 503; retrying\)\n/);
 
     const gone = json({ statusCode: 404, error: 'Not Found', message: `run ${RUN_ID} does not exist` }, 404);
-    await expect(watchRun(scriptedClient([gone]).client, runView(), capture(), { pollMs: 1 })).rejects.toThrow(/does not exist/);
-    await expect(watchRun(scriptedClient([unavailable]).client, runView(), capture(), { pollMs: 1, giveUpAfterMs: 5 })).rejects.toThrow(
-      ApiRequestError,
-    );
+    await expect(watchRun(scriptedClient([gone]).client, runView(), captureOutput(), { pollMs: 1 })).rejects.toThrow(/does not exist/);
+    await expect(
+      watchRun(scriptedClient([unavailable]).client, runView(), captureOutput(), { pollMs: 1, giveUpAfterMs: 5 }),
+    ).rejects.toThrow(ApiRequestError);
   });
 
   it('redraws the line in place on a terminal', async () => {
     const { client } = scriptedClient([json(runView()), json(endedRun('succeeded'))]);
-    const out = capture(true);
+    const out = captureOutput(true);
     await watchRun(client, runView(), out, { pollMs: 1 });
     expect(out.text).toContain('\x1b[1A');
     expect(out.text.endsWith('partitions 8/8  rows 5,000/5,000  elapsed 12s\n')).toBe(true);

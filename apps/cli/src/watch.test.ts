@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { JobView } from '@partita/contracts';
 import { PartitaClient } from './client.js';
 import { jobView, partitionView } from './job.fixture.js';
-import type { Output } from './terminal.js';
 import { watchJobs } from './watch.js';
+import { captureOutput } from './output.fixture.js';
 
 /** A client whose GET /jobs/:id answers with the next of `views` each time (the last one from then on). */
 function scriptedClient(views: (JobView | 'down')[]) {
@@ -14,17 +14,6 @@ function scriptedClient(views: (JobView | 'down')[]) {
     return new Response(JSON.stringify(next), { status: 200 });
   }) as typeof globalThis.fetch;
   return new PartitaClient({ baseUrl: 'http://master', fetch });
-}
-
-function capture(isTTY: boolean): Output & { text: string } {
-  return {
-    text: '',
-    isTTY,
-    columns: isTTY ? 200 : undefined,
-    write(t) {
-      this.text += t;
-    },
-  };
 }
 
 const at = (wallMs: number, done: number, itemsDone: number, status: JobView['status'] = 'running') =>
@@ -39,7 +28,7 @@ const finished = jobView({
 
 describe('watchJobs', () => {
   it('prints plain lines at its interval, then the last line, the outcome and the timings table', async () => {
-    const out = capture(false);
+    const out = captureOutput(false);
     const [job] = await watchJobs(scriptedClient([at(500, 0, 0), at(1000, 2, 80), at(2000, 5, 200), finished]), [finished.id], {
       out,
       plainPollMs: 1,
@@ -54,7 +43,7 @@ describe('watchJobs', () => {
   });
 
   it('prints a plain line no more often than its interval', async () => {
-    const out = capture(false);
+    const out = captureOutput(false);
     await watchJobs(scriptedClient([at(500, 0, 0), at(600, 1, 10), at(700, 2, 20), finished]), [finished.id], {
       out,
       plainPollMs: 1,
@@ -64,7 +53,7 @@ describe('watchJobs', () => {
   });
 
   it('redraws in place on a terminal', async () => {
-    const out = capture(true);
+    const out = captureOutput(true);
     await watchJobs(scriptedClient([at(500, 0, 0), at(1000, 2, 80), finished]), [finished.id], { out, ttyPollMs: 1 });
     expect(out.text.startsWith('\r\x1b[2K5e4a18a3 ')).toBe(true);
     expect(out.text).toContain('\x1b[1A\r\x1b[2K5e4a18a3 ');
@@ -72,7 +61,7 @@ describe('watchJobs', () => {
   });
 
   it('keeps watching while the master is briefly unreachable', async () => {
-    const out = capture(false);
+    const out = captureOutput(false);
     const [job] = await watchJobs(scriptedClient([at(500, 0, 0), 'down', 'down', finished]), [finished.id], {
       out,
       plainPollMs: 1,
@@ -83,7 +72,7 @@ describe('watchJobs', () => {
   });
 
   it('gives up when the master stays unreachable', async () => {
-    const out = capture(false);
+    const out = captureOutput(false);
     await expect(
       watchJobs(scriptedClient([at(500, 0, 0), 'down']), [finished.id], { out, plainPollMs: 5, plainIntervalMs: 0, giveUpAfterMs: 20 }),
     ).rejects.toThrow(/cannot reach the master at http:\/\/master/);
