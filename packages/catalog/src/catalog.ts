@@ -1,7 +1,6 @@
 import pg from 'pg';
 import {
   quoteIdent,
-  ValidationError,
   type DatasetHistory,
   type DatasetList,
   type ErrorInfo,
