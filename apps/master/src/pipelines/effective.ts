@@ -54,7 +54,10 @@ export function resolveSettings(settings: PipelineSettings, entry: PipelineEntry
 
 /** The sql-extract spec a run submits for an entry: its source, its sink and its resolved settings. */
 export function entrySpec(pipeline: string, settings: PipelineSettings, entry: PipelineEntry): SqlExtractSpec {
-  const s = resolveSettings(settings, entry);
+  return specOf(pipeline, entry, resolveSettings(settings, entry));
+}
+
+function specOf(pipeline: string, entry: PipelineEntry, s: Resolved): SqlExtractSpec {
   return SqlExtractSpec.parse({
     kind: 'sql-extract',
     source: entry.source,
@@ -75,5 +78,6 @@ export function entrySpec(pipeline: string, settings: PipelineSettings, entry: P
 
 /** What `GET /pipelines/:name` shows of an entry: every setting with its origin, and the spec a run would submit. */
 export function effectiveEntry(pipeline: string, settings: PipelineSettings, entry: PipelineEntry): EffectiveEntry {
-  return { settings: resolveSettings(settings, entry), spec: entrySpec(pipeline, settings, entry) as unknown as Record<string, unknown> };
+  const resolved = resolveSettings(settings, entry);
+  return { settings: resolved, spec: specOf(pipeline, entry, resolved) as unknown as Record<string, unknown> };
 }

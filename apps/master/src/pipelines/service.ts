@@ -68,12 +68,12 @@ export class PipelinesService {
   }
 
   async get(name: string): Promise<PipelineView> {
-    const [pipeline, next] = await Promise.all([this.load(name), this.nextRuns()]);
+    const [pipeline, next] = await Promise.all([this.definition(name), this.nextRuns()]);
     return pipelineView(pipeline, next.get(name));
   }
 
   async getEntry(name: string, entry: string): Promise<EntryView> {
-    const pipeline = await this.load(name);
+    const pipeline = await this.definition(name);
     const found = pipeline.entries.find((e) => e.name === entry);
     if (!found) throw new NotFoundError(`pipeline ${name} has no entry ${entry}`);
     return entryView(pipeline.name, pipeline.settings, found);
@@ -90,17 +90,21 @@ export class PipelinesService {
   /** Creates or replaces pipelines, all or none (`partita pipelines apply`). */
   async apply(definitions: readonly PipelineDefinition[]): Promise<ApplyResult> {
     definitions.forEach((d, i) => checkEffective(d, ['pipelines', i]));
-    const items = await this.store.apply(definitions);
-    for (const d of definitions) await this.scheduleChanged(d.name, d.schedule);
-    return { items };
+    return { items: await this.write(definitions) };
   }
 
   /** Creates or replaces one pipeline. */
   async put(definition: PipelineDefinition): Promise<{ outcome: ApplyOutcome; pipeline: PipelineView }> {
-    const { items } = await this.apply([definition]).catch((err: unknown) => {
-      throw err instanceof ValidationError ? withoutPrefix(err, 'pipelines[0].') : err;
-    });
-    return { outcome: items[0]!.outcome, pipeline: await this.get(definition.name) };
+    checkEffective(definition);
+    const [item] = await this.write([definition]);
+    return { outcome: item!.outcome, pipeline: await this.get(definition.name) };
+  }
+
+  /** The pipeline as stored; 404 when it does not exist. */
+  async definition(name: string): Promise<StoredPipeline> {
+    const pipeline = await this.store.get(name);
+    if (!pipeline) throw new NotFoundError(`pipeline ${name} does not exist`);
+    return pipeline;
   }
 
   async delete(name: string): Promise<void> {
@@ -133,16 +137,23 @@ export class PipelinesService {
   }
 
   async getSchedule(name: string): Promise<ScheduleView> {
-    const view = (await this.get(name)).schedule;
+    const [pipeline, next] = await Promise.all([this.definition(name), this.nextRuns()]);
+    const view = scheduleView(pipeline.schedule, next.get(name));
     if (!view) throw new NotFoundError(`pipeline ${name} has no schedule`);
     return view;
   }
 
-  /** Sets or removes the pipeline's schedule; returns it as the API shows it (null once removed). */
-  async setSchedule(name: string, schedule: Schedule | null): Promise<ScheduleView | null> {
-    const before = await this.change(name, (p) => ({ ...p, schedule }), 'before');
-    if (schedule === null && before.schedule === null) throw new NotFoundError(`pipeline ${name} has no schedule`);
-    return schedule === null ? null : (await this.get(name)).schedule;
+  /** Sets the pipeline's schedule; returns it as the API shows it. */
+  async setSchedule(name: string, schedule: Schedule): Promise<ScheduleView> {
+    await this.change(name, (p) => ({ ...p, schedule }));
+    return this.getSchedule(name);
+  }
+
+  async deleteSchedule(name: string): Promise<void> {
+    await this.change(name, (p) => {
+      if (p.schedule === null) throw new NotFoundError(`pipeline ${name} has no schedule`);
+      return { ...p, schedule: null };
+    });
   }
 
   /**
@@ -153,7 +164,14 @@ export class PipelinesService {
     name: string,
     options: { category?: string | undefined; trigger: RunTrigger; triggerKey?: string },
   ): Promise<PipelineRunView> {
-    const pipeline = await this.load(name);
+    return this.start(await this.definition(name), options);
+  }
+
+  private async start(
+    pipeline: StoredPipeline,
+    options: { category?: string | undefined; trigger: RunTrigger; triggerKey?: string },
+  ): Promise<PipelineRunView> {
+    const { name } = pipeline;
     const chosen = pipeline.entries.filter((e) => e.enabled && (options.category === undefined || e.category === options.category));
     if (chosen.length === 0) {
       const which = options.category === undefined ? 'no enabled entries' : `no enabled entries in category ${options.category}`;
@@ -192,7 +210,7 @@ export class PipelinesService {
       return;
     }
     try {
-      await this.startRun(name, { category: pipeline.schedule.category ?? undefined, trigger: 'schedule', triggerKey: firingId });
+      await this.start(pipeline, { category: pipeline.schedule.category ?? undefined, trigger: 'schedule', triggerKey: firingId });
     } catch (err) {
       if (!(err instanceof ConflictError)) throw err;
       log.warn({ pipeline: name, err: err.message }, 'scheduled run skipped');
@@ -206,7 +224,7 @@ export class PipelinesService {
   }
 
   async listRuns(name: string, options: { limit: number; cursor?: string | undefined }): Promise<PipelineRunList> {
-    await this.load(name);
+    await this.definition(name);
     return this.store.listRuns(name, options);
   }
 
@@ -272,18 +290,8 @@ export class PipelinesService {
     });
   }
 
-  private async load(name: string): Promise<StoredPipeline> {
-    const pipeline = await this.store.get(name);
-    if (!pipeline) throw new NotFoundError(`pipeline ${name} does not exist`);
-    return pipeline;
-  }
-
-  /** Changes a pipeline under its lock after validating the result; returns the definition after (or before) it. */
-  private async change(
-    name: string,
-    fn: (p: PipelineDefinition) => PipelineDefinition,
-    which: 'after' | 'before' = 'after',
-  ): Promise<PipelineDefinition> {
+  /** Changes a pipeline under its lock after validating the result; returns the definition after it. */
+  private async change(name: string, fn: (p: PipelineDefinition) => PipelineDefinition): Promise<PipelineDefinition> {
     let after: PipelineDefinition | undefined;
     const result = await this.store.update(name, (current) => {
       after = validated(fn(current));
@@ -291,7 +299,14 @@ export class PipelinesService {
     });
     if (!result || !after) throw new NotFoundError(`pipeline ${name} does not exist`);
     if (!sameSchedule(result.before.schedule, after.schedule)) await this.scheduleChanged(name, after.schedule);
-    return which === 'after' ? after : result.before;
+    return after;
+  }
+
+  /** Stores checked definitions in one transaction, then mirrors their schedules. */
+  private async write(definitions: readonly PipelineDefinition[]): Promise<ApplyResult['items']> {
+    const items = await this.store.apply(definitions);
+    for (const d of definitions) await this.scheduleChanged(d.name, d.schedule);
+    return items;
   }
 
   /** Mirrors a schedule change on its scheduler; if Redis is unavailable the reconciler does it later. */
@@ -344,12 +359,6 @@ function checkEffective(definition: PipelineDefinition, at: ReadonlyArray<string
 /** `['entries', 0, 'sink']` → `entries[0].sink`, as the API names fields. */
 function dotted(path: ReadonlyArray<PropertyKey>): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
-}
-
-function withoutPrefix(err: ValidationError, prefix: string): ValidationError {
-  const strip = (s: string) => (s.startsWith(prefix) ? s.slice(prefix.length) : s);
-  const issues = (err.issues ?? []).map((i) => ({ path: strip(i.path), message: i.message }));
-  return new ValidationError(issues.map((i) => `${i.path}: ${i.message}`).join('; ') || err.message, issues);
 }
 
 function scheduleView(schedule: Schedule | null, next: number | undefined): ScheduleView | null {

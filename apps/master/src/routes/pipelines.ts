@@ -143,7 +143,7 @@ export function pipelineRoutes(deps: { pipelines: PipelinesService }) {
 
     r.get('/pipelines/:name/settings', {
       schema: { summary: "The pipeline's settings", params: Named, response: { 200: Settings, ...errors } },
-      handler: async (request) => (await pipelines.get(request.params.name)).settings,
+      handler: async (request) => (await pipelines.definition(request.params.name)).settings,
     });
 
     r.put('/pipelines/:name/settings', {
@@ -190,13 +190,13 @@ export function pipelineRoutes(deps: { pipelines: PipelinesService }) {
         body: Schedule,
         response: { 200: ScheduleView, ...errors },
       },
-      handler: async (request) => (await pipelines.setSchedule(request.params.name, request.body))!,
+      handler: async (request) => pipelines.setSchedule(request.params.name, request.body),
     });
 
     r.delete('/pipelines/:name/schedule', {
       schema: { summary: 'Remove the schedule', params: Named, response: NoContent },
       handler: async (request, reply) => {
-        await pipelines.setSchedule(request.params.name, null);
+        await pipelines.deleteSchedule(request.params.name);
         return reply.code(204).send(null);
       },
     });
