@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobView } from '@partita/contracts';
-import { ApiRequestError, UnreachableError, type PartitaClient } from './client.js';
+import type { PartitaClient } from './client.js';
+import { PollFailures } from './poll-failures.js';
 import { ProgressTracker, isEnded, progressLine } from './progress.js';
 import { outcomeLines, timingsReport } from './report.js';
 import { LiveRegion, streamOutput, type Output } from './terminal.js';
@@ -27,8 +28,7 @@ interface Watched {
   /** Set while the master does not answer: why. */
   note: string | undefined;
   done: boolean;
-  /** When the master first failed to answer for this job, in a row; undefined while it answers. */
-  failingSince: number | undefined;
+  failures: PollFailures;
 }
 
 /**
@@ -50,14 +50,14 @@ export async function watchJobs(client: PartitaClient, ids: readonly string[], o
     line: placeholderLine(id),
     note: undefined,
     done: false,
-    failingSince: undefined,
+    failures: new PollFailures(giveUpAfterMs),
   }));
   let lastPlainAt = Number.NEGATIVE_INFINITY;
   let first = true;
 
   for (;;) {
     const pending = watched.filter((w) => !w.done);
-    await Promise.all(pending.map((w) => poll(client, w, giveUpAfterMs)));
+    await Promise.all(pending.map((w) => poll(client, w)));
     for (const w of pending) {
       if (!w.job || !isEnded(w.job)) continue;
       w.done = true;
@@ -78,21 +78,16 @@ export async function watchJobs(client: PartitaClient, ids: readonly string[], o
   return watched.map((w) => w.job!);
 }
 
-async function poll(client: PartitaClient, w: Watched, giveUpAfterMs: number): Promise<void> {
+async function poll(client: PartitaClient, w: Watched): Promise<void> {
   try {
     const job = await client.getJob(w.id);
     w.job = job;
-    w.failingSince = undefined;
+    w.failures.answered();
     w.note = undefined;
     const { rate, etaMs } = w.tracker.observe(job);
     w.line = progressLine(job, { rate, etaMs });
   } catch (err) {
-    const transient = err instanceof UnreachableError || (err instanceof ApiRequestError && err.status >= 500);
-    if (!transient) throw err;
-    const now = Date.now();
-    w.failingSince ??= now;
-    if (now - w.failingSince > giveUpAfterMs) throw err;
-    w.note = err instanceof UnreachableError ? 'master unreachable; retrying' : `master answered ${err.status}; retrying`;
+    w.note = w.failures.tolerate(err);
   }
 }
 

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PipelineRunView } from '@partita/contracts';
-import { ApiRequestError, UnreachableError, type PartitaClient } from '../client.js';
+import type { PartitaClient } from '../client.js';
+import { PollFailures } from '../poll-failures.js';
 import { LiveRegion, type Output } from '../terminal.js';
 import { printJson, type Context } from './context.js';
 import { isRunEnded, runEntriesTable, runHeader, runProgressLine, runTimingsLine, runsTable } from './pipelines-format.js';
@@ -39,22 +40,17 @@ export async function watchRun(
   options: RunWatchOptions = {},
 ): Promise<PipelineRunView> {
   const pollMs = options.pollMs ?? 2000;
-  const giveUpAfterMs = options.giveUpAfterMs ?? 60_000;
+  const failures = new PollFailures(options.giveUpAfterMs ?? 60_000);
   const region = out.isTTY ? new LiveRegion(out) : undefined;
   let run = started;
-  let failingSince: number | undefined;
   for (let first = true; ; first = false) {
     if (!first) await sleep(pollMs);
     let note = '';
     try {
       run = await client.getRun(started.pipeline, started.id);
-      failingSince = undefined;
+      failures.answered();
     } catch (err) {
-      const transient = err instanceof UnreachableError || (err instanceof ApiRequestError && err.status >= 500);
-      if (!transient) throw err;
-      failingSince ??= Date.now();
-      if (Date.now() - failingSince > giveUpAfterMs) throw err;
-      note = err instanceof UnreachableError ? '  (master unreachable; retrying)' : `  (master answered ${err.status}; retrying)`;
+      note = `  (${failures.tolerate(err)})`;
     }
     const line = `${runProgressLine(run)}${note}`;
     const ended = isRunEnded(run);
