@@ -10,19 +10,11 @@ import {
   type PipelineRunView,
   type PipelineView,
 } from '@partita/contracts';
+import { api } from '../support/faults-api.js';
 import { scrape, sumOf } from '../support/prom-text.js';
 import { readJobResult } from '../support/results.js';
 import { useSourceSchema } from '../support/source-schema.js';
 import { useStack, type TestStack } from '../support/stack.js';
-
-async function api(stack: TestStack, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const res = await fetch(`${stack.baseUrl}${path}`, {
-    method,
-    ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : null };
-}
 
 const TERMINAL = ['succeeded', 'failed', 'cancelled'];
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DatasetHistory, Manifest } from '@partita/contracts';
+import { api } from '../support/faults-api.js';
 import { countQueueKeys } from '../support/isolation.js';
 import { readJobResult } from '../support/results.js';
 import { useSourceSchema } from '../support/source-schema.js';
@@ -93,14 +94,6 @@ function expectSameRows(actual: Record<string, unknown>[], expected: Record<stri
       expect(same, `row ${String(want['id'])} column ${column}: parquet ${a}, postgres ${e}`).toBe(true);
     }
   }
-}
-
-async function api(stack: { baseUrl: string }, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const res = await fetch(`${stack.baseUrl}${path}`, {
-    method,
-    ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
-  });
-  return { status: res.status, json: await res.json() };
 }
 
 describe('sql-extract: PostgreSQL → balanced chunks → Parquet in Blob Storage → a registered dataset', () => {

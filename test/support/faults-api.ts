@@ -62,3 +62,17 @@ export class ApiClient {
     }
   }
 }
+
+/**
+ * One request to the stack's current master (`baseUrl` is read at each call: a restarted master moves), with the
+ * answer's body as loosely typed JSON for a test's assertions.
+ */
+export async function api(
+  stack: { baseUrl: string },
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: any }> {
+  const answer = await new ApiClient(stack.baseUrl).request(method, path, body);
+  return { status: answer.status, json: answer.json };
+}
