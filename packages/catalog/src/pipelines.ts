@@ -113,7 +113,7 @@ export class PipelineStore {
       const locked = await client.query('select 1 from pipelines where name = $1 for update', [name]);
       if (locked.rowCount === 0) return null;
       const before = (await read(client, name))!;
-      return { before, outcome: await put(client, change(definitionOf(before))) };
+      return { before, outcome: await put(client, change(definitionOf(before)), before) };
     });
   }
 
@@ -325,18 +325,25 @@ async function read(db: pg.Pool | pg.PoolClient, name: string): Promise<StoredPi
   };
 }
 
-/** Creates or replaces one pipeline in the caller's transaction; an identical definition is left untouched. */
-async function put(client: pg.PoolClient, definition: PipelineDefinition): Promise<ApplyOutcome> {
-  const inserted = await client.query(
-    `insert into pipelines (name, description, schedule) values ($1, '', null) on conflict (name) do nothing`,
-    [definition.name],
-  );
-  if (inserted.rowCount === 0) {
-    const current = await read(client, definition.name);
-    if (current && isDeepStrictEqual(normalised(definitionOf(current)), normalised(definition))) return 'unchanged';
+/**
+ * Creates or replaces one pipeline in the caller's transaction; an identical definition is left untouched. `current`:
+ * the stored pipeline when the caller has already read it (under its lock).
+ */
+async function put(client: pg.PoolClient, definition: PipelineDefinition, current?: StoredPipeline): Promise<ApplyOutcome> {
+  if (current === undefined) {
+    const inserted = await client.query(
+      `insert into pipelines (name, description, schedule) values ($1, '', null) on conflict (name) do nothing`,
+      [definition.name],
+    );
+    if (inserted.rowCount !== 0) {
+      await write(client, definition);
+      return 'created';
+    }
+    current = (await read(client, definition.name))!;
   }
+  if (isDeepStrictEqual(normalised(definitionOf(current)), normalised(definition))) return 'unchanged';
   await write(client, definition);
-  return inserted.rowCount === 0 ? 'updated' : 'created';
+  return 'updated';
 }
 
 /** Key order and absent-versus-undefined do not make two definitions differ. */
