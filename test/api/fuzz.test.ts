@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, FINALIZE_QUEUE, JOB_KINDS, PIPELINE_RUNS_QUEUE, partitionMessageId, partitionQueueName } from '@partita/contracts';
-import { DATABASE_URL, REDIS_URL } from '../support/env.js';
+import { DATABASE_URL, REDIS_URL, SOURCE_DATABASE_URL } from '../support/env.js';
 import { partitionMessages, uniqueName } from '../support/isolation.js';
 import { startStack, type TestStack } from '../support/stack.js';
 
@@ -247,7 +247,7 @@ describe('POST /jobs under fuzzing: never a 5xx, errors with the API shape and n
       env: {
         ...LIMITS,
         // The source connections of this master (its snapshots among them) carry a name of their own.
-        SOURCE_DATABASE_URL: `${DATABASE_URL}?application_name=${sourceApp}`,
+        SOURCE_DATABASE_URL: `${SOURCE_DATABASE_URL}?application_name=${sourceApp}`,
         // Hundreds of jobs wait on the queue: the reconciler's sweep over them is not what is tested here.
         RECONCILE_INTERVAL_MS: '60000',
       },

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOB_KINDS } from '@partita/contracts';
-import { DATABASE_URL } from '../support/env.js';
+import { DATABASE_URL, SOURCE_DATABASE_URL } from '../support/env.js';
 import { partitionMessages, uniqueName } from '../support/isolation.js';
 import { startStack, type TestStack } from '../support/stack.js';
 
@@ -25,7 +25,7 @@ describe('per-job limits on POST /jobs', () => {
         MAX_GROUPS_PER_JOB: '50',
         MAX_ROWS_PER_JOB: '1000',
         // This master's source connections (its snapshots among them) carry a name of their own.
-        SOURCE_DATABASE_URL: `${DATABASE_URL}?application_name=${sourceApp}`,
+        SOURCE_DATABASE_URL: `${SOURCE_DATABASE_URL}?application_name=${sourceApp}`,
       },
     });
     S = stack.schema;

@@ -9,7 +9,8 @@ import type { TravelPlanSpecInput } from '@partita/contracts';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { stringify } from 'yaml';
 import { DEPLOY, dashboardTargets, readDashboard, readYaml, type PrometheusConfig } from '../deploy/deploy-files.js';
-import { DATABASE_URL } from '../support/env.js';
+import { ensureReaderRole } from '@partita/extract';
+import { DATABASE_URL, READER_ROLE } from '../support/env.js';
 import { uniqueName } from '../support/isolation.js';
 import { freePort } from '../support/ports.js';
 import { startStack, withContainer, type TestStack } from '../support/stack.js';
@@ -175,6 +176,7 @@ describe('the Grafana dashboard against a real Prometheus scraping a running sta
     source = new pg.Client({ connectionString: DATABASE_URL });
     await source.connect();
     await source.query(`create schema ${schema}`);
+    await ensureReaderRole(source, READER_ROLE, [schema]);
     await source.query(`
       create table ${schema}.orders (id int primary key, amount numeric(12,2) not null, note text);
       insert into ${schema}.orders select g, g / 100.0, md5(g::text) from generate_series(1, 20000) g;

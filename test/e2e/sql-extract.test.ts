@@ -244,12 +244,12 @@ describe('sql-extract: PostgreSQL → balanced chunks → Parquet in Blob Storag
       [{ table: 't; drop table x' }, 'source.table', /identifier/],
       [{ table: `${s}.t`, columns: ['id"; drop table x; --'] }, 'source.columns[0]', /double quotes/],
       // A condition that would escape its parentheses (every chunk would read every row) or add a statement.
-      [{ table: `${s}.t`, columns: ['id'], where: 'id > 0) or (true' }, 'source.where', /closes a parenthesis/],
-      [{ table: `${s}.t`, columns: ['id'], where: 'true; delete from t' }, 'source.where', /single statement/],
+      [{ table: `${s}.t`, columns: ['id'], where: 'id > 0) or (true' }, 'source.where', /not valid SQL: syntax error at or near "\)"/],
+      [{ table: `${s}.t`, columns: ['id'], where: 'true; delete from t' }, 'source.where', /one condition, but it holds 2 statements/],
       [{ table: `${s}.t`, columns: ['id'], where: 'no_such_column > 0' }, 'source.where', /no_such_column/],
-      [{ query: `insert into ${s}.t (id) values (2) returning id`, key: 'id' }, 'source.query', /read-only SELECT|syntax/],
+      [{ query: `insert into ${s}.t (id) values (2) returning id`, key: 'id' }, 'source.query', /one SELECT statement, not INSERT/],
       [{ query: `with d as (delete from ${s}.t returning id) select id from d`, key: 'id' }, 'source.query', /writes|data-modifying/],
-      [{ query: `select id from ${s}.t; drop table ${s}.t`, key: 'id' }, 'source.query', /single statement/],
+      [{ query: `select id from ${s}.t; drop table ${s}.t`, key: 'id' }, 'source.query', /one SELECT statement, but it holds 2 statements/],
       [{ query: `select id from ${s}.t`, key: 'missing' }, 'source.key', /missing/],
       // Planning runs the query (count and quantiles) in the read-only snapshot: a write is refused before any data moves.
       [{ query: `select id, nextval('${s}.seq') as n from ${s}.t`, key: 'id' }, 'source.query', /must only read.*read-only transaction/],

@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateGroup, generateRoute, type Flight, type Group } from '@partita/travel';
-import { DATABASE_URL } from '../support/env.js';
+import { ensureReaderRole } from '@partita/extract';
+import { DATABASE_URL, READER_ROLE } from '../support/env.js';
 import { uniqueName } from '../support/isolation.js';
 import { readTravelResult } from '../support/results.js';
 import { useStack } from '../support/stack.js';
@@ -74,6 +75,7 @@ describe('travel-plan inputs: inline and PostgreSQL tables (in-process workers)'
       client = new pg.Client({ connectionString: DATABASE_URL });
       await client.connect();
       await client.query(`create schema ${sourceSchema}`);
+      await ensureReaderRole(client, READER_ROLE, [sourceSchema]);
       await client.query(`create table ${sourceSchema}.travellers (group_id text, person text, home_airport text, destination text)`);
       await client.query(
         `create table ${sourceSchema}.flights (origin text, destination text, departure time, arrival interval, price numeric(10,2))`,

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { FINALIZE_QUEUE, JOB_KINDS, partitionQueueName } from '@partita/contracts';
 import { generateGroup } from '@partita/travel';
-import { DATABASE_URL } from '../support/env.js';
+import { DATABASE_URL, SOURCE_DATABASE_URL } from '../support/env.js';
 import { ApiClient, type ApiAnswer } from '../support/faults-api.js';
 import { blobExhibits, catalogExhibits, findSecrets, redisExhibits, type Exhibit, type Secret } from '../support/faults-secrets.js';
 import { loadTravelTables } from '../support/faults-source.js';
@@ -62,7 +62,7 @@ describe('no secret in queue payloads, logs, blobs, the catalog or API answers',
     logs,
     env: {
       DATABASE_URL: withPassword(DATABASE_URL, catalogPassword),
-      SOURCE_DATABASE_URL: withPassword(DATABASE_URL, sourcePassword),
+      SOURCE_DATABASE_URL: withPassword(SOURCE_DATABASE_URL, sourcePassword),
       API_AUTH: 'on',
       API_TOKENS: `ci:admin:${token}`,
     },

@@ -4,7 +4,8 @@ import type { TestProject } from 'vitest/node';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { startAzurite } from '@partita/azurite';
-import { DATABASE_URL, REDIS_URL } from './env.js';
+import { ensureReaderRole } from '@partita/extract';
+import { DATABASE_URL, READER_ROLE, REDIS_URL } from './env.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -30,6 +31,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await client.query('select 1');
   } catch (err) {
     throw new Error(`PostgreSQL does not answer at ${DATABASE_URL} (run \`npm run services\`): ${(err as Error).message}`);
+  }
+  try {
+    // The role every test stack reads its sources as; each source schema is granted to it by the test that makes it.
+    await ensureReaderRole(client, READER_ROLE, []);
   } finally {
     await client.end().catch(() => undefined);
   }

@@ -1,6 +1,7 @@
 import pg from 'pg';
+import { ensureReaderRole } from '@partita/extract';
 import { afterEach, beforeEach } from 'vitest';
-import { DATABASE_URL } from './env.js';
+import { DATABASE_URL, READER_ROLE } from './env.js';
 import { uniqueName } from './isolation.js';
 
 /** A schema of the source database (the test database) for one test: created before it, dropped after it. */
@@ -21,6 +22,8 @@ export function useSourceSchema(): SourceSchema {
     state.client = new pg.Client({ connectionString: DATABASE_URL });
     await state.client.connect();
     await state.client.query(`create schema ${state.schema}`);
+    // The stack reads sources as the reader role: it may read this schema's tables, and nothing else.
+    await ensureReaderRole(state.client, READER_ROLE, [state.schema]);
   });
   afterEach(async () => {
     await state.client?.query(`set lock_timeout = '20s'`);

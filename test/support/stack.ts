@@ -11,7 +11,7 @@ import { readMasterEnv } from '../../apps/master/src/env.js';
 import { startMaster, type RunningMaster } from '../../apps/master/src/master.js';
 import { readWorkerEnv } from '../../apps/worker/src/env.js';
 import { startWorker, type RunningWorker } from '../../apps/worker/src/worker.js';
-import { DATABASE_URL, REDIS_URL } from './env.js';
+import { DATABASE_URL, REDIS_URL, SOURCE_DATABASE_URL } from './env.js';
 import { deletePrefix, dropSchema, uniqueName } from './isolation.js';
 import { freePort } from './ports.js';
 
@@ -71,6 +71,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   const container = uniqueName('c-');
   const env: Record<string, string> = {
     DATABASE_URL,
+    SOURCE_DATABASE_URL,
     REDIS_URL,
     CATALOG_SCHEMA: schema,
     QUEUE_PREFIX: prefix,

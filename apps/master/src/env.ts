@@ -37,6 +37,13 @@ export const MasterEnv = z
     MAX_GROUPS_PER_JOB: z.coerce.number().int().min(1).default(1_000_000),
     /** Most source rows one extract may read, as its plan counts or estimates them. Default 1000000000. */
     MAX_ROWS_PER_JOB: z.coerce.number().int().min(1).default(1_000_000_000),
+    /** The longest statement timeout (`statementTimeoutMs`) an extract may ask for, in ms. Default 21600000 (6 hours). */
+    MAX_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(1).max(86_400_000).default(21_600_000),
+    /**
+     * How long planning one job may take, in ms: each statement planning runs against the source (describe, count,
+     * quantiles) has this statement timeout, and the whole plan is abandoned past it (408). Default 30000.
+     */
+    PLAN_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   })
   .superRefine(requireBlobStorage)
   .superRefine(requireApiTokens);

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { FINALIZE_QUEUE, JOB_KINDS, type JobKind, type PartitionPayload } from '@partita/contracts';
 import { Catalog } from '@partita/catalog';
+import { checkSourceRole } from '@partita/extract';
 import { createRedis, openPartitionQueue, queueDepth } from '@partita/queue';
 import { blobStoreFromSettings } from '@partita/storage';
 import { createLogger, createMasterMetrics, type Logger } from '@partita/telemetry';
@@ -30,6 +31,25 @@ export async function startMaster(
   env: MasterEnv,
   log: Logger = createLogger({ name: 'master', level: env.LOG_LEVEL, pretty: env.LOG_PRETTY }),
 ): Promise<RunningMaster> {
+  let sourcePool: pg.Pool | undefined;
+  const source = (): pg.Pool => {
+    sourcePool ??= new pg.Pool({
+      connectionString: env.SOURCE_DATABASE_URL ?? env.DATABASE_URL,
+      max: 4,
+      application_name: 'partita-master-source',
+      // Every statement the master runs on a source is planning: bounded by PLAN_TIMEOUT_MS.
+      statement_timeout: env.PLAN_TIMEOUT_MS,
+    });
+    return sourcePool;
+  };
+  // Sources are read as a role that can only read, or the master does not start (ALLOW_PRIVILEGED_SOURCE overrides).
+  await checkSourceRole(source(), { catalogSchema: env.CATALOG_SCHEMA, allowPrivileged: env.ALLOW_PRIVILEGED_SOURCE, log }).catch(
+    async (err: unknown) => {
+      await sourcePool?.end();
+      throw err;
+    },
+  );
+
   const catalog = new Catalog({ connectionString: env.DATABASE_URL, schema: env.CATALOG_SCHEMA, applicationName: 'partita-master' });
   await catalog.migrate();
   const producer = createRedis({ url: env.REDIS_URL, role: 'producer' });
@@ -47,16 +67,6 @@ export async function startMaster(
   });
   const store = await blobStoreFromSettings(env);
 
-  let sourcePool: pg.Pool | undefined;
-  const source = (): pg.Pool => {
-    sourcePool ??= new pg.Pool({
-      connectionString: env.SOURCE_DATABASE_URL ?? env.DATABASE_URL,
-      max: 4,
-      application_name: 'partita-master-source',
-    });
-    return sourcePool;
-  };
-
   const snapshots: SnapshotRegistry = new SnapshotRegistry({
     log,
     recordCount: (jobId, rows) => catalog.updateDetails(jobId, { sourceRows: rows }),
@@ -65,7 +75,13 @@ export async function startMaster(
         log.warn({ err, jobId }, 'finalise after the count failed; the sweep retries'),
       ),
   });
-  const limits = { partitions: env.MAX_PARTITIONS_PER_JOB, groups: env.MAX_GROUPS_PER_JOB, rows: env.MAX_ROWS_PER_JOB };
+  const limits = {
+    partitions: env.MAX_PARTITIONS_PER_JOB,
+    groups: env.MAX_GROUPS_PER_JOB,
+    rows: env.MAX_ROWS_PER_JOB,
+    statementTimeoutMs: env.MAX_STATEMENT_TIMEOUT_MS,
+    planTimeoutMs: env.PLAN_TIMEOUT_MS,
+  };
   const jobs = new JobsService({ catalog, queues, source, snapshots, limits, log, metrics });
   const pipelines = new PipelinesService({ catalog, jobs, schedules, log, metrics });
   const fanIn = new FanIn({

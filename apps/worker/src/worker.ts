@@ -2,6 +2,7 @@ import { Queue, Worker } from 'bullmq';
 import pg from 'pg';
 import { FINALIZE_QUEUE, partitionQueueName, type PartitionPayload } from '@partita/contracts';
 import { Catalog } from '@partita/catalog';
+import { checkSourceRole } from '@partita/extract';
 import { createRedis } from '@partita/queue';
 import { blobStoreFromSettings } from '@partita/storage';
 import { createLogger, createWorkerMetrics, type Logger } from '@partita/telemetry';
@@ -25,6 +26,22 @@ export async function startWorker(
 ): Promise<RunningWorker> {
   // Every line this worker logs names it; partition lines add the job and the partition.
   const log = logger.child({ workerId: env.WORKER_ID });
+  let sourcePool: pg.Pool | undefined;
+  const source = (): pg.Pool => {
+    sourcePool ??= new pg.Pool({
+      connectionString: env.SOURCE_DATABASE_URL ?? env.DATABASE_URL,
+      max: env.WORKER_CONCURRENCY,
+      application_name: 'partita-worker-source',
+    });
+    return sourcePool;
+  };
+  // Sources are read as a role that can only read, or the worker does not start (ALLOW_PRIVILEGED_SOURCE overrides).
+  await checkSourceRole(source(), { catalogSchema: env.CATALOG_SCHEMA, allowPrivileged: env.ALLOW_PRIVILEGED_SOURCE, log }).catch(
+    async (err: unknown) => {
+      await sourcePool?.end();
+      throw err;
+    },
+  );
   const catalog = new Catalog({
     connectionString: env.DATABASE_URL,
     schema: env.CATALOG_SCHEMA,
@@ -37,15 +54,6 @@ export async function startWorker(
   connection.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
   const finalizeQueue = new Queue<{ jobId: string }>(FINALIZE_QUEUE, { connection, prefix: env.QUEUE_PREFIX });
   finalizeQueue.on('error', (err) => log.warn({ err: err.message }, 'finalize queue error'));
-  let sourcePool: pg.Pool | undefined;
-  const source = (): pg.Pool => {
-    sourcePool ??= new pg.Pool({
-      connectionString: env.SOURCE_DATABASE_URL ?? env.DATABASE_URL,
-      max: env.WORKER_CONCURRENCY,
-      application_name: 'partita-worker-source',
-    });
-    return sourcePool;
-  };
   const abort = new AbortController();
   // Each kind's consumer runs up to WORKER_CONCURRENCY partitions.
   const metrics = createWorkerMetrics({ kinds: env.WORKER_KINDS, slots: env.WORKER_CONCURRENCY * env.WORKER_KINDS.length });

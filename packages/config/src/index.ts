@@ -12,8 +12,16 @@ export const ServiceEnv = {
     .string()
     .regex(/^[a-z_][a-z0-9_]{0,62}$/)
     .default('partita'),
-  /** Where `postgres` inputs are read. Default: the catalog database. */
+  /**
+   * Where sources are read (extracts, travel `postgres` inputs), as a role that can only read: no superuser, no
+   * writes, no server files or signals (see deploy/README.md). Checked at start-up. Default: the catalog database.
+   */
   SOURCE_DATABASE_URL: z.string().min(1).optional(),
+  /**
+   * Start even when the source's role can do more than read (a superuser, a writer). Default false. Only for a
+   * database that holds nothing to protect: a user's SQL then runs with those rights, and a warning says so.
+   */
+  ALLOW_PRIVILEGED_SOURCE: BoolEnv.default(false),
   /** The queue's Redis (`rediss://` for TLS). */
   REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
   /** BullMQ key prefix: isolates deployments sharing one Redis. Default `partita`. */

@@ -41,6 +41,13 @@ export class ConflictError extends PartitaError {
   }
 }
 
+/** Planning a job's input took longer than the master allows (PLAN_TIMEOUT_MS): the same input will again. */
+export class PlanTimeoutError extends PartitaError {
+  constructor(message: string, issues?: readonly { path: string; message: string }[]) {
+    super('PARTITA_ERR_PLAN_TIMEOUT', message, { statusCode: 408, issues });
+  }
+}
+
 /** The work itself is wrong (bad data, a missing route): another attempt would fail the same way. */
 export class PermanentError extends PartitaError {
   constructor(message: string, cause?: unknown) {

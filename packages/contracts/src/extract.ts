@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DatasetSpec, MAX_PARTITIONS, OutputSpec, RetrySpec, TableName, Text, UNSTORABLE_TEXT } from './common.js';
-import { sqlFragmentProblem } from './sql.js';
+import { checkCondition, checkQuery, type SqlVerdict } from './sql-parse.js';
 
 /** A column name: any PostgreSQL identifier (it is always double-quoted, so case and spaces are kept). */
 export const ColumnName = Text.min(1)
@@ -8,19 +8,17 @@ export const ColumnName = Text.min(1)
   .regex(/^[^\u0000-\u001f"]+$/, 'must be 1–63 characters without control characters or double quotes');
 
 /**
- * Free SQL text (a condition or a query): run only inside read-only transactions, and checked to stay inside the
- * parentheses the extract wraps it in (see sqlFragmentProblem).
+ * Free SQL text (a condition or a query), read by PostgreSQL's parser (see sql-parse.ts): refused unless it is one
+ * condition, or one SELECT, that cannot write or lock and stays inside the parentheses the extract wraps it in.
  */
-const SqlText = (max: number) =>
+const SqlText = (max: number, check: (text: string) => SqlVerdict) =>
   z
     .string()
     .trim()
     .min(1)
     .max(max)
     .superRefine((s, ctx) => {
-      const problem = UNSTORABLE_TEXT.test(s)
-        ? 'must not contain NUL characters or unpaired UTF-16 surrogates'
-        : sqlFragmentProblem(s.replace(/;\s*$/, ''));
+      const problem = UNSTORABLE_TEXT.test(s) ? 'must not contain NUL characters or unpaired UTF-16 surrogates' : check(s).problem;
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     });
 
@@ -30,14 +28,14 @@ export const TableSource = z.strictObject({
   /** Columns to extract, in this order. Default: every column. */
   columns: z.array(ColumnName).min(1).max(1600).optional(),
   /** SQL condition on the table's rows. */
-  where: SqlText(10_000).optional(),
+  where: SqlText(10_000, checkCondition).optional(),
   /** Column to split on. Default: the single-column primary key; without one the table is split by heap blocks. */
   key: ColumnName.optional(),
 });
 
 export const QuerySource = z.strictObject({
   /** One read-only SELECT statement. */
-  query: SqlText(100_000),
+  query: SqlText(100_000, checkQuery),
   /** A column of the query's result to split on (required: a query has no primary key or heap blocks). */
   key: ColumnName,
 });
@@ -58,8 +56,8 @@ export const Compression = z.enum(['SNAPPY', 'GZIP', 'UNCOMPRESSED']);
 export const RowsPerRowGroup = z.int().min(1).max(10_000_000);
 /** Most rows in one Parquet file: a chunk's rows go to several files of at most this many rows. */
 export const MaxRowsPerFile = z.int().min(1).max(1_000_000_000);
-/** Statement timeout of each chunk's read, in ms (0: none). */
-export const StatementTimeoutMs = z.int().min(0).max(86_400_000);
+/** Statement timeout of each chunk's read, in ms: always set (each master caps it, MAX_STATEMENT_TIMEOUT_MS). */
+export const StatementTimeoutMs = z.int().min(1).max(86_400_000);
 
 export const ExtractOutputSpec = OutputSpec.extend({
   /** Page compression. Default SNAPPY. */
@@ -87,7 +85,7 @@ export const SqlExtractSpec = z.strictObject({
   output: ExtractOutputSpec.default({ container: 'results', compression: 'SNAPPY', rowsPerRowGroup: 131_072, maxRowsPerFile: 5_000_000 }),
   casts: CastSpec.default({ numericAs: 'decimal', columns: {} }),
   dataset: DatasetSpec,
-  /** Statement timeout of each chunk's read, in ms (0: none). Default 1 hour. */
+  /** Statement timeout of each chunk's read, in ms. Default 1 hour. */
   statementTimeoutMs: StatementTimeoutMs.default(3_600_000),
   retry: RetrySpec.default({ attempts: 3, backoffMs: 1000 }),
 });

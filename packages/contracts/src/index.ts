@@ -115,7 +115,17 @@ export {
   partitionMessageId,
   partitionQueueName,
 } from './queues.js';
-export { ConflictError, NotFoundError, PartitaError, PermanentError, TransientError, ValidationError, coerceError } from './errors.js';
+export {
+  ConflictError,
+  NotFoundError,
+  PartitaError,
+  PermanentError,
+  PlanTimeoutError,
+  TransientError,
+  ValidationError,
+  coerceError,
+} from './errors.js';
 export { TRAVEL_PLAN_COLUMNS, extractFilePath, manifestPath, partitionFilePath } from './outputs.js';
 export type { OutputColumn } from './outputs.js';
-export { quoteIdent, quoteLiteral, quoteTableName, sqlFragmentProblem } from './sql.js';
+export { quoteIdent, quoteLiteral, quoteTableName } from './sql.js';
+export { checkCondition, checkQuery, wrapCondition, wrapQuery, type FunctionCall, type SqlVerdict } from './sql-parse.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { quoteIdent, quoteLiteral, quoteTableName, sqlFragmentProblem } from './sql.js';
+import { quoteIdent, quoteLiteral, quoteTableName } from './sql.js';
 
 describe('SQL identifier quoting', () => {
   it('quotes one identifier, doubling embedded quotes, without splitting on dots', () => {
@@ -43,36 +43,5 @@ describe('SQL literal quoting', () => {
         },
       ),
     );
-  });
-});
-
-describe('sqlFragmentProblem', () => {
-  it('accepts conditions and queries that stay inside their parentheses', () => {
-    for (const ok of [
-      'n % 2 = 0',
-      "name = 'a) or (true' and (x > 1)",
-      "note = 'it''s (fine'",
-      "path like E'\\\\) \\' ('",
-      '"odd) name" is not null',
-      'body = $$ ) ; ( $$ and tag = $t$;)$t$',
-      'x > 1 -- a comment with ) and ;\n and y < 2',
-      'x /* nested /* ) */ ; */ > 1',
-      'select a, (select max(b) from t2) as m from t1 where c in (1, 2)',
-      'price$1 > 0',
-    ]) {
-      expect(sqlFragmentProblem(ok), ok).toBeNull();
-    }
-  });
-
-  it('refuses text that would escape the parentheses around it, or run a second statement', () => {
-    expect(sqlFragmentProblem('id > 0) or (true')).toMatch(/closes a parenthesis/);
-    expect(sqlFragmentProblem('(id > 0')).toMatch(/not closed/);
-    expect(sqlFragmentProblem('true; delete from t')).toMatch(/single statement/);
-    expect(sqlFragmentProblem("a = 'open")).toMatch(/string literal/);
-    expect(sqlFragmentProblem('a = "open')).toMatch(/quoted identifier/);
-    expect(sqlFragmentProblem('a = $q$ open')).toMatch(/dollar-quoted/);
-    expect(sqlFragmentProblem('a /* open')).toMatch(/comment/);
-    expect(sqlFragmentProblem("E'\\\\') or (true")).toMatch(/closes a parenthesis/);
-    expect(sqlFragmentProblem("E'\\') or (true")).toMatch(/string literal/); // \' is a quote inside an E'' string
   });
 });

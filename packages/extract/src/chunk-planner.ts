@@ -1,9 +1,9 @@
 import type pg from 'pg';
-import { quoteIdent, quoteTableName } from '@partita/contracts';
-import { asSubquery } from './chunk-select.js';
+import { quoteIdent, quoteTableName, wrapCondition, wrapQuery } from '@partita/contracts';
 import { blockChunks, chunkCount, keyChunksFromBoundaries } from './chunks.js';
 import type { Chunk, ChunkRule } from './chunks.js';
 import { SourceError } from './errors.js';
+import { queryOne } from './statement.js';
 
 /** Below this many rows (pg_class.reltuples) a table is counted and its quantiles computed exactly. */
 export const EXACT_ROWS_LIMIT = 5_000_000;
@@ -62,7 +62,7 @@ export async function planChunks(
   if ('query' in source) return planQueryChunks(client, source.query, rule, options.key, options.onEstimate);
   const table = quoteTableName(source.table);
   const info = await tableInfo(client, source.table, table);
-  const where = source.where?.trim() ? `(${source.where})` : 'true';
+  const where = source.where?.trim() ? wrapCondition(source.where) : 'true';
 
   let keyColumn: { name: string; type: string } | null;
   if (options.key !== undefined) {
@@ -77,7 +77,7 @@ export async function planChunks(
   const sampleRows = Math.max(1, options.sampleRows ?? SAMPLE_ROWS);
   const estimatedRows = large
     ? await sampledRowEstimate(client, table, where, info, sampleRows)
-    : Number((await client.query<{ n: string }>(`select count(*) as n from ${table} where ${where}`)).rows[0]?.n ?? 0);
+    : Number((await queryOne<{ n: string }>(client, `select count(*) as n from ${table} where ${where}`)).rows[0]?.n ?? 0);
   options.onEstimate?.(estimatedRows);
   const n = chunkCount(rule, estimatedRows);
 
@@ -115,15 +115,15 @@ async function planQueryChunks(
   onEstimate: ((estimatedRows: number) => void) | undefined,
 ): Promise<ChunkPlan> {
   if (keyName === undefined) throw new SourceError('source.key', 'a query needs a key column to split on');
-  const from = asSubquery(query);
-  const probe = await client.query(`select * from ${from} limit 0`);
+  const from = wrapQuery(query);
+  const probe = await queryOne(client, `select * from ${from} limit 0`);
   const field = probe.fields.find((f) => f.name === keyName);
   if (!field) throw new SourceError('source.key', `key column "${keyName}" is not a column of the query's result`);
   const { rows: typeRows } = await client.query<{ type: string }>('select format_type($1::oid, $2::int) as type', [
     field.dataTypeID,
     field.dataTypeModifier,
   ]);
-  const estimatedRows = Number((await client.query<{ n: string }>(`select count(*) as n from ${from}`)).rows[0]?.n ?? 0);
+  const estimatedRows = Number((await queryOne<{ n: string }>(client, `select count(*) as n from ${from}`)).rows[0]?.n ?? 0);
   onEstimate?.(estimatedRows);
   const n = chunkCount(rule, estimatedRows);
   const chunks = await quantileChunks(client, { table: from }, keyName, 'true', n, estimatedRows);
@@ -230,7 +230,8 @@ async function sampledRowEstimate(
   const total = info.reltuples >= 0 ? info.reltuples : info.blocks * 100; // unanalysed: a rough guess
   if (where === 'true' && info.reltuples >= 0) return Math.round(total);
   const percent = Math.min(100, (100 * sampleRows) / Math.max(1, total));
-  const { rows } = await client.query<{ sampled: string; matching: string }>(
+  const { rows } = await queryOne<{ sampled: string; matching: string }>(
+    client,
     `select count(*) as sampled, count(*) filter (where ${where}) as matching
        from ${table} tablesample system (${percent.toPrecision(6)})`,
   );

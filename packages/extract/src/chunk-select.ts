@@ -1,15 +1,10 @@
 // The SELECT one chunk's COPY runs. Pure.
-import { quoteTableName } from '@partita/contracts';
+import { quoteTableName, wrapCondition, wrapQuery } from '@partita/contracts';
 import { chunkCondition, type Chunk } from './chunks.js';
 import type { ColumnPlan } from './type-map.js';
 
 /** What an extract reads: a table (optionally filtered), or a query with the key its chunks range over. */
 export type ChunkSelectSource = { table: string; columns?: string[]; where?: string } | { query: string; key: string };
-
-/** A query as a FROM item `(<query>\\n) q`: a trailing semicolon dropped, a newline in case it ends in a -- comment. */
-export function asSubquery(query: string): string {
-  return `(${query.replace(/;\s*$/, '')}\n) q`;
-}
 
 /**
  * `select <exprs> from <table> where (<where>) and (<chunk condition>)`, or for a query
@@ -24,8 +19,8 @@ export function buildChunkSelect(source: ChunkSelectSource, columns: readonly Co
     if (chunk.kind !== 'key') throw new Error('buildChunkSelect: block chunks only exist for tables; a query needs a key');
     if (chunk.key !== source.key)
       throw new Error(`buildChunkSelect: the chunk ranges over "${chunk.key}", the query's key is "${source.key}"`);
-    return `select ${exprs} from ${asSubquery(source.query)} where ${chunkCondition(chunk, keyType)}`;
+    return `select ${exprs} from ${wrapQuery(source.query)} where ${chunkCondition(chunk, keyType)}`;
   }
-  const where = source.where?.trim() ? `(${source.where}) and (${chunkCondition(chunk, keyType)})` : chunkCondition(chunk, keyType);
+  const where = source.where?.trim() ? `${wrapCondition(source.where)} and (${chunkCondition(chunk, keyType)})` : chunkCondition(chunk, keyType);
   return `select ${exprs} from ${quoteTableName(source.table)} where ${where}`;
 }

@@ -1,8 +1,8 @@
 // Describing the columns of a table or query from the PostgreSQL catalog, and planning their Parquet columns.
-import { quoteTableName } from '@partita/contracts';
+import { quoteTableName, wrapQuery } from '@partita/contracts';
 import type pg from 'pg';
-import { asSubquery } from './chunk-select.js';
 import { SourceError } from './errors.js';
+import { queryOne } from './statement.js';
 import { planColumn, type ColumnPlan, type PlanOptions } from './type-map.js';
 
 export interface DescribedColumn {
@@ -117,7 +117,7 @@ async function describeTable(client: pg.ClientBase, table: string, columns?: str
 }
 
 async function describeQuery(client: pg.ClientBase, query: string): Promise<DescribedColumn[]> {
-  const result = await client.query(`select * from ${asSubquery(query)} limit 0`);
+  const result = await queryOne(client, `select * from ${wrapQuery(query)} limit 0`);
   const types = await typeInfo(client, [...new Set(result.fields.map((f) => f.dataTypeID))]);
   return result.fields.map((f) => describe(f.name, f.dataTypeID, f.dataTypeModifier, false, types));
 }

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { queryOne } from '@partita/extract';
 import type { Logger } from '@partita/telemetry';
 
 /**
@@ -67,7 +68,7 @@ export class SnapshotRegistry {
     this.held.set(jobId, entry);
     entry.counting = (async () => {
       try {
-        const { rows } = await snapshot.client.query<{ n: string }>(`select count(*) as n from (${countSql}) c`);
+        const { rows } = await queryOne<{ n: string }>(snapshot.client, `select count(*) as n from (${countSql}\n) c`);
         await this.deps.recordCount(jobId, Number(rows[0]!.n));
         entry.counting = null;
         this.deps.counted(jobId);

@@ -38,7 +38,7 @@ const ENTRY_VALUES = {
   rowsPerRowGroup: 10_000,
   casts: { numericAs: 'decimal', columns: { amount: { numericAs: 'double' } } },
   tags: { env: 'staging', owner: 'sales' },
-  statementTimeoutMs: 0,
+  statementTimeoutMs: 1,
   retry: { attempts: 1, backoffMs: 0 },
   container: 'entry-out',
   compression: 'UNCOMPRESSED',
@@ -179,7 +179,7 @@ describe('resolveSettings', () => {
         ),
       }),
       tags: fc.dictionary(tagKey, fc.string({ maxLength: 12 }), { noNullPrototype: true }),
-      statementTimeoutMs: fc.integer({ min: 0, max: 86_400_000 }),
+      statementTimeoutMs: fc.integer({ min: 1, max: 86_400_000 }),
       retry: fc.record({ attempts: fc.integer({ min: 1, max: 20 }), backoffMs: fc.integer({ min: 0, max: 600_000 }) }),
       container: fc.constantFrom('results', 'pipeline-out', 'entry-out', 'a1-b2'),
       compression: fc.constantFrom('SNAPPY', 'GZIP', 'UNCOMPRESSED'),
@@ -262,7 +262,7 @@ describe('entrySpec', () => {
       output: { container: 'entry-out', prefix: 'nightly', compression: 'UNCOMPRESSED', rowsPerRowGroup: 10_000, maxRowsPerFile: 250_000 },
       casts: { numericAs: 'decimal', columns: { amount: { numericAs: 'double' } } },
       dataset: { name: 'orders', description: '', tags: { team: 'data', env: 'staging', owner: 'sales' } },
-      statementTimeoutMs: 0,
+      statementTimeoutMs: 1,
       retry: { attempts: 1, backoffMs: 0 },
     });
   });

@@ -1,5 +1,7 @@
 import type pg from 'pg';
 import {
+  PartitaError,
+  PlanTimeoutError,
   TransientError,
   ValidationError,
   type ExtractChunk,
@@ -14,57 +16,68 @@ import {
   describeColumns,
   planChunks,
   planColumns,
+  safePgMessage,
+  sqlState,
   type ColumnPlan,
 } from '@partita/extract';
 import { exportSnapshot, type SnapshotRegistry } from '../extract/snapshots.js';
-import { checkChunkCount, checkExtractRows, type JobLimits } from './limits.js';
+import { checkChunkCount, checkExtractRows, checkStatementTimeout, type JobLimits } from './limits.js';
 import type { Plan } from './plan.js';
-import { callsThatMayWrite, calledFunctions } from './source-functions.js';
+import { callsThatMayWrite, sourceFunctionCalls } from './source-functions.js';
 
 /**
- * SQLSTATE classes of a source that is wrong (syntax, missing objects, types, privileges, a statement too complex or
- * too deeply nested), not unavailable.
+ * SQLSTATE classes of a source that is wrong (syntax, missing objects, types, values, privileges, a statement too
+ * complex or too deeply nested, an error it raised), not unavailable.
  */
-const INPUT_CLASSES = new Set(['0A', '22', '25', '28', '3F', '42', '54']);
+const INPUT_CLASSES = new Set(['0A', '22', '25', '28', '3F', '42', '54', 'P0']);
 
 /**
- * Plans an extract, before any data moves: exports a snapshot and, inside it, reads the source's columns (every one
- * must have a Parquet mapping), checks that the statement is one read-only SELECT, counts or estimates its rows and
- * splits them into chunks balanced by row count, within the per-job limits. The snapshot stays open for the job (the
- * plan's lease) so every chunk reads the same data; a refused plan releases it.
+ * Plans an extract, before any data moves: exports a snapshot and, inside it, refuses a source that calls a function
+ * which may write, reads the source's columns (every one must have a Parquet mapping), counts or estimates its rows
+ * and splits them into chunks balanced by row count, within the per-job limits. Every statement runs under the
+ * planning timeout, and is cancelled when `signal` aborts (the client went away, or planning took too long). The
+ * snapshot stays open for the job (the plan's lease) so every chunk reads the same data; a refused plan releases it.
  */
 export async function planExtract(
   jobId: string,
   spec: SqlExtractSpec,
-  ctx: { source: () => pg.Pool; snapshots: SnapshotRegistry; limits: JobLimits },
+  ctx: { source: () => pg.Pool; snapshots: SnapshotRegistry; limits: JobLimits; signal?: AbortSignal },
 ): Promise<Plan> {
   checkChunkCount(spec, ctx.limits);
+  checkStatementTimeout(spec, ctx.limits);
+  ctx.signal?.throwIfAborted();
   const snapshot = await exportSnapshot(ctx.source()).catch((err: unknown) => {
-    throw new TransientError(`the source database is unavailable: ${(err as Error).message}`, err);
+    throw new TransientError(`the source database is unavailable: ${safePgMessage(err)}`, err);
   });
+  // Cancels the statement running, then ends the snapshot: nothing keeps running for a plan nobody waits for.
+  const abort = (): void => void snapshot.cancel().then(() => snapshot.release());
+  ctx.signal?.addEventListener('abort', abort, { once: true });
   try {
     const { client } = snapshot;
     const source = spec.source;
+    await client.query(`set local statement_timeout = ${Math.trunc(ctx.limits.planTimeoutMs)}`);
+    await refuseWritingCalls(client, source);
     const database = (await client.query<{ db: string }>('select current_database() as db')).rows[0]!.db;
     const described = await describeColumns(
       client,
       'table' in source ? { table: source.table, ...optional('columns', source.columns) } : source,
     );
     const columns = planColumns(described, { numericAs: spec.casts.numericAs, columns: spec.casts.columns });
-    // Every row of the source (a single chunk's condition is `true`): checked to be one read-only SELECT before the
-    // planner runs it, so that an error in the condition or the query is reported against that field.
+    // Every row of the source (a single chunk's condition is `true`): what the completeness check counts.
     const whole: ExtractChunk =
       'query' in source
         ? { index: 0, kind: 'key', key: source.key, lower: null, upper: null, estimatedRows: 0 }
         : { index: 0, kind: 'blocks', fromBlock: 0, toBlock: null, estimatedRows: 0 };
     const countSql = buildChunkSelect(source, columns, whole);
-    await checkReadOnlySelect(client, countSql, 'query' in source);
     const rule = 'count' in spec.chunks ? { chunks: spec.chunks.count } : { rowsPerChunk: spec.chunks.rowsPerChunk };
     const chunking = await planChunks(client, source, rule, {
       ...optional('key', source.key),
       onEstimate: (rows) => checkExtractRows(spec, rows, ctx.limits),
     });
     const chunks = chunking.chunks as ExtractChunk[];
+    ctx.signal?.throwIfAborted();
+    // The completeness count runs in the snapshot while the job does: under the job's own statement timeout.
+    await client.query(`set local statement_timeout = ${Math.trunc(spec.statementTimeoutMs)}`);
 
     const prefix = `${spec.output.prefix ?? spec.kind}/${spec.dataset.name}`;
     const details: ExtractDetails<ColumnPlan> = {
@@ -92,7 +105,9 @@ export async function planExtract(
     };
   } catch (err) {
     await snapshot.release();
-    throw asInputError(err, spec);
+    throw asInputError(err, spec, ctx);
+  } finally {
+    ctx.signal?.removeEventListener('abort', abort);
   }
 }
 
@@ -100,59 +115,53 @@ const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]
   (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 
 /**
- * One statement that only reads, refused here with the field named before the planner runs it: EXPLAIN through the
- * extended protocol refuses several statements; a plan must not write (INSERT/UPDATE/DELETE/MERGE, also inside a WITH),
- * lock rows (FOR UPDATE/SHARE) or call a function that may write or change the session (nextval, set_config, advisory
- * locks, a VOLATILE function of the database's own: see source-functions.ts). The read-only transactions every read
- * runs in refuse the other writes (one hidden inside a function that is not VOLATILE, say) when they run.
+ * Refuses, naming the field, a source whose SQL calls a function that may write or change the session (nextval,
+ * set_config, advisory locks, a VOLATILE function of the database's own: see source-functions.ts), before any
+ * statement runs its text. The parser found every call (the spec's schema refused what is not one SELECT or one
+ * condition); the reader role and the read-only transaction stop what a function hides inside.
  */
-async function checkReadOnlySelect(client: pg.ClientBase, select: string, isQuery: boolean): Promise<void> {
-  const field = isQuery ? 'source.query' : 'source.where';
-  const refuse = (text: string): ValidationError => new ValidationError(`${field} ${text}`, [{ path: field, message: text }]);
-  let plan: unknown;
-  try {
-    const { rows } = await client.query<{ 'QUERY PLAN': unknown }>({
-      text: `explain (verbose, format json) ${select}`,
-      queryMode: 'extended',
-    } as pg.QueryConfig);
-    plan = rows[0]?.['QUERY PLAN'];
-  } catch (err) {
-    const message = (err as Error).message;
-    throw refuse(/multiple commands/.test(message) ? 'must be a single statement' : `is not a valid read-only SELECT: ${message}`);
-  }
-  const nodes = JSON.stringify(plan);
-  if (nodes.includes('"Node Type":"ModifyTable"')) throw refuse('must only read, but it writes (INSERT, UPDATE, DELETE or MERGE)');
-  if (nodes.includes('"Node Type":"LockRows"')) throw refuse('must only read, but it locks rows (FOR UPDATE or FOR SHARE)');
-  const writers = await callsThatMayWrite(client, calledFunctions(plan));
-  if (writers.length > 0) {
-    throw refuse(
-      `must only read, but it calls ${writers.join(', ')}, which may write or change the session (a VOLATILE or PARALLEL UNSAFE ` +
-        'function): sources are read in a read-only transaction, with functions that cannot change anything',
-    );
-  }
+async function refuseWritingCalls(client: pg.ClientBase, source: SqlExtractSpec['source']): Promise<void> {
+  const writers = await callsThatMayWrite(client, sourceFunctionCalls(source));
+  if (writers.length === 0) return;
+  const field = 'query' in source ? 'source.query' : 'source.where';
+  const text =
+    `must only read, but it calls ${writers.join(', ')}, which may write or change the session (a VOLATILE or PARALLEL ` +
+    'UNSAFE function): sources are read in a read-only transaction, with functions that cannot change anything';
+  throw new ValidationError(`${field} ${text}`, [{ path: field, message: text }]);
 }
 
-/** A source the spec got wrong is a 400 naming the field; a source that is unavailable a 503. */
-function asInputError(err: unknown, spec: SqlExtractSpec): unknown {
-  if (err instanceof ValidationError || err instanceof TransientError) return err;
-  const message = (err as Error).message;
+/**
+ * A source the spec got wrong is a 400 naming the field; one too expensive to plan a 408; one unavailable a 503.
+ * Database messages that could quote values the source read are not passed on (see safePgMessage).
+ */
+function asInputError(err: unknown, spec: SqlExtractSpec, ctx: { signal?: AbortSignal; limits: JobLimits }): unknown {
+  if (err instanceof PartitaError) return err;
   const source = spec.source;
+  const field = 'query' in source ? 'source.query' : source.where ? 'source.where' : 'source.table';
+  const timedOut = (ctx.signal?.reason as { name?: string } | undefined)?.name === 'TimeoutError';
+  const code = sqlState(err);
+  if (timedOut || (code === '57014' && !ctx.signal?.aborted)) {
+    const text = `took longer to plan than this master allows (PLAN_TIMEOUT_MS, ${ctx.limits.planTimeoutMs} ms): the source is too expensive to count and split; simplify it or add a condition`;
+    return new PlanTimeoutError(`${field} ${text}`, [{ path: field, message: text }]);
+  }
+  if (ctx.signal?.aborted) return new TransientError('planning was abandoned: the client went away', err);
+  const message = safePgMessage(err);
   if (err instanceof UnmappedTypeError) {
     const path = 'query' in source ? 'source.query' : source.columns ? 'source.columns' : 'source.table';
     return new ValidationError(`${path}: ${message}`, [{ path, message }]);
   }
   if (err instanceof SourceError) return new ValidationError(`${err.field}: ${message}`, [{ path: err.field, message }]);
   // Beyond the checks above, what fails while planning runs the statement is the query, or the table's condition.
-  const field = 'query' in source ? 'source.query' : source.where ? 'source.where' : 'source.table';
-  const code = (err as { code?: unknown }).code;
   if (code === '25006') {
     // read_only_sql_transaction: planning ran the query in the read-only snapshot and it tried to write.
     return new ValidationError(`${field} must only read: ${message}`, [{ path: field, message: `must only read: ${message}` }]);
   }
-  if (typeof code === 'string' && INPUT_CLASSES.has(code.slice(0, 2))) {
+  if (code !== null && INPUT_CLASSES.has(code.slice(0, 2))) {
     return new ValidationError(`${field}: ${message}`, [{ path: field, message }]);
   }
   // Other SQLSTATEs (connection, resources, shutdown) and socket errors: another try may succeed.
-  if (typeof code === 'string') return new TransientError(`the source database could not be planned: ${message}`, err);
+  if (code !== null || typeof (err as { code?: unknown }).code === 'string') {
+    return new TransientError(`the source database could not be planned: ${message}`, err);
+  }
   return err;
 }

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SqlExtractSpec, TravelPlanSpec, ValidationError } from '@partita/contracts';
-import { checkChunkCount, checkExtractRows, checkTravelLimits } from './limits.js';
+import { checkChunkCount, checkExtractRows, checkStatementTimeout, checkTravelLimits } from './limits.js';
 import { planTravel } from './travel-planner.js';
 
-const LIMITS = { partitions: 5, groups: 50, rows: 1000 };
+const LIMITS = { partitions: 5, groups: 50, rows: 1000, statementTimeoutMs: 60_000, planTimeoutMs: 30_000 };
 
 const travel = (input: unknown, partitions?: number) =>
   TravelPlanSpec.parse({ kind: 'travel-plan', input, ...(partitions === undefined ? {} : { partitions }) });
@@ -90,6 +90,17 @@ describe('per-job limits', () => {
       path: 'source',
       message: "the source holds about 1,001 rows, over this master's limit of 1,000 rows per job (MAX_ROWS_PER_JOB)",
     });
+  });
+
+  it('statement timeout: always one (0 is refused by the schema), and never over the master\'s cap', () => {
+    const spec = (statementTimeoutMs: number) =>
+      SqlExtractSpec.safeParse({ kind: 'sql-extract', source: { table: 's.t' }, statementTimeoutMs, dataset: { name: 'd' } });
+    expect(spec(0).success).toBe(false);
+    expect(refusal(() => checkStatementTimeout(spec(60_001).data!, LIMITS))).toEqual({
+      path: 'statementTimeoutMs',
+      message: "60,001 ms is over this master's limit of 60,000 ms (MAX_STATEMENT_TIMEOUT_MS)",
+    });
+    expect(() => checkStatementTimeout(spec(60_000).data!, LIMITS)).not.toThrow();
   });
 
   it('rowsPerChunk: refused exactly when its chunks exceed the limit, and the suggested size is accepted', () => {

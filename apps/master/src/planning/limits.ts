@@ -1,13 +1,19 @@
 import { ValidationError, type SqlExtractSpec, type TravelPlanSpec } from '@partita/contracts';
 
-/** Per-job limits (MAX_PARTITIONS_PER_JOB, MAX_GROUPS_PER_JOB, MAX_ROWS_PER_JOB). */
+/** Per-job limits (MAX_PARTITIONS_PER_JOB, MAX_GROUPS_PER_JOB, MAX_ROWS_PER_JOB, MAX_STATEMENT_TIMEOUT_MS, PLAN_TIMEOUT_MS). */
 export interface JobLimits {
   partitions: number;
   groups: number;
   rows: number;
+  /** The longest statement timeout an extract may ask for, in ms. */
+  statementTimeoutMs: number;
+  /** How long planning one job may take, and each of its statements, in ms. */
+  planTimeoutMs: number;
 }
 
-const SETTING: { [K in keyof JobLimits]: string } = {
+type CountedLimit = 'partitions' | 'groups' | 'rows';
+
+const SETTING: { [K in CountedLimit]: string } = {
   partitions: 'MAX_PARTITIONS_PER_JOB',
   groups: 'MAX_GROUPS_PER_JOB',
   rows: 'MAX_ROWS_PER_JOB',
@@ -16,7 +22,7 @@ const SETTING: { [K in keyof JobLimits]: string } = {
 const n = (value: number): string => value.toLocaleString('en-US');
 
 /** A 400 naming the field and the limit it exceeds; sending the same job again will not help. */
-function overLimit(path: string, what: keyof JobLimits, limit: number, text: string): ValidationError {
+function overLimit(path: string, what: CountedLimit, limit: number, text: string): ValidationError {
   const message = `${text}, over this master's limit of ${n(limit)} ${what} per job (${SETTING[what]})`;
   return new ValidationError(`${path}: ${message}`, [{ path, message }]);
 }
@@ -65,5 +71,13 @@ export function checkExtractRows(spec: SqlExtractSpec, estimatedRows: number, li
       const text = `${n(perChunk)} rows per chunk give ${n(chunks)} chunks for about ${n(estimatedRows)} rows (ask for at least ${n(fewest)} rows per chunk)`;
       throw overLimit('chunks.rowsPerChunk', 'partitions', limits.partitions, text);
     }
+  }
+}
+
+/** An extract's statement timeout against MAX_STATEMENT_TIMEOUT_MS: every chunk's read has one, and it is bounded. */
+export function checkStatementTimeout(spec: SqlExtractSpec, limits: JobLimits): void {
+  if (spec.statementTimeoutMs > limits.statementTimeoutMs) {
+    const message = `${n(spec.statementTimeoutMs)} ms is over this master's limit of ${n(limits.statementTimeoutMs)} ms (MAX_STATEMENT_TIMEOUT_MS)`;
+    throw new ValidationError(`statementTimeoutMs: ${message}`, [{ path: 'statementTimeoutMs', message }]);
   }
 }

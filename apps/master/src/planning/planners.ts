@@ -15,6 +15,8 @@ export interface PlannerContext {
   snapshots: SnapshotRegistry;
   /** What one job may hold, from the master's configuration. */
   limits: JobLimits;
+  /** Aborts planning: its statements are cancelled (the client went away, or PLAN_TIMEOUT_MS passed). */
+  signal?: AbortSignal;
 }
 
 export type { JobLimits };

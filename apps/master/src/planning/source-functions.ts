@@ -1,10 +1,5 @@
 import type pg from 'pg';
-
-/** A function call found in a plan: its name, and its schema when the plan names one. */
-export interface FunctionCall {
-  schema: string | null;
-  name: string;
-}
+import { checkCondition, checkQuery, type ExtractSource, type FunctionCall } from '@partita/contracts';
 
 /**
  * Volatile functions of PostgreSQL's own that only produce a value: a source may call them. Every other VOLATILE
@@ -13,55 +8,16 @@ export interface FunctionCall {
  */
 export const VALUE_ONLY_VOLATILE = ['random', 'random_normal', 'clock_timestamp', 'timeofday', 'gen_random_uuid'] as const;
 
-// A string literal, a quoted identifier, a plain identifier, whitespace, or any other character.
-const TOKEN = /'(?:[^']|'')*'|"((?:[^"]|"")*)"|([A-Za-z_][A-Za-z0-9_$]*)|(\s+)|([\s\S])/gy;
-
-type Token = { kind: 'ident'; value: string } | { kind: 'literal' | 'space' } | { kind: 'char'; value: string };
-
-function tokens(text: string): Token[] {
-  const out: Token[] = [];
-  TOKEN.lastIndex = 0;
-  for (let m = TOKEN.exec(text); m !== null; m = TOKEN.exec(text)) {
-    if (m[1] !== undefined) out.push({ kind: 'ident', value: m[1].replaceAll('""', '"') });
-    else if (m[2] !== undefined) out.push({ kind: 'ident', value: m[2] });
-    else if (m[3] !== undefined) out.push({ kind: 'space' });
-    else if (m[4] !== undefined) out.push({ kind: 'char', value: m[4] });
-    else out.push({ kind: 'literal' });
-  }
-  return out;
-}
-
-/** Calls in one deparsed expression: an identifier (optionally `schema.`-qualified) directly followed by `(`. */
-export function callsIn(text: string): FunctionCall[] {
-  const list = tokens(text);
-  const calls: FunctionCall[] = [];
-  list.forEach((t, i) => {
-    if (t.kind !== 'char' || t.value !== '(') return;
-    const name = list[i - 1];
-    if (name?.kind !== 'ident') return;
-    const dot = list[i - 2];
-    const schema = list[i - 3];
-    const qualified = dot?.kind === 'char' && dot.value === '.' && schema?.kind === 'ident';
-    calls.push({ schema: qualified ? schema.value : null, name: name.value });
-  });
-  return calls;
-}
-
 /**
- * Every function call in the expressions of an `EXPLAIN (VERBOSE, FORMAT JSON)` plan (outputs, filters, conditions,
- * function scans, sort and group keys), as PostgreSQL deparses them: names qualified only when the search path would
- * not find them. Views are expanded in a plan, so their calls are found too; what a function does inside is not seen.
+ * Every function the source's SQL calls, anywhere in PostgreSQL's parse tree of it (the spec's schema already refused
+ * SQL the parser does not accept as one SELECT or one condition). What a view or a function does inside is not seen:
+ * the reader role and the read-only transaction stop what it might try.
  */
-export function calledFunctions(plan: unknown): FunctionCall[] {
-  const found = new Map<string, FunctionCall>();
-  const visit = (value: unknown): void => {
-    if (typeof value === 'string') {
-      for (const call of callsIn(value)) found.set(`${call.schema ?? ''}\u0000${call.name}`, call);
-    } else if (Array.isArray(value)) value.forEach(visit);
-    else if (value !== null && typeof value === 'object') Object.values(value).forEach(visit);
-  };
-  visit(plan);
-  return [...found.values()];
+export function sourceFunctionCalls(source: ExtractSource): FunctionCall[] {
+  const verdict = 'query' in source ? checkQuery(source.query) : source.where ? checkCondition(source.where) : null;
+  if (verdict === null) return [];
+  if (verdict.problem !== null) throw new Error(`sourceFunctionCalls: the spec's schema should have refused this source: ${verdict.problem}`);
+  return verdict.functions;
 }
 
 /**

@@ -39,7 +39,7 @@ export class JobsService {
    * Nothing reaches the queue before the whole plan is valid and recorded; if the queue is down the job is removed
    * again and the caller told to retry (503).
    */
-  async submit(spec: JobSpec, idempotencyKey?: string): Promise<{ id: string; status: JobStatus; created: boolean }> {
+  async submit(spec: JobSpec, idempotencyKey?: string, signal?: AbortSignal): Promise<{ id: string; status: JobStatus; created: boolean }> {
     const { catalog, queues, log } = this.deps;
     if (idempotencyKey !== undefined) {
       // A repeat answers before planning: no second snapshot, no second look at the source.
@@ -47,7 +47,14 @@ export class JobsService {
       if (existing) return repeatOf(existing, spec, idempotencyKey);
     }
     const id = randomUUID();
-    const plan = await planJob(id, spec, { source: this.deps.source, snapshots: this.deps.snapshots, limits: this.deps.limits });
+    // Planning is bounded (PLAN_TIMEOUT_MS), and abandoned when the caller goes away.
+    const timeout = AbortSignal.timeout(this.deps.limits.planTimeoutMs);
+    const plan = await planJob(id, spec, {
+      source: this.deps.source,
+      snapshots: this.deps.snapshots,
+      limits: this.deps.limits,
+      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+    });
     let recorded;
     try {
       recorded = await catalog.createJob({
