@@ -4,7 +4,8 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, FINALIZE_QUEUE, JOB_KINDS, PIPELINE_RUNS_QUEUE, partitionMessageId, partitionQueueName } from '@partita/contracts';
-import { DATABASE_URL, REDIS_URL, SOURCE_DATABASE_URL } from '../support/env.js';
+import { ensureReaderRole } from '@partita/extract';
+import { DATABASE_URL, READER_ROLE, REDIS_URL, SOURCE_DATABASE_URL } from '../support/env.js';
 import { partitionMessages, uniqueName } from '../support/isolation.js';
 import { startStack, type TestStack } from '../support/stack.js';
 
@@ -252,9 +253,12 @@ describe('POST /jobs under fuzzing: never a 5xx, errors with the API shape and n
         RECONCILE_INTERVAL_MS: '60000',
       },
     });
-    S = stack.schema;
+    // The source tables live in a schema of their own, which the reader role may read (the catalog's it may not).
+    S = uniqueName('src_');
     db = new pg.Client({ connectionString: DATABASE_URL });
     await db.connect();
+    await db.query(`create schema ${S}`);
+    await ensureReaderRole(db, READER_ROLE, [S]);
     await db.query(`
       create table ${S}.fz_src (id int primary key, v text, n numeric(8,2), at timestamptz);
       insert into ${S}.fz_src select g, 'v' || g, g / 4.0, timestamptz '2024-01-01' + g * interval '1 hour' from generate_series(1, 60) g;
@@ -267,9 +271,11 @@ describe('POST /jobs under fuzzing: never a 5xx, errors with the API shape and n
   });
 
   afterAll(async () => {
-    await db?.end();
     // Cleaned up whatever the outcome: the schema (with the source tables), the queue keys, the container.
     await stack?.close(true);
+    // After the stack: its snapshots no longer hold the source tables.
+    await db?.query(`drop schema if exists ${S} cascade`);
+    await db?.end();
   });
 
   async function post(payload: string | Buffer, headers: Record<string, string>): Promise<void> {
@@ -481,8 +487,8 @@ describe('POST /jobs under fuzzing: never a 5xx, errors with the API shape and n
 
   it('afterwards: every job in the catalog got a 2xx, every message on the queues belongs to one, no snapshot is held, the source is unchanged', async () => {
     const { rows: jobs } = await db.query<{ id: string; kind: string; partitions: number }>(
-      `select j.id::text as id, j.kind, (select count(*)::int from "${S}".partitions p where p.job_id = j.id) as partitions
-         from "${S}".jobs j`,
+      `select j.id::text as id, j.kind, (select count(*)::int from "${stack.schema}".partitions p where p.job_id = j.id) as partitions
+         from "${stack.schema}".jobs j`,
     );
     expect(new Set(jobs.map((j) => j.id))).toEqual(new Set(accepted.keys()));
     expect(jobs.length).toBeGreaterThan(100);

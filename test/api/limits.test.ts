@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOB_KINDS } from '@partita/contracts';
-import { DATABASE_URL, SOURCE_DATABASE_URL } from '../support/env.js';
+import { ensureReaderRole } from '@partita/extract';
+import { DATABASE_URL, READER_ROLE, SOURCE_DATABASE_URL } from '../support/env.js';
 import { partitionMessages, uniqueName } from '../support/isolation.js';
 import { startStack, type TestStack } from '../support/stack.js';
 
@@ -28,9 +29,12 @@ describe('per-job limits on POST /jobs', () => {
         SOURCE_DATABASE_URL: `${SOURCE_DATABASE_URL}?application_name=${sourceApp}`,
       },
     });
-    S = stack.schema;
+    // The source tables live in a schema of their own, which the reader role may read (the catalog's it may not).
+    S = uniqueName('src_');
     db = new pg.Client({ connectionString: DATABASE_URL });
     await db.connect();
+    await db.query(`create schema ${S}`);
+    await ensureReaderRole(db, READER_ROLE, [S]);
     await db.query(`
       create table ${S}.rows_1000 (id int primary key, v text);
       insert into ${S}.rows_1000 select g, 'v' || g from generate_series(1, 1000) g;
@@ -48,8 +52,10 @@ describe('per-job limits on POST /jobs', () => {
   });
 
   afterAll(async () => {
-    await db?.end();
     await stack?.close(true);
+    // After the stack: its snapshots no longer hold the source tables.
+    await db?.query(`drop schema if exists ${S} cascade`);
+    await db?.end();
   });
 
   const post = async (spec: unknown) => {
@@ -147,7 +153,7 @@ describe('per-job limits on POST /jobs', () => {
 
   it('refused jobs left nothing behind: no job, no message, no open snapshot; the accepted ones are all there', async () => {
     const { rows: jobs } = await db.query<{ id: string; kind: string; partitions: number }>(
-      `select j.id::text as id, j.kind, (select count(*)::int from "${S}".partitions p where p.job_id = j.id) as partitions from "${S}".jobs j`,
+      `select j.id::text as id, j.kind, (select count(*)::int from "${stack.schema}".partitions p where p.job_id = j.id) as partitions from "${stack.schema}".jobs j`,
     );
     expect(new Map(jobs.map((j) => [j.id, j.kind]))).toEqual(accepted);
     expect(accepted.size).toBe(9);
