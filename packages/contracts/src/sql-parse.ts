@@ -70,7 +70,9 @@ function walk(tree: unknown): SqlVerdict {
         return;
       }
       if (key === 'FuncCall') {
-        const parts = ((value as { funcname?: unknown[] }).funcname ?? []).map((p) => (p as { String?: { sval?: string } }).String?.sval ?? '');
+        const parts = ((value as { funcname?: unknown[] }).funcname ?? []).map(
+          (p) => (p as { String?: { sval?: string } }).String?.sval ?? '',
+        );
         const name = parts[parts.length - 1] ?? '';
         const schema = parts.length > 1 ? parts[parts.length - 2]! : null;
         calls.set(`${schema ?? ''}\u0000${name}`, { schema, name });

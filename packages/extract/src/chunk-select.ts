@@ -21,6 +21,8 @@ export function buildChunkSelect(source: ChunkSelectSource, columns: readonly Co
       throw new Error(`buildChunkSelect: the chunk ranges over "${chunk.key}", the query's key is "${source.key}"`);
     return `select ${exprs} from ${wrapQuery(source.query)} where ${chunkCondition(chunk, keyType)}`;
   }
-  const where = source.where?.trim() ? `${wrapCondition(source.where)} and (${chunkCondition(chunk, keyType)})` : chunkCondition(chunk, keyType);
+  const where = source.where?.trim()
+    ? `${wrapCondition(source.where)} and (${chunkCondition(chunk, keyType)})`
+    : chunkCondition(chunk, keyType);
   return `select ${exprs} from ${quoteTableName(source.table)} where ${where}`;
 }

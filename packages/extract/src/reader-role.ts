@@ -106,7 +106,9 @@ export async function checkSourceRole(
 ): Promise<void> {
   let problems: string[];
   const client = await pool.connect().catch((err: unknown) => {
-    throw new Error(`the source database (SOURCE_DATABASE_URL) cannot be reached to check its role: ${(err as Error).message}`, { cause: err });
+    throw new Error(`the source database (SOURCE_DATABASE_URL) cannot be reached to check its role: ${(err as Error).message}`, {
+      cause: err,
+    });
   });
   try {
     problems = await readerRoleProblems(client, { catalogSchema: options.catalogSchema });

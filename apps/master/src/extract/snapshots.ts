@@ -13,6 +13,11 @@ export interface HeldSnapshot {
   readonly client: pg.Client;
   /** Cancels the statement running on `client`, if any (from another connection). */
   cancel(): Promise<void>;
+  /**
+   * Ends the snapshot's backend from another connection, whatever it runs or is about to run, then releases it: a
+   * plan abandoned mid-way leaves nothing running (a cancel could miss a statement sent just after it).
+   */
+  terminate(): Promise<void>;
   /** Ends the transaction and returns the connection. Idempotent. */
   release(): Promise<void>;
 }
@@ -38,7 +43,11 @@ export async function exportSnapshot(pool: pg.Pool): Promise<HeldSnapshot> {
     const { rows } = await client.query<{ id: string }>('select pg_export_snapshot() as id');
     const pid = (client as unknown as { processID: number }).processID;
     const cancel = async (): Promise<void> => void (await pool.query('select pg_cancel_backend($1)', [pid]).catch(() => undefined));
-    return { id: rows[0]!.id, client, cancel, release };
+    const terminate = async (): Promise<void> => {
+      await pool.query('select pg_terminate_backend($1)', [pid]).catch(() => undefined);
+      await release();
+    };
+    return { id: rows[0]!.id, client, cancel, terminate, release };
   } catch (err) {
     await release();
     throw err;

@@ -49,8 +49,8 @@ export async function planExtract(
   const snapshot = await exportSnapshot(ctx.source()).catch((err: unknown) => {
     throw new TransientError(`the source database is unavailable: ${safePgMessage(err)}`, err);
   });
-  // Cancels the statement running, then ends the snapshot: nothing keeps running for a plan nobody waits for.
-  const abort = (): void => void snapshot.cancel().then(() => snapshot.release());
+  // Ends the snapshot's backend, whatever it runs: nothing keeps running for a plan nobody waits for.
+  const abort = (): void => void snapshot.terminate();
   ctx.signal?.addEventListener('abort', abort, { once: true });
   try {
     const { client } = snapshot;

@@ -92,7 +92,7 @@ describe('per-job limits', () => {
     });
   });
 
-  it('statement timeout: always one (0 is refused by the schema), and never over the master\'s cap', () => {
+  it("statement timeout: always one (0 is refused by the schema), and never over the master's cap", () => {
     const spec = (statementTimeoutMs: number) =>
       SqlExtractSpec.safeParse({ kind: 'sql-extract', source: { table: 's.t' }, statementTimeoutMs, dataset: { name: 'd' } });
     expect(spec(0).success).toBe(false);

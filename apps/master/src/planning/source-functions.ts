@@ -16,7 +16,8 @@ export const VALUE_ONLY_VOLATILE = ['random', 'random_normal', 'clock_timestamp'
 export function sourceFunctionCalls(source: ExtractSource): FunctionCall[] {
   const verdict = 'query' in source ? checkQuery(source.query) : source.where ? checkCondition(source.where) : null;
   if (verdict === null) return [];
-  if (verdict.problem !== null) throw new Error(`sourceFunctionCalls: the spec's schema should have refused this source: ${verdict.problem}`);
+  if (verdict.problem !== null)
+    throw new Error(`sourceFunctionCalls: the spec's schema should have refused this source: ${verdict.problem}`);
   return verdict.functions;
 }
 
