@@ -242,7 +242,12 @@ describe('sql-extract: hostile identifiers are extracted exactly or refused, nev
       ['a STABLE function that changes a setting', { query: `select id, ${s}.sf() as c from ${s}.t`, key: 'id' }, 'source.query', /sf\(\)/],
       // A view's body is not in the parse tree: counting its rows runs the function, and the read-only transaction (and
       // the reader role, which may not write) refuse the write.
-      ['a view over a function that writes', { query: `select id from ${s}.wv`, key: 'id' }, 'source.query', /read-only transaction|permission denied/],
+      [
+        'a view over a function that writes',
+        { query: `select id from ${s}.wv`, key: 'id' },
+        'source.query',
+        /read-only transaction|permission denied/,
+      ],
       [
         'advisory locks',
         { query: `select id from ${s}.t where pg_try_advisory_lock(id)`, key: 'id' },
