@@ -9,6 +9,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { TERMINAL_JOB_STATUSES, partitionQueueName, type JobKind, type JobList, type JobSummary, type JobView } from '@partita/contracts';
+import { LOCAL_READER_ROLE, connectAs, ensureReaderRole } from '@partita/extract';
 import { freePort, startNodeProcess, waitUntilReady, type Child } from '@partita/processes';
 import { deleteQueuePrefix, waitForWorkers } from '@partita/queue';
 import { createAzureBlobStore } from '@partita/storage';
@@ -48,8 +49,13 @@ export async function startBenchStack(
   const token = randomBytes(24).toString('base64url');
   const logDir = mkdtempSync(join(tmpdir(), 'partita-bench-'));
   const port = await freePort();
+  // Sources are read as a role that can only read (the extract suite grants it its schema).
+  const admin = new pg.Client({ connectionString: env.databaseUrl });
+  await admin.connect();
+  await ensureReaderRole(admin, LOCAL_READER_ROLE, []).finally(() => admin.end());
   const common = {
     DATABASE_URL: env.databaseUrl,
+    SOURCE_DATABASE_URL: connectAs(env.databaseUrl, LOCAL_READER_ROLE),
     REDIS_URL: env.redisUrl,
     AZURE_STORAGE_CONNECTION_STRING: env.azureConnectionString,
     CATALOG_SCHEMA: schema,

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import pg from 'pg';
 import { startAzurite } from '@partita/azurite';
+import { LOCAL_READER_ROLE, connectAs, ensureReaderRole } from '@partita/extract';
 import { parseLocalArgs } from './args.js';
 import { runDemo } from './demo.js';
 import { freePort, startNodeProcess, waitUntilReady, type Child } from '@partita/processes';
@@ -18,9 +20,15 @@ const logDir = join(stateDir, 'logs');
 
 const azurite = await startAzurite({ location: join(stateDir, 'azurite') });
 const port = await freePort(args.port ?? 8080);
+const databaseUrl = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+// Extracts and travel tables are read as a role that can only read: here, the tables of schema `public`.
+const admin = new pg.Client({ connectionString: databaseUrl });
+await admin.connect();
+await ensureReaderRole(admin, LOCAL_READER_ROLE, ['public']).finally(() => admin.end());
 const common = {
   AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
-  DATABASE_URL: process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+  DATABASE_URL: databaseUrl,
+  SOURCE_DATABASE_URL: process.env['SOURCE_DATABASE_URL'] ?? connectAs(databaseUrl, LOCAL_READER_ROLE),
   REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
   LOG_PRETTY: 'false',
 };

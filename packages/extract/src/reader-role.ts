@@ -125,3 +125,14 @@ export async function checkSourceRole(
   }
   options.log.warn({ problems }, `ALLOW_PRIVILEGED_SOURCE is on: ${text}; a user's SQL runs with those rights`);
 }
+
+/** The role a project's own set-ups (the local runner, the tests, the benchmarks, compose) read sources as. */
+export const LOCAL_READER_ROLE = 'partita_reader';
+
+/** A connection string with its user replaced by `role` (no password: local trust authentication). */
+export function connectAs(connectionString: string, role: string): string {
+  const url = new URL(connectionString);
+  url.username = role;
+  url.password = '';
+  return url.toString();
+}

@@ -1,5 +1,6 @@
 // The extract suite's source tables, generated in PostgreSQL for the run and dropped at its end.
 import pg from 'pg';
+import { LOCAL_READER_ROLE, ensureReaderRole } from '@partita/extract';
 
 export const BENCH_SCHEMA = 'partita_bench';
 
@@ -12,6 +13,7 @@ export function benchTable(rows: number): string {
 export async function createBenchSchema(client: pg.ClientBase): Promise<void> {
   await client.query(`drop schema if exists ${BENCH_SCHEMA} cascade`);
   await client.query(`create schema ${BENCH_SCHEMA}`);
+  await ensureReaderRole(client, LOCAL_READER_ROLE, [BENCH_SCHEMA]);
 }
 
 export async function dropBenchSchema(client: pg.ClientBase): Promise<void> {
