@@ -239,7 +239,7 @@ describe('buildChunkSelect', () => {
 
   it('selects the plans’ expressions from the quoted table, the where and the chunk condition ANDed', () => {
     expect(buildChunkSelect({ table: 's.T x', where: 'a = 1 or b = 2' }, plans, middle, 'text')).toBe(
-      `select "id", "mood"::text from "s"."T x" where (a = 1 or b = 2) and ("id" >= '10'::text and "id" < 'it''s'::text)`,
+      `select "id", "mood"::text from "s"."T x" where (a = 1 or b = 2\n) and ("id" >= '10'::text and "id" < 'it''s'::text)`,
     );
     expect(buildChunkSelect({ table: 't' }, plans, first, 'bigint')).toBe(`select "id", "mood"::text from "t" where "id" < '10'::bigint`);
     expect(buildChunkSelect({ table: 't', where: '  ' }, plans, blocks)).toBe(
