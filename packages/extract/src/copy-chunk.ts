@@ -1,8 +1,8 @@
 // The worker's core for one chunk: COPY (select) TO STDOUT in binary, decoded straight into Parquet stream
 // writers, one file per `maxRowsPerFile` rows.
 import type pg from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
 import { CopyDecoder, type RowWriter } from './copy-decoder.js';
+import { CopyOutStream } from './copy-out.js';
 import type { ColumnPlan } from './type-map.js';
 
 export interface CopyChunkOptions<W extends RowWriter> {
@@ -58,17 +58,11 @@ export async function copyChunk<W extends RowWriter>(client: pg.ClientBase, opti
     },
   });
 
-  // A newline before the closing parenthesis, in case the statement ends in a -- comment.
-  const stream = copyTo(`COPY (${sql}\n) TO STDOUT (FORMAT binary)`);
+  // One extended-protocol statement: a second one hidden in `sql` is refused. A newline before the closing
+  // parenthesis, in case the statement ends in a -- comment.
+  const stream = new CopyOutStream(`COPY (${sql}\n) TO STDOUT (FORMAT binary)`);
   // rowCount comes from the command tag, which may be read after the stream ended; ReadyForQuery follows it.
-  const finished = new Promise<void>((resolve) => {
-    const query = stream as unknown as { handleReadyForQuery(): void };
-    const handle = query.handleReadyForQuery.bind(query);
-    query.handleReadyForQuery = () => {
-      handle();
-      resolve();
-    };
-  });
+  const finished = stream.readyForQuery;
   const abort = (): void => {
     stream.destroy(signal?.reason instanceof Error ? signal.reason : new DOMException('copyChunk was aborted', 'AbortError'));
   };
@@ -76,7 +70,7 @@ export async function copyChunk<W extends RowWriter>(client: pg.ClientBase, opti
   // Not `for await`, whose early exit destroys the stream: after a local failure the rest is drained.
   const chunks = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   try {
-    client.query(stream);
+    client.query(stream as unknown as pg.Submittable);
     for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
       const before = decoder.rows;
       await decoder.push(next.value);
