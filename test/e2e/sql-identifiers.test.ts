@@ -142,6 +142,14 @@ describe('sql-extract: hostile identifiers are extracted exactly or refused, nev
       expectSameRows(rows, (await source.sql(`select * from ${s}.${quoteIdent(name)}`)).rows, 'id');
     }
     expect(TABLES.filter(([, v]) => v === 'extracted').map(([n]) => n)).toEqual(['select', 'MiXed']);
+    // Every name, however hostile, as a user names it: double-quoted after its schema, or with the schema apart.
+    for (const [i, [name]] of TABLES.entries()) {
+      const expected = (await source.sql(`select * from ${s}.${quoteIdent(name)}`)).rows;
+      const quoted = await extract(stack, { ...base(stack, `quoted-${i}`), source: { table: `${s}.${quoteIdent(name)}` } });
+      expectSameRows(quoted, expected, 'id');
+      const apart = await extract(stack, { ...base(stack, `apart-${i}`), source: { schema: s, table: name } });
+      expectSameRows(apart, expected, 'id');
+    }
 
     expect((await source.sql(`select count(*)::int as n from ${s}.y`)).rows[0].n).toBe(1); // "drop table y" never ran
   });
@@ -150,7 +158,8 @@ describe('sql-extract: hostile identifiers are extracted exactly or refused, nev
     const { stack } = ctx;
     const s = source.schema;
     const queueKeys = await countQueueKeys(stack.prefix);
-    // Table names: an identifier or schema.identifier (letters, digits, _), for extracts and travel inputs alike.
+    // Bare table names: an identifier or schema.identifier (letters, digits, _, $), for extracts and travel inputs alike;
+    // other names need double quotes or the schema apart.
     const cases: Array<[string, Record<string, unknown>, string]> = TABLES.filter(([, v]) => v === 'refused').map(([name]) => [
       `table ${JSON.stringify(name)}`,
       { ...base(stack, 'bad'), source: { table: `${s}.${name}` } },
@@ -158,7 +167,7 @@ describe('sql-extract: hostile identifiers are extracted exactly or refused, nev
     ]);
     expect(cases).toHaveLength(7);
     cases.push(
-      ['a quoted table name', { ...base(stack, 'bad'), source: { table: `${s}."hostile"` } }, 'source.table'],
+      ['an unclosed quoted table name', { ...base(stack, 'bad'), source: { table: `${s}."hostile` } }, 'source.table'],
       ['a three-part name', { ...base(stack, 'bad'), source: { table: `${s}.hostile.x` } }, 'source.table'],
       [
         'a travel input table',
@@ -197,6 +206,10 @@ describe('sql-extract: hostile identifiers are extracted exactly or refused, nev
         paths.some((p) => p === field || p.startsWith(`${field}.`)),
         `${name}: ${JSON.stringify(res.json)}`,
       ).toBe(true);
+      // A table name the schema refuses says which forms are accepted, and that a query reads anything else.
+      if (name === 'a three-part name' || name === 'an unclosed quoted table name' || name === 'table "sp ace"') {
+        expect(JSON.stringify(res.json), name).toMatch(/h2\.\\"Order Items\\".*a `query` reads anything else/);
+      }
     }
     expect((await stack.master.app.inject({ method: 'GET', url: '/jobs' })).json().items).toEqual([]);
     expect(await countQueueKeys(stack.prefix)).toBe(queueKeys);

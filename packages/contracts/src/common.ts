@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TABLE_NAME_FORMS, parseTableName } from './table-name.js';
 
 /** What PostgreSQL cannot store in text or jsonb (the catalog keeps every spec): NUL, and UTF-16 surrogates not in a pair. */
 export const UNSTORABLE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
@@ -66,8 +67,11 @@ export const RetrySpec = z.strictObject({
 });
 export type RetrySpec = z.infer<typeof RetrySpec>;
 
-/** A schema- or table-qualified SQL identifier such as `public.travellers`; quoted before use, never interpolated raw. */
+/**
+ * A table such as `travellers`, `public.travellers` or `h2."Order Items"` (see table-name.ts); quoted before use,
+ * never interpolated raw.
+ */
 export const TableName = z
   .string()
-  .max(127)
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?$/, 'must be an identifier or schema.identifier');
+  .max(300)
+  .refine((name) => parseTableName(name) !== null, TABLE_NAME_FORMS);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { DatasetSpec, MAX_PARTITIONS, OutputSpec, RetrySpec, TableName, Text, UNSTORABLE_TEXT } from './common.js';
+import { DatasetSpec, MAX_PARTITIONS, OutputSpec, RetrySpec, Text, UNSTORABLE_TEXT } from './common.js';
+import { tableSpecProblem } from './table-name.js';
 import { checkCondition, checkQuery, type SqlVerdict } from './sql-parse.js';
 
 /** A column name: any PostgreSQL identifier (it is always double-quoted, so case and spaces are kept). */
@@ -22,16 +23,26 @@ const SqlText = (max: number, check: (text: string) => SqlVerdict) =>
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     });
 
-export const TableSource = z.strictObject({
-  /** `table` or `schema.table`. */
-  table: TableName,
-  /** Columns to extract, in this order. Default: every column. */
-  columns: z.array(ColumnName).min(1).max(1600).optional(),
-  /** SQL condition on the table's rows. */
-  where: SqlText(10_000, checkCondition).optional(),
-  /** Column to split on. Default: the single-column primary key; without one the table is split by heap blocks. */
-  key: ColumnName.optional(),
-});
+export const TableSource = z
+  .strictObject({
+    /**
+     * The schema, when named apart: then `table` is one name, taken as written (`{ "schema": "h2", "table": "Order
+     * Items" }`). Else `table` may name it: `schema.table`.
+     */
+    schema: Text.min(1).max(63).optional(),
+    /** `table`, `schema.table`, with double quotes around other names (`h2."Order Items"`); see table-name.ts. */
+    table: Text.min(1).max(300),
+    /** Columns to extract, in this order. Default: every column. */
+    columns: z.array(ColumnName).min(1).max(1600).optional(),
+    /** SQL condition on the table's rows. */
+    where: SqlText(10_000, checkCondition).optional(),
+    /** Column to split on. Default: the single-column primary key; without one the table is split by heap blocks. */
+    key: ColumnName.optional(),
+  })
+  .superRefine((source, ctx) => {
+    const problem = tableSpecProblem(source);
+    if (problem) ctx.addIssue({ code: 'custom', path: [problem.startsWith('schema') ? 'schema' : 'table'], message: problem });
+  });
 
 export const QuerySource = z.strictObject({
   /** One read-only SELECT statement. */

@@ -128,4 +128,5 @@ export {
 export { TRAVEL_PLAN_COLUMNS, extractFilePath, manifestPath, partitionFilePath } from './outputs.js';
 export type { OutputColumn } from './outputs.js';
 export { quoteIdent, quoteLiteral, quoteTableName } from './sql.js';
+export { TABLE_NAME_FORMS, parseTableName, quoteTable, tableLabel, tableRef, type TableRef, type TableSpec } from './table-name.js';
 export { checkCondition, checkQuery, wrapCondition, wrapQuery, type FunctionCall, type SqlVerdict } from './sql-parse.js';

@@ -11,7 +11,8 @@ describe('SQL identifier quoting', () => {
   it('quotes schema-qualified names part by part', () => {
     expect(quoteTableName('t')).toBe('"t"');
     expect(quoteTableName('s.t')).toBe('"s"."t"');
-    expect(quoteTableName('a"b.C d')).toBe('"a""b"."C d"');
+    expect(quoteTableName('"a""b"."C d"')).toBe('"a""b"."C d"');
+    expect(() => quoteTableName('a"b.C d')).toThrow(/schema\.table/);
   });
 });
 

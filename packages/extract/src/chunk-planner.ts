@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { quoteIdent, quoteTableName, wrapCondition, wrapQuery } from '@partita/contracts';
+import { quoteIdent, quoteTable, tableLabel, wrapCondition, wrapQuery } from '@partita/contracts';
 import { blockChunks, chunkCount, keyChunksFromBoundaries } from './chunks.js';
 import type { Chunk, ChunkRule } from './chunks.js';
 import { SourceError } from './errors.js';
@@ -14,7 +14,9 @@ const SAMPLE_ROWS = 1_000_000;
 
 export type ChunkSource =
   | {
-      /** `identifier` or `schema.identifier`, already validated. */
+      /** The schema, when named apart (see TableSpec). */
+      schema?: string | undefined;
+      /** `table`, `schema.table` or `h2."Order Items"`, already validated. */
       table: string;
       /** SQL condition the extract applies (trusted job configuration). */
       where?: string;
@@ -60,14 +62,15 @@ export async function planChunks(
   } = {},
 ): Promise<ChunkPlan> {
   if ('query' in source) return planQueryChunks(client, source.query, rule, options.key, options.onEstimate);
-  const table = quoteTableName(source.table);
-  const info = await tableInfo(client, source.table, table);
+  const table = quoteTable(source);
+  const label = tableLabel(source);
+  const info = await tableInfo(client, label, table);
   const where = source.where?.trim() ? wrapCondition(source.where) : 'true';
 
   let keyColumn: { name: string; type: string } | null;
   if (options.key !== undefined) {
     keyColumn = await columnOf(client, info.oid, options.key);
-    if (keyColumn === null) throw new SourceError('source.key', `key column "${options.key}" does not exist in table ${source.table}`);
+    if (keyColumn === null) throw new SourceError('source.key', `key column "${options.key}" does not exist in table ${label}`);
   } else {
     keyColumn = await singlePrimaryKey(client, info.oid);
   }
@@ -85,7 +88,7 @@ export async function planChunks(
     if (info.relkind !== 'r' && info.relkind !== 'm') {
       throw new SourceError(
         'source.key',
-        `table ${source.table} has no usable key and cannot be split by blocks (relkind ${info.relkind}): name a key`,
+        `table ${label} has no usable key and cannot be split by blocks (relkind ${info.relkind}): name a key`,
       );
     }
     return { chunks: blockChunks(info.blocks, n, estimatedRows), key: null, keyType: null, estimatedRows, method: 'blocks' };

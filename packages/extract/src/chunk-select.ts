@@ -1,10 +1,11 @@
 // The SELECT one chunk's COPY runs. Pure.
-import { quoteTableName, wrapCondition, wrapQuery } from '@partita/contracts';
+import { quoteTable, wrapCondition, wrapQuery } from '@partita/contracts';
 import { chunkCondition, type Chunk } from './chunks.js';
 import type { ColumnPlan } from './type-map.js';
 
 /** What an extract reads: a table (optionally filtered), or a query with the key its chunks range over. */
-export type ChunkSelectSource = { table: string; columns?: string[]; where?: string } | { query: string; key: string };
+export type ChunkSelectSource =
+  { schema?: string | undefined; table: string; columns?: string[]; where?: string } | { query: string; key: string };
 
 /**
  * `select <exprs> from <table> where (<where>) and (<chunk condition>)`, or for a query
@@ -24,5 +25,5 @@ export function buildChunkSelect(source: ChunkSelectSource, columns: readonly Co
   const where = source.where?.trim()
     ? `${wrapCondition(source.where)} and (${chunkCondition(chunk, keyType)})`
     : chunkCondition(chunk, keyType);
-  return `select ${exprs} from ${quoteTableName(source.table)} where ${where}`;
+  return `select ${exprs} from ${quoteTable(source)} where ${where}`;
 }

@@ -1,5 +1,5 @@
 // Describing the columns of a table or query from the PostgreSQL catalog, and planning their Parquet columns.
-import { quoteTableName, wrapQuery } from '@partita/contracts';
+import { quoteTable, tableLabel, wrapQuery, type TableSpec } from '@partita/contracts';
 import type pg from 'pg';
 import { SourceError } from './errors.js';
 import { queryOne } from './statement.js';
@@ -18,7 +18,7 @@ export interface DescribedColumn {
   baseTypeName?: string;
 }
 
-export type ColumnSource = { table: string; columns?: string[] } | { query: string };
+export type ColumnSource = { schema?: string | undefined; table: string; columns?: string[] } | { query: string };
 
 export interface PlanColumnsOptions extends PlanOptions {
   /** Per-column overrides, keyed by column name. */
@@ -92,8 +92,9 @@ function describe(name: string, typeOid: number, typmod: number, notNull: boolea
   };
 }
 
-async function describeTable(client: pg.ClientBase, table: string, columns?: string[]): Promise<DescribedColumn[]> {
-  const { rows: found } = await client.query<{ oid: string | null }>('select to_regclass($1)::oid::text as oid', [quoteTableName(table)]);
+async function describeTable(client: pg.ClientBase, spec: TableSpec, columns?: string[]): Promise<DescribedColumn[]> {
+  const table = tableLabel(spec);
+  const { rows: found } = await client.query<{ oid: string | null }>('select to_regclass($1)::oid::text as oid', [quoteTable(spec)]);
   const relid = found[0]?.oid;
   if (!relid) throw new SourceError('source.table', `table ${table} does not exist`);
   const { rows } = await client.query<{ name: string; typid: number; typmod: number; notnull: boolean }>(
@@ -128,7 +129,7 @@ async function describeQuery(client: pg.ClientBase, query: string): Promise<Desc
  * uses its snapshot's).
  */
 export async function describeColumns(client: pg.ClientBase, source: ColumnSource): Promise<DescribedColumn[]> {
-  return 'query' in source ? describeQuery(client, source.query) : describeTable(client, source.table, source.columns);
+  return 'query' in source ? describeQuery(client, source.query) : describeTable(client, source, source.columns);
 }
 
 /** The Parquet plan of every column; throws on the first unmapped column, before any data moves. */

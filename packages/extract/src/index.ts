@@ -12,7 +12,14 @@ export { describeColumns, planColumns } from './columns.js';
 export { SourceError } from './errors.js';
 export { queryOne } from './statement.js';
 export { safePgMessage, sqlState } from './pg-error-text.js';
-export { FORBIDDEN_MEMBERSHIPS, LOCAL_READER_ROLE, checkSourceRole, connectAs, ensureReaderRole, readerRoleProblems } from './reader-role.js';
+export {
+  FORBIDDEN_MEMBERSHIPS,
+  LOCAL_READER_ROLE,
+  checkSourceRole,
+  connectAs,
+  ensureReaderRole,
+  readerRoleProblems,
+} from './reader-role.js';
 export type { ColumnSource, DescribedColumn, PlanColumnsOptions } from './columns.js';
 export { bufferPhysical, fieldDecoder } from './binary-decoders.js';
 export type { FieldDecoder } from './binary-decoders.js';

@@ -1,4 +1,4 @@
-import { TRAVEL_PLAN_COLUMNS, type JobView, type Manifest, type SqlExtractSpec } from '@partita/contracts';
+import { TRAVEL_PLAN_COLUMNS, tableLabel, type JobView, type Manifest, type SqlExtractSpec } from '@partita/contracts';
 
 /** The columns of a job's files, as the manifest and the datasets table publish them. */
 function schemaOf(job: JobView): Manifest['schema'] {
@@ -23,7 +23,7 @@ function sourceOf(job: JobView, rowsWritten: number): Manifest['source'] {
   return {
     database: e.database,
     ...('table' in source
-      ? { table: source.table, ...(source.where !== undefined ? { where: source.where } : {}) }
+      ? { table: tableLabel(source), ...(source.where !== undefined ? { where: source.where } : {}) }
       : { query: source.query }),
     key: e.key,
     method: e.method,

@@ -60,7 +60,7 @@ export async function planExtract(
     const database = (await client.query<{ db: string }>('select current_database() as db')).rows[0]!.db;
     const described = await describeColumns(
       client,
-      'table' in source ? { table: source.table, ...optional('columns', source.columns) } : source,
+      'table' in source ? { schema: source.schema, table: source.table, ...optional('columns', source.columns) } : source,
     );
     const columns = planColumns(described, { numericAs: spec.casts.numericAs, columns: spec.casts.columns });
     // Every row of the source (a single chunk's condition is `true`): what the completeness check counts.
