@@ -21,6 +21,7 @@ const extract: ExtractView = {
   key: 'id',
   estimatedRows: 1000,
   chunkRows: [500, 500],
+  chunkRowsExact: true,
   columns: [],
   snapshot: { id: 'snap', mode: 'exported', ownSnapshotChunks: [], note: null },
   completeness: { sourceRows: 1000, rowsWritten: 1000, complete: true },

@@ -149,6 +149,7 @@ function toExtractView(stored: Record<string, unknown>, partitions: readonly Par
     key: d.key,
     estimatedRows: d.estimatedRows,
     chunkRows: d.chunkRows,
+    chunkRowsExact: d.chunkRowsExact ?? false,
     columns: d.columns.map((c) => ({
       name: c.name,
       pgType: c.pgType,

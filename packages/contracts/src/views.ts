@@ -123,6 +123,8 @@ export type ExtractDetails<C extends ExtractColumnView = ExtractColumnView> = {
   keyType: string | null;
   estimatedRows: number;
   chunkRows: number[];
+  /** Whether `chunkRows` were counted (absent in plans recorded before it existed: estimates). */
+  chunkRowsExact?: boolean;
   columns: C[];
   /** The exported snapshot's id; null when none could be exported. */
   snapshot: string | null;
@@ -143,6 +145,11 @@ export const ExtractView = z.object({
   estimatedRows: z.number(),
   /** Planned rows of each chunk, in chunk order. */
   chunkRows: z.array(z.number()),
+  /**
+   * True: each chunk's planned rows are the rows it reads in the job's snapshot (counted while planning). False: they
+   * are estimates (a sample of a large table, or heap block ranges).
+   */
+  chunkRowsExact: z.boolean(),
   columns: z.array(ExtractColumnView),
   snapshot: z.object({
     /** The exported snapshot every chunk reads; null when none could be exported. */

@@ -68,6 +68,8 @@ describe('planChunks (real PostgreSQL, own schema)', () => {
     expect(duplicates).toBe(0);
     expect(counts.reduce((a, b) => a + b, 0)).toBe(total);
     expect(seen.size).toBe(total);
+    // A plan that counted says exactly what each chunk reads; one that estimated says so.
+    if (plan.exact) expect(counts).toEqual(plan.chunks.map((c) => c.estimatedRows));
     return counts;
   }
 
@@ -104,7 +106,7 @@ describe('planChunks (real PostgreSQL, own schema)', () => {
 
   it('splits a table without a primary key by blocks', async () => {
     const plan = await planChunks(client, { table: `${schema}.heap` }, { chunks: 6 });
-    expect(plan).toMatchObject({ method: 'blocks', key: null, keyType: null, estimatedRows: 50_000 });
+    expect(plan).toMatchObject({ method: 'blocks', key: null, keyType: null, estimatedRows: 50_000, exact: false });
     expect(plan.chunks).toHaveLength(6);
     const counts = await checkPartition('heap', 'id', plan);
     expect(Math.min(...counts)).toBeGreaterThan(0);
@@ -120,6 +122,7 @@ describe('planChunks (real PostgreSQL, own schema)', () => {
     const where = 'v < 3';
     const plan = await planChunks(client, { table: `${schema}.skewed`, where }, { chunks: 5 });
     expect(plan.estimatedRows).toBe(30_000);
+    expect(plan.exact).toBe(true);
     const counts = await checkPartition('skewed', 'id', plan, where);
     expect(ratio(counts)).toBeLessThan(1.5);
   });
@@ -128,6 +131,7 @@ describe('planChunks (real PostgreSQL, own schema)', () => {
     const plan = await planChunks(client, { table: `${schema}.nullable` }, { chunks: 4 }, { key: 'k' });
     expect(plan.key).toBe('k');
     expect(plan.keyType).toBe('integer');
+    expect(plan.exact).toBe(true); // duplicates and NULL keys counted where they are read
     await checkPartition('nullable', 'id', plan);
     const nullsPerChunk: number[] = [];
     for (const chunk of plan.chunks) {
@@ -153,6 +157,7 @@ describe('planChunks (real PostgreSQL, own schema)', () => {
     const plan = await planChunks(client, { table: `${schema}.skewed` }, { chunks: 8 }, options);
     expect(plan.method).toBe('quantiles');
     expect(plan.estimatedRows).toBe(100_000); // reltuples after analyze
+    expect(plan.exact).toBe(false);
     const counts = await checkPartition('skewed', 'id', plan);
     console.log(`sampled skewed primary key, rows per chunk: ${counts.join(', ')} (max/min ${ratio(counts).toFixed(3)})`);
     expect(ratio(counts)).toBeLessThan(2);

@@ -34,6 +34,11 @@ export type ChunkPlan = {
   keyType: string | null;
   estimatedRows: number;
   method: 'quantiles' | 'blocks';
+  /**
+   * True when each chunk's `estimatedRows` is the number of rows it reads (counted in the planner's snapshot); false
+   * when they are estimates (a sample of a large table, or heap blocks).
+   */
+  exact: boolean;
 };
 
 type TableInfo = { oid: string; relkind: string; reltuples: number; blocks: number };
@@ -91,10 +96,9 @@ export async function planChunks(
         `table ${label} has no usable key and cannot be split by blocks (relkind ${info.relkind}): name a key`,
       );
     }
-    return { chunks: blockChunks(info.blocks, n, estimatedRows), key: null, keyType: null, estimatedRows, method: 'blocks' };
+    return { chunks: blockChunks(info.blocks, n, estimatedRows), key: null, keyType: null, estimatedRows, method: 'blocks', exact: false };
   }
 
-  const key = quoteIdent(keyColumn.name);
   const chunks = await quantileChunks(
     client,
     large ? { table, percent: samplePercent(sampleRows, n, info.reltuples) } : { table },
@@ -103,7 +107,9 @@ export async function planChunks(
     n,
     estimatedRows,
   );
-  return { chunks, key: keyColumn.name, keyType: keyColumn.type, estimatedRows, method: 'quantiles' };
+  if (large) return { chunks, key: keyColumn.name, keyType: keyColumn.type, estimatedRows, method: 'quantiles', exact: false };
+  const counted = await countChunkRows(client, table, keyColumn.name, keyColumn.type, where, chunks);
+  return { chunks: counted, key: keyColumn.name, keyType: keyColumn.type, estimatedRows, method: 'quantiles', exact: true };
 }
 
 /**
@@ -129,8 +135,40 @@ async function planQueryChunks(
   const estimatedRows = Number((await queryOne<{ n: string }>(client, `select count(*) as n from ${from}`)).rows[0]?.n ?? 0);
   onEstimate?.(estimatedRows);
   const n = chunkCount(rule, estimatedRows);
-  const chunks = await quantileChunks(client, { table: from }, keyName, 'true', n, estimatedRows);
-  return { chunks, key: keyName, keyType: typeRows[0]!.type, estimatedRows, method: 'quantiles' };
+  const keyType = typeRows[0]!.type;
+  const chunks = await countChunkRows(
+    client,
+    from,
+    keyName,
+    keyType,
+    'true',
+    await quantileChunks(client, { table: from }, keyName, 'true', n, estimatedRows),
+  );
+  return { chunks, key: keyName, keyType, estimatedRows, method: 'quantiles', exact: true };
+}
+
+/**
+ * The rows each key chunk reads, counted in one scan: `width_bucket` puts each key in the chunk whose `[lower, upper)`
+ * holds it (the chunks' own predicates, in the key type's order), NULL keys in the last chunk.
+ */
+async function countChunkRows(
+  client: pg.ClientBase,
+  from: string,
+  keyName: string,
+  keyType: string,
+  where: string,
+  chunks: Chunk[],
+): Promise<Chunk[]> {
+  if (chunks.length < 2) return chunks;
+  const bounds = chunks.slice(1).map((c) => (c.kind === 'key' ? c.lower : null));
+  const key = quoteIdent(keyName);
+  const { rows } = await client.query<{ chunk: number; n: string }>(
+    `select coalesce(width_bucket(${key}, $1::${keyType}[]), $2::int) as chunk, count(*) as n
+       from ${from} where ${where} group by 1`,
+    [bounds, chunks.length - 1],
+  );
+  const counts = new Map(rows.map((r) => [Number(r.chunk), Number(r.n)]));
+  return chunks.map((c, i) => ({ ...c, estimatedRows: counts.get(i) ?? 0 }));
 }
 
 /** The share of a table to sample for about `sampleRows` rows (at least 100 per chunk). */

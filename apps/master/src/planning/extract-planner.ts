@@ -87,6 +87,7 @@ export async function planExtract(
       keyType: chunking.keyType,
       estimatedRows: chunking.estimatedRows,
       chunkRows: chunks.map((c) => c.estimatedRows),
+      chunkRowsExact: chunking.exact,
       columns,
       snapshot: snapshot.id,
     };
