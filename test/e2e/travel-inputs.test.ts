@@ -65,6 +65,21 @@ describe('travel-plan inputs: inline and PostgreSQL tables (in-process workers)'
       expect(row.group_gap).toBeCloseTo(row.group_cost / row.group_optimum! - 1, 9);
       expect(row.algorithm).toBe('genetic');
     }
+
+    // The exact solver with exactGap: accepted, its optimum is its own cost and the gap 0.
+    const exact = await stack.waitForJob(
+      await stack.submit({
+        kind: 'travel-plan',
+        input: { inline: { groups, flights } },
+        optimizer: { algorithm: 'exact', exactGap: true },
+        partitions: 2,
+        output: { container: stack.container, prefix: 'inline-exact' },
+      }),
+    );
+    expect(exact.status, JSON.stringify(exact.error)).toBe('succeeded');
+    const exactRows = (await readTravelResult(stack, exact)).rows;
+    expect(exactRows).toHaveLength(rows.length);
+    for (const row of exactRows) expect([row.algorithm, row.group_cost, row.group_gap]).toEqual(['exact', row.group_optimum, 0]);
   });
 
   describe('from PostgreSQL tables', () => {

@@ -63,6 +63,8 @@ export const OptimizerSpec = z.discriminatedUnion('algorithm', [
   }),
   z.strictObject({
     algorithm: z.literal('exact'),
+    /** Accepted for every algorithm: the exact solver's optimum is its own cost, its gap 0. */
+    exactGap: z.boolean().default(false),
   }),
 ]);
 export type OptimizerSpec = z.infer<typeof OptimizerSpec>;
