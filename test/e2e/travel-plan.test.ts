@@ -66,7 +66,11 @@ describe('travel-plan end to end: HTTP submit, 2 worker processes, Parquet in Az
     expect(job.status).toBe('cancelled');
     expect(job.partitions.every((p) => p.status === 'cancelled' && p.attempts === 0)).toBe(true);
     expect(await stack.store.list(stack.container, `cancel/${id}/`)).toEqual([]);
+    // A second cancel changes nothing: a 409 saying so, and the job is counted as cancelled once.
     const again = await stack.master.app.inject({ method: 'DELETE', url: `/jobs/${id}` });
-    expect(again.statusCode).toBe(200);
+    expect(again.statusCode).toBe(409);
+    expect(again.json()).toMatchObject({ code: 'PARTITA_ERR_CONFLICT', message: `job ${id} was already cancelled` });
+    const metrics = (await stack.master.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toMatch(/^partita_jobs_finished_total\{kind="travel-plan",outcome="cancelled"\} 1$/m);
   });
 });

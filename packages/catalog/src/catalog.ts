@@ -249,20 +249,21 @@ export class Catalog {
    * Cancels a job that has not ended: partitions not yet started never run. Returns the status after the call with
    * the job's kind and the partitions this call cancelled (to take off the queue), or null when the job is unknown.
    */
-  async cancelJob(id: string): Promise<{ status: JobStatus; kind: string; cancelled: number[] } | null> {
+  /** Cancels a queued or running job; `changed` is false when it had already ended (cancelled included). */
+  async cancelJob(id: string): Promise<{ status: JobStatus; kind: string; cancelled: number[]; changed: boolean } | null> {
     return transaction(this.pool, async (client) => {
       const { rows } = await client.query<{ status: JobStatus; kind: string }>('select status, kind from jobs where id = $1 for update', [
         id,
       ]);
       const job = rows[0];
       if (!job) return null;
-      if (job.status !== 'queued' && job.status !== 'running') return { status: job.status, kind: job.kind, cancelled: [] };
+      if (job.status !== 'queued' && job.status !== 'running') return { status: job.status, kind: job.kind, cancelled: [], changed: false };
       await client.query(`update jobs set status = 'cancelled', finished_at = clock_timestamp() where id = $1`, [id]);
       const cancelled = await client.query<{ idx: number }>(
         `update partitions set status = 'cancelled', finished_at = clock_timestamp() where job_id = $1 and status = 'queued' returning idx`,
         [id],
       );
-      return { status: 'cancelled', kind: job.kind, cancelled: cancelled.rows.map((r) => r.idx) };
+      return { status: 'cancelled', kind: job.kind, cancelled: cancelled.rows.map((r) => r.idx), changed: true };
     });
   }
 

@@ -148,7 +148,10 @@ export class JobsService {
     const { catalog, queues, log } = this.deps;
     const result = await catalog.cancelJob(id);
     if (result === null) throw new NotFoundError(`job ${id} does not exist`);
-    if (result.status !== 'cancelled') throw new ConflictError(`job ${id} has already ${result.status}`);
+    // Only the cancel that ended the job counts it; a repeat is a 409, like cancelling a job that ended otherwise.
+    if (!result.changed) {
+      throw new ConflictError(result.status === 'cancelled' ? `job ${id} was already cancelled` : `job ${id} has already ${result.status}`);
+    }
     this.deps.metrics.jobsFinished.inc({ kind: result.kind, outcome: 'cancelled' });
     await this.deps.snapshots.release(id);
     await removePartitionMessages(queues[result.kind as JobKind], id, result.cancelled).catch((err: unknown) =>
