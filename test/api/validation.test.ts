@@ -92,6 +92,28 @@ describe('POST /jobs rejects bad input with a 4xx naming the problem, and enqueu
     expect((await stack.master.app.inject({ method: 'GET', url: '/jobs?cursor=bogus' })).statusCode).toBe(400);
   });
 
+  it('a forged page cursor (a date out of range or that does not exist, a bad id) is a 400 naming it, never a 500', async () => {
+    const forge = (text: string) => Buffer.from(text).toString('base64url');
+    const id = '8d0f5d0e-54c3-4a1e-9a3e-000000000000';
+    await stack.master.app.inject({ method: 'PUT', url: '/pipelines/p', payload: { entries: [] } });
+    for (const cursor of [
+      forge(`+275760-09-13T00:00:00.000Z|${id}`),
+      forge(`99999-01-01T00:00:00.000Z|${id}`),
+      forge(`2024-02-30T00:00:00.000Z|${id}`),
+      forge(`2024-01-01T00:00:00.000Z|------------------------------------`),
+      forge(`2024-01-01|${id}`),
+      forge(`2024-01-01T00:00:00.000Z|${id}|x`),
+    ]) {
+      for (const url of [`/jobs?cursor=${cursor}`, `/pipelines/p/runs?cursor=${cursor}`]) {
+        const res = await stack.master.app.inject({ method: 'GET', url });
+        expect(res.statusCode, `${url}: ${res.body}`).toBe(400);
+        expect(res.json().issues).toEqual([{ path: 'cursor', message: 'unknown cursor' }]);
+      }
+    }
+    const real = Buffer.from(`2024-01-01T00:00:00.000Z|${id}`).toString('base64url');
+    expect((await stack.master.app.inject({ method: 'GET', url: `/jobs?cursor=${real}` })).statusCode).toBe(200);
+  });
+
   it('after all the bad requests: no job in the catalog and nothing on the queue', async () => {
     const list = await stack.master.app.inject({ method: 'GET', url: '/jobs' });
     expect(list.json()).toEqual({ items: [], nextCursor: null });
