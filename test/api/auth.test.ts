@@ -228,7 +228,8 @@ describe('API_AUTH on: a refused submit records and enqueues nothing', () => {
     expect((await call(stack, post)).status).toBe(401);
     expect((await call(stack, post, bearer(secret()))).status).toBe(401);
     expect((await call(stack, post, bearer(READ))).status).toBe(403);
-    expect((await call(stack, post, { cookie: `partita_session=${READ}` })).status).toBe(403);
+    // A token in the cookie is no session: the cookie holds a session id the catalog knows.
+    expect((await call(stack, post, { cookie: `partita_session=${WRITE}` })).status).toBe(401);
     expect(await listed()).toBe(0);
     expect(await partitionKeys()).toBe(idle);
 
@@ -283,7 +284,7 @@ describe('API_AUTH on: the session cookie for browsers', () => {
     expect(await res.json()).toEqual({ name: 'ops', scope: 'admin' });
     const { setCookie } = await signIn(ADMIN);
     const attributes = setCookie.split('; ').slice(1).sort();
-    expect(attributes).toEqual(['HttpOnly', 'Path=/', 'SameSite=Strict']);
+    expect(attributes).toEqual(['HttpOnly', 'Max-Age=43200', 'Path=/', 'SameSite=Strict']);
     const secure = await signIn(ADMIN, { 'x-forwarded-proto': 'https' });
     expect(secure.setCookie.split('; ')).toContain('Secure');
   });
@@ -328,6 +329,8 @@ describe('API_AUTH on: the session cookie for browsers', () => {
 
     // The board's own origin: accepted. So is a request without Origin (SameSite=Strict keeps other sites' cookie-less).
     const own = new URL(stack.baseUrl).origin;
+    // The same host and port over https is another origin for a master answering over http.
+    await expectError(await call(stack, post, { cookie, origin: own.replace('http:', 'https:') }), 403, /another origin/, 'POST');
     expect((await call(stack, post, { cookie, origin: own })).status).toBe(202);
     expect((await call(stack, post, { cookie })).status).toBe(202);
     // A bearer token is not a cookie: no browser sends it on another site's behalf.
@@ -347,6 +350,29 @@ describe('API_AUTH on: the session cookie for browsers', () => {
     await resumed.arrayBuffer();
   });
 
+  it('the cookie holds an opaque session id, kept hashed in the catalog with its expiry, never the token', async () => {
+    const { cookie } = await signIn(WRITE);
+    const id = decodeURIComponent(cookie.slice('partita_session='.length));
+    expect(id).not.toBe(WRITE);
+    expect(id).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const { rows } = await stack.master.catalog.pool.query<{ id: Buffer; name: string; scope: string; ttl: number; all: string }>(
+      `select id_sha256 as id, token_name as name, scope, extract(epoch from expires_at - created_at)::int as ttl, s::text as all
+         from sessions s where id_sha256 = $1`,
+      [createHash('sha256').update(id).digest()],
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ name: 'writer', scope: 'write', ttl: 43200 });
+    expect(rows[0]!.all).not.toContain(WRITE);
+    expect(rows[0]!.all).not.toContain(id);
+    expect((await call(stack, { method: 'GET', path: '/jobs' }, { cookie })).status).toBe(200);
+    // Expired: refused, and the sweep removes it.
+    await stack.master.catalog.pool.query(`update sessions set expires_at = clock_timestamp() - interval '1 second' where id_sha256 = $1`, [
+      createHash('sha256').update(id).digest(),
+    ]);
+    await expectError(await call(stack, { method: 'GET', path: '/jobs' }, { cookie }), 401, /not valid/, 'GET');
+    expect(await stack.master.catalog.sessions.deleteExpired()).toBeGreaterThanOrEqual(1);
+  });
+
   it('clears the cookie on DELETE /auth/session', async () => {
     const { cookie } = await signIn(READ);
     const res = await call(stack, { method: 'DELETE', path: '/auth/session' }, { cookie });
@@ -359,5 +385,7 @@ describe('API_AUTH on: the session cookie for browsers', () => {
     // Signing out needs no token, and the browser, having dropped the cookie, is signed out.
     expect((await call(stack, { method: 'DELETE', path: '/auth/session' })).status).toBe(204);
     expect((await call(stack, { method: 'GET', path: '/jobs' }, { cookie: cleared[0]!.split(';')[0]! })).status).toBe(401);
+    // The session itself ended: a copy of the old cookie is refused too.
+    expect((await call(stack, { method: 'GET', path: '/jobs' }, { cookie })).status).toBe(401);
   });
 });

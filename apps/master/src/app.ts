@@ -49,9 +49,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // The auth hook first, to cover every route below; the sign-in routes after the OpenAPI plugin, which lists only
   // the routes registered after it.
   const auth = authSettings(deps.auth);
-  registerAuth(app, auth);
+  registerAuth(app, auth, deps.catalog.sessions);
   await registerOpenApi(app, auth);
-  if (auth.mode === 'on') await app.register(sessionRoutes(auth.tokens));
+  if (auth.mode === 'on') await app.register(sessionRoutes(auth.tokens, deps.catalog.sessions, deps.auth.SESSION_TTL_SECONDS));
   await app.register(healthRoutes(deps.readiness));
   await app.register(jobRoutes({ jobs: deps.jobs, catalog: deps.catalog }));
   await app.register(datasetRoutes({ catalog: deps.catalog }));

@@ -31,6 +31,8 @@ export const MasterEnv = z
     API_AUTH: z.enum(['on', 'off']).default('on'),
     /** `/metrics` answers without a token. Default true (Prometheus scrapes inside the cluster); false asks for a `read` token. */
     METRICS_PUBLIC: BoolEnv.default(true),
+    /** How long a browser session (the job page's and queue board's cookie) lasts, in seconds. Default 43200 (12 hours). */
+    SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(2_592_000).default(43_200),
     /** Most partitions (travel partitions, extract chunks) one job may have. Default 10000. */
     MAX_PARTITIONS_PER_JOB: z.coerce.number().int().min(1).default(10_000),
     /** Most travel groups one job may have (generated, inline or read from a table). Default 1000000. */

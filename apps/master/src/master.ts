@@ -109,6 +109,7 @@ export async function startMaster(
       } finally {
         // Pipeline runs a stopped master left half-submitted, and schedulers a Redis flush lost.
         await catalog.exclusively('partita.pipelines', () => pipelines.reconcile());
+        await catalog.sessions.deleteExpired();
       }
     },
   });
@@ -120,7 +121,12 @@ export async function startMaster(
     bodyLimit: env.BODY_LIMIT_BYTES,
     metrics: metrics.registry,
     queues: allQueues,
-    auth: { API_AUTH: env.API_AUTH, API_TOKENS: env.API_TOKENS, METRICS_PUBLIC: env.METRICS_PUBLIC },
+    auth: {
+      API_AUTH: env.API_AUTH,
+      API_TOKENS: env.API_TOKENS,
+      METRICS_PUBLIC: env.METRICS_PUBLIC,
+      SESSION_TTL_SECONDS: env.SESSION_TTL_SECONDS,
+    },
     readiness: {
       catalog: async () => void (await catalog.pool.query('select 1')),
       queue: async () => void (await producer.ping()),

@@ -13,6 +13,7 @@ import { decodeCursor, encodeCursor } from './cursor.js';
 import { JOB_COUNTS } from './job-counts.js';
 import { migrate } from './migrate.js';
 import { PipelineStore } from './pipelines.js';
+import { SessionStore } from './sessions.js';
 import { transaction } from './transaction.js';
 import { toDatasetVersion, toJobSummary, toJobView, type DatasetRow, type JobCounts, type JobRow, type PartitionRow } from './rows.js';
 
@@ -110,6 +111,8 @@ export class Catalog {
   readonly schema: string;
   /** Pipelines and their runs. */
   readonly pipelines: PipelineStore;
+  /** Browser sessions (the session cookie's ids, hashed). */
+  readonly sessions: SessionStore;
 
   constructor(options: CatalogOptions) {
     this.schema = options.schema ?? 'partita';
@@ -123,6 +126,7 @@ export class Catalog {
     // An idle client's error (a restarted server) must not crash the process; the next query reconnects.
     this.pool.on('error', () => undefined);
     this.pipelines = new PipelineStore(this.pool);
+    this.sessions = new SessionStore(this.pool);
   }
 
   migrate(): Promise<number[]> {

@@ -13,6 +13,7 @@ export type {
 } from './catalog.js';
 export { migrate } from './migrate.js';
 export { PipelineStore } from './pipelines.js';
+export { SessionStore, type SessionRecord } from './sessions.js';
 export type { NewRun, PipelineSummaryRow, StoredPipeline } from './pipelines.js';
 export { toRunView } from './run-view.js';
 export type { RunFacts } from './run-view.js';

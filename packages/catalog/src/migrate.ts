@@ -4,6 +4,7 @@ import * as initial from './migrations/001-initial.js';
 import * as extract from './migrations/002-extract.js';
 import * as recovery from './migrations/003-recovery.js';
 import * as pipelines from './migrations/004-pipelines.js';
+import * as sessions from './migrations/005-sessions.js';
 
 /** Numbered migrations, applied in order, each once, inside one transaction with the version bump. */
 const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
@@ -11,6 +12,7 @@ const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> 
   { version: 2, ...extract },
   { version: 3, ...recovery },
   { version: 4, ...pipelines },
+  { version: 5, ...sessions },
 ];
 
 /** Any fixed number: serialises concurrent start-ups (several masters) on the same database. */

@@ -41,7 +41,7 @@ describe('Cookie header', () => {
   it('reads back any token the session cookie carries, next to other cookies', () => {
     fc.assert(
       fc.property(fc.string({ minLength: 1 }), fc.boolean(), (token, secure) => {
-        const pair = sessionCookie(token, secure).split(';')[0]!;
+        const pair = sessionCookie(token, secure, 60).split(';')[0]!;
         expect(parseCookies(`other=1; ${pair}; last=2`).get(SESSION_COOKIE)).toBe(token);
       }),
     );
@@ -49,10 +49,10 @@ describe('Cookie header', () => {
 });
 
 describe('Set-Cookie of the session', () => {
-  it('is HttpOnly, SameSite=Strict and for the whole site; Secure only over https; without an expiry (a browser session)', () => {
+  it('is HttpOnly, SameSite=Strict and for the whole site; Secure only over https; expiring with the session', () => {
     const attributes = (cookie: string) => cookie.split('; ').slice(1);
-    expect(attributes(sessionCookie('t', false)).sort()).toEqual(['HttpOnly', 'Path=/', 'SameSite=Strict']);
-    expect(attributes(sessionCookie('t', true)).sort()).toEqual(['HttpOnly', 'Path=/', 'SameSite=Strict', 'Secure']);
+    expect(attributes(sessionCookie('t', false, 3600)).sort()).toEqual(['HttpOnly', 'Max-Age=3600', 'Path=/', 'SameSite=Strict']);
+    expect(attributes(sessionCookie('t', true, 60)).sort()).toEqual(['HttpOnly', 'Max-Age=60', 'Path=/', 'SameSite=Strict', 'Secure']);
   });
 
   it('is removed by an empty value that expires at once, with the same attributes', () => {

@@ -1,4 +1,7 @@
-/** The session cookie: the token, for browsers' requests that cannot carry a bearer header (the queue board). */
+/**
+ * The session cookie: an opaque session id (the catalog keeps its SHA-256, never the token), for browsers' requests
+ * that cannot carry a bearer header (the queue board).
+ */
 export const SESSION_COOKIE = 'partita_session';
 
 /**
@@ -25,11 +28,16 @@ export function parseCookies(header: string | undefined): Map<string, string> {
   return cookies;
 }
 
-/** `Set-Cookie` for the session: HttpOnly, SameSite=Strict, Path=/, Secure over https; it lasts as long as the browser session. */
-export function sessionCookie(token: string, secure: boolean): string {
-  return [`${SESSION_COOKIE}=${encodeURIComponent(token)}`, 'Path=/', 'HttpOnly', 'SameSite=Strict', ...(secure ? ['Secure'] : [])].join(
-    '; ',
-  );
+/** `Set-Cookie` for the session: HttpOnly, SameSite=Strict, Path=/, Secure over https, expiring with the session. */
+export function sessionCookie(sessionId: string, secure: boolean, maxAgeSeconds: number): string {
+  return [
+    `${SESSION_COOKIE}=${encodeURIComponent(sessionId)}`,
+    'Path=/',
+    'HttpOnly',
+    'SameSite=Strict',
+    `Max-Age=${Math.floor(maxAgeSeconds)}`,
+    ...(secure ? ['Secure'] : []),
+  ].join('; ');
 }
 
 /** `Set-Cookie` that removes the session cookie. */

@@ -3,8 +3,8 @@ import type { ApiError } from '@partita/contracts';
 import { SESSION_COOKIE, parseCookies } from './cookies.js';
 import type { Scope } from './tokens.js';
 
-/** The credential a request presents: the bearer header, else the session cookie. */
-export type Credential = { token: string; via: 'header' | 'cookie' };
+/** The credential a request presents: the bearer header's token, else the session cookie's id. */
+export type Credential = { via: 'header'; token: string } | { via: 'cookie'; sessionId: string };
 
 /**
  * A request's credential. An Authorization header, when present, is the only one considered (a bad header is not
@@ -14,10 +14,10 @@ export function credentialOf(request: FastifyRequest): Credential | undefined {
   const header = request.headers.authorization;
   if (header !== undefined) {
     const token = bearerToken(header);
-    return token ? { token, via: 'header' } : undefined;
+    return token ? { via: 'header', token } : undefined;
   }
-  const cookie = parseCookies(request.headers.cookie).get(SESSION_COOKIE);
-  return cookie ? { token: cookie, via: 'cookie' } : undefined;
+  const sessionId = parseCookies(request.headers.cookie).get(SESSION_COOKIE);
+  return sessionId ? { via: 'cookie', sessionId } : undefined;
 }
 
 /** The token of an `Authorization: Bearer <token>` header (the scheme's case does not matter). */
@@ -32,7 +32,10 @@ export function overHttps(request: FastifyRequest): boolean {
   return request.protocol === 'https' || first === 'https';
 }
 
-/** Is the request's Origin header, when present, the origin of its Host? A request without Origin passes. */
+/**
+ * Is the request's Origin header, when present, this master's origin: its scheme (https only when the request came
+ * over https) and its Host? A request without Origin passes.
+ */
 export function sameOriginOrNone(request: FastifyRequest): boolean {
   const origin = request.headers.origin;
   if (origin === undefined) return true;
@@ -41,7 +44,8 @@ export function sameOriginOrNone(request: FastifyRequest): boolean {
   try {
     const from = new URL(origin);
     // The Host read with the Origin's scheme, so that default ports compare equal (`a.example` and `a.example:443`).
-    return (from.protocol === 'http:' || from.protocol === 'https:') && new URL(`${from.protocol}//${host}`).host === from.host;
+    const scheme = overHttps(request) ? 'https:' : 'http:';
+    return from.protocol === scheme && new URL(`${scheme}//${host}`).host === from.host;
   } catch {
     return false; // `null` or not a URL
   }

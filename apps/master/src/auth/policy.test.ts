@@ -73,9 +73,10 @@ describe('a cookie-authorised change comes from our own origin', () => {
 
   it('passes when the Origin is the Host, default ports included', () => {
     expect(sameOriginOrNone(request({ host: '127.0.0.1:8080', origin: 'http://127.0.0.1:8080' }))).toBe(true);
-    expect(sameOriginOrNone(request({ host: 'partita.example', origin: 'https://partita.example' }))).toBe(true);
-    expect(sameOriginOrNone(request({ host: 'partita.example:443', origin: 'https://partita.example' }))).toBe(true);
-    expect(sameOriginOrNone(request({ host: 'Partita.Example', origin: 'https://partita.example' }))).toBe(true);
+    const tls = { 'x-forwarded-proto': 'https' };
+    expect(sameOriginOrNone(request({ ...tls, host: 'partita.example', origin: 'https://partita.example' }))).toBe(true);
+    expect(sameOriginOrNone(request({ ...tls, host: 'partita.example:443', origin: 'https://partita.example' }))).toBe(true);
+    expect(sameOriginOrNone(request({ ...tls, host: 'Partita.Example', origin: 'https://partita.example' }))).toBe(true);
   });
 
   it.each([
@@ -86,6 +87,8 @@ describe('a cookie-authorised change comes from our own origin', () => {
     ['an opaque origin', 'partita.example', 'null'],
     ['a non-web scheme', 'partita.example', 'file://partita.example'],
     ['no Host', '', 'https://partita.example'],
+    ['an https Origin at an http master', '127.0.0.1:8080', 'https://127.0.0.1:8080'],
+    ['an https Origin at an http master, default ports', 'partita.example', 'https://partita.example'],
   ])('refuses %s', (_name, host, origin) => {
     expect(sameOriginOrNone(request(host ? { host, origin } : { origin }))).toBe(false);
   });

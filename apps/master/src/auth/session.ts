@@ -2,18 +2,21 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ApiError } from '@partita/contracts';
-import { clearedSessionCookie, sessionCookie } from './cookies.js';
+import { randomBytes } from 'node:crypto';
+import { SESSION_COOKIE, clearedSessionCookie, parseCookies, sessionCookie } from './cookies.js';
 import { bearerToken, overHttps, unauthorized } from './http.js';
+import type { SessionStoreLike } from './plugin.js';
 import { SESSION_PATH } from './policy.js';
 import { SCOPES, findToken, type TokenTable } from './tokens.js';
 
 const Session = z.object({ name: z.string().describe('The token’s name'), scope: z.enum(SCOPES) });
 
 /**
- * `POST /auth/session`: a valid bearer token becomes the session cookie, for browser pages that cannot send the
- * header (the queue board). `DELETE /auth/session`: the cookie is removed.
+ * `POST /auth/session`: a valid bearer token starts a session, whose random id (never the token) becomes the session
+ * cookie, for browser pages that cannot send the header (the queue board); it lasts `ttlSeconds`. `DELETE
+ * /auth/session`: the session ends and the cookie is removed.
  */
-export function sessionRoutes(tokens: TokenTable) {
+export function sessionRoutes(tokens: TokenTable, sessions: SessionStoreLike, ttlSeconds: number) {
   return async function routes(app: FastifyInstance): Promise<void> {
     const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -28,18 +31,23 @@ export function sessionRoutes(tokens: TokenTable) {
         const presented = bearerToken(request.headers.authorization);
         const token = presented === undefined ? undefined : findToken(tokens, presented);
         if (presented === undefined || !token) return unauthorized(reply, 'read', presented === undefined ? 'missing' : 'invalid');
+        const id = randomBytes(32).toString('base64url');
+        await sessions.create(id, { tokenName: token.name, scope: token.scope }, ttlSeconds * 1000);
         request.log.info({ token: token.name }, 'session started');
-        return reply.header('set-cookie', sessionCookie(presented, overHttps(request))).send({ name: token.name, scope: token.scope });
+        return reply.header('set-cookie', sessionCookie(id, overHttps(request), ttlSeconds)).send({ name: token.name, scope: token.scope });
       },
     });
 
     r.delete(SESSION_PATH, {
       schema: { summary: 'Sign out: the session cookie is removed', security: [], response: { 204: z.null().describe('Signed out') } },
-      handler: async (request, reply) =>
-        reply
+      handler: async (request, reply) => {
+        const id = parseCookies(request.headers.cookie).get(SESSION_COOKIE);
+        if (id) await sessions.delete(id);
+        return reply
           .header('set-cookie', clearedSessionCookie(overHttps(request)))
           .code(204)
-          .send(null),
+          .send(null);
+      },
     });
   };
 }

@@ -10,6 +10,8 @@ export interface AuthConfig {
   API_AUTH: 'on' | 'off';
   API_TOKENS?: string | undefined;
   METRICS_PUBLIC: boolean;
+  /** How long a browser session (the session cookie) lasts, in seconds. */
+  SESSION_TTL_SECONDS: number;
 }
 
 /** The auth settings of a validated environment. */
