@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -74,5 +75,31 @@ describe('structured logs', () => {
     const tty = execFileSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8' });
     expect(tty).toMatch(/INFO.*hello/);
     expect(() => JSON.parse(tty)).toThrow();
+  });
+
+  it('never show a token sent in the query string, whatever the parameter is called', async () => {
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+    const token = randomBytes(24).toString('base64url');
+    const stack = await startStack({ workers: 0, logs: out, env: { API_AUTH: 'on', API_TOKENS: `ci:write:${token}` } });
+    try {
+      for (const path of [`/jobs?token=${token}`, `/jobs?limit=5&access_token=${token}`, `/nope?x=${token}`, `/jobs?${token}`]) {
+        await (await fetch(`${stack.baseUrl}${path}`)).arrayBuffer();
+      }
+      await (await fetch(`${stack.baseUrl}/jobs?limit=5&status=running`, { headers: { authorization: `Bearer ${token}` } })).arrayBuffer();
+      await new Promise((r) => setTimeout(r, 100));
+      const urls = text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => (JSON.parse(l) as { req?: { url?: string } }).req?.url)
+        .filter((u): u is string => u !== undefined);
+      expect(urls).toEqual(
+        expect.arrayContaining(['/jobs?[redacted]', '/jobs?limit=5&[redacted]', '/nope?[redacted]', '/jobs?limit=5&status=running']),
+      );
+      expect(text).not.toContain(token.slice(0, 16));
+    } finally {
+      await stack.close(true);
+    }
   });
 });
