@@ -6,7 +6,7 @@ import { startAzurite } from '@partita/azurite';
 import { LOCAL_READER_ROLE, connectAs, ensureReaderRole } from '@partita/extract';
 import { parseLocalArgs } from './args.js';
 import { runDemo } from './demo.js';
-import { freePort, startNodeProcess, waitUntilReady, type Child } from '@partita/processes';
+import { freePort, startNodeProcess, superviseNodeProcess, waitUntilReady, type Child } from '@partita/processes';
 
 /**
  * The embedded default: Azurite on a free loopback port, the master and N workers as child processes, against the
@@ -44,11 +44,15 @@ const master = startNodeProcess(
 children.push(master);
 for (let i = 0; i < args.workers; i++) {
   children.push(
-    startNodeProcess(
+    superviseNodeProcess(
       `worker-${i + 1}`,
       script('@partita/worker'),
-      { ...common, WORKER_ID: `worker-${i + 1}`, WORKER_HTTP_PORT: '0' },
+      // Metrics and health on a free port of the loopback only: nothing outside this machine reaches them.
+      { ...common, WORKER_ID: `worker-${i + 1}`, WORKER_HTTP_PORT: '0', WORKER_HTTP_HOST: '127.0.0.1' },
       logDir,
+      // A worker that dies is started again, as Kubernetes would; its partitions meanwhile go to the others.
+      ({ name, code, signal, delayMs, restarts }) =>
+        console.log(`${name} exited (${signal ?? `code ${code}`}); restarting it in ${delayMs / 1000} s (restart ${restarts})`),
     ),
   );
 }

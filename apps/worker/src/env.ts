@@ -31,6 +31,8 @@ export const WorkerEnv = z
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(25_000),
     /** Port of the worker's own small HTTP server (/healthz, /readyz, /metrics); 0 picks a free one, -1 disables it. Default 9464. */
     WORKER_HTTP_PORT: z.coerce.number().int().min(-1).max(65535).default(9464),
+    /** Address that HTTP server listens on. Default 0.0.0.0 (every interface: Prometheus scrapes it in a cluster); 127.0.0.1 keeps it on this machine. */
+    WORKER_HTTP_HOST: z.string().min(1).default('0.0.0.0'),
   })
   .superRefine(requireBlobStorage);
 export type WorkerEnv = z.infer<typeof WorkerEnv>;

@@ -10,7 +10,8 @@ export async function startHealthServer(
   port: number,
   isHealthy: () => boolean,
   metrics: Registry,
-): Promise<{ server: Server; port: number }> {
+  host = '0.0.0.0',
+): Promise<{ server: Server; port: number; host: string }> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -42,7 +43,8 @@ export async function startHealthServer(
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '0.0.0.0', () => resolve());
+    server.listen(port, host, () => resolve());
   });
-  return { server, port: (server.address() as AddressInfo).port };
+  const address = server.address() as AddressInfo;
+  return { server, port: address.port, host: address.address };
 }

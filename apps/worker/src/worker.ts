@@ -86,8 +86,14 @@ export async function startWorker(
   });
 
   let draining = false;
-  const health = env.WORKER_HTTP_PORT >= 0 ? await startHealthServer(env.WORKER_HTTP_PORT, () => !draining, metrics.registry) : null;
-  log.info({ kinds: env.WORKER_KINDS, concurrency: env.WORKER_CONCURRENCY, httpPort: health?.port ?? null }, 'worker started');
+  const health =
+    env.WORKER_HTTP_PORT >= 0
+      ? await startHealthServer(env.WORKER_HTTP_PORT, () => !draining, metrics.registry, env.WORKER_HTTP_HOST)
+      : null;
+  log.info(
+    { kinds: env.WORKER_KINDS, concurrency: env.WORKER_CONCURRENCY, httpPort: health?.port ?? null, httpHost: health?.host ?? null },
+    'worker started',
+  );
 
   return {
     id: env.WORKER_ID,

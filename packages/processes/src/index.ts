@@ -12,10 +12,16 @@ export interface Child {
   stop(graceMs?: number): Promise<void>;
 }
 
-export function startNodeProcess(name: string, script: string, env: NodeJS.ProcessEnv, logDir: string): Child {
+export function startNodeProcess(
+  name: string,
+  script: string,
+  env: NodeJS.ProcessEnv,
+  logDir: string,
+  options: { appendLog?: boolean } = {},
+): Child {
   mkdirSync(logDir, { recursive: true });
   const logFile = join(logDir, `${name}.log`);
-  const log = createWriteStream(logFile, { flags: 'w' });
+  const log = createWriteStream(logFile, { flags: options.appendLog ? 'a' : 'w' });
   const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.pipe(log, { end: false });
   child.stderr?.pipe(log, { end: false });
@@ -31,6 +37,53 @@ export function startNodeProcess(name: string, script: string, env: NodeJS.Proce
       await exited;
       clearTimeout(timer);
       log.end();
+    },
+  };
+}
+
+/**
+ * A child Node process started again whenever it exits without being asked to (as Kubernetes restarts a pod's
+ * container): after 1 s, doubling up to 30 s while it keeps dying within a minute of its start. `onRestart` says so.
+ * `process` is the current one; `stop()` stops it and ends the supervision.
+ */
+export function superviseNodeProcess(
+  name: string,
+  script: string,
+  env: NodeJS.ProcessEnv,
+  logDir: string,
+  onRestart: (event: { name: string; code: number | null; signal: NodeJS.Signals | null; delayMs: number; restarts: number }) => void,
+): Child {
+  let stopping = false;
+  let restarts = 0;
+  let delayMs = 1000;
+  let timer: NodeJS.Timeout | undefined;
+  let current = startNodeProcess(name, script, env, logDir);
+  const watch = (child: Child, startedAt: number): void => {
+    child.process.once('exit', (code, signal) => {
+      if (stopping) return;
+      delayMs = Date.now() - startedAt > 60_000 ? 1000 : restarts === 0 ? 1000 : Math.min(30_000, delayMs * 2);
+      restarts++;
+      onRestart({ name, code, signal, delayMs, restarts });
+      timer = setTimeout(() => {
+        if (stopping) return;
+        current = startNodeProcess(name, script, env, logDir, { appendLog: true });
+        watch(current, Date.now());
+      }, delayMs);
+    });
+  };
+  watch(current, Date.now());
+  return {
+    name,
+    get process() {
+      return current.process;
+    },
+    get logFile() {
+      return current.logFile;
+    },
+    async stop(graceMs?: number) {
+      stopping = true;
+      clearTimeout(timer);
+      await current.stop(graceMs);
     },
   };
 }
