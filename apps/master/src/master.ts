@@ -70,6 +70,7 @@ export async function startMaster(
   const snapshots: SnapshotRegistry = new SnapshotRegistry({
     log,
     recordCount: (jobId, rows) => catalog.updateDetails(jobId, { sourceRows: rows }),
+    source,
     counted: (jobId) =>
       void finalizeJob(jobId, { catalog, store, log, snapshots, metrics }).catch((err: unknown) =>
         log.warn({ err, jobId }, 'finalise after the count failed; the sweep retries'),
@@ -110,6 +111,9 @@ export async function startMaster(
         // Pipeline runs a stopped master left half-submitted, and schedulers a Redis flush lost.
         await catalog.exclusively('partita.pipelines', () => pipelines.reconcile());
         await catalog.sessions.deleteExpired();
+        // Snapshots this master holds for jobs another master finalised or cancelled.
+        const released = await snapshots.releaseEnded((ids) => catalog.openJobs(ids));
+        if (released.length > 0) log.info({ jobs: released }, 'released the snapshots of jobs that ended');
       }
     },
   });

@@ -660,6 +660,15 @@ export class Catalog {
   }
 
   /** Merges `patch` into a job's details (top-level keys replaced). */
+  /** Which of these jobs have not ended (queued or running). */
+  async openJobs(ids: readonly string[]): Promise<Set<string>> {
+    const { rows } = await this.pool.query<{ id: string }>(
+      `select id::text as id from jobs where id = any($1::uuid[]) and status in ('queued', 'running')`,
+      [ids],
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
   async updateDetails(jobId: string, patch: Record<string, unknown>): Promise<void> {
     await this.pool.query(`update jobs set details = coalesce(details, '{}'::jsonb) || $2::jsonb where id = $1`, [jobId, patch]);
   }

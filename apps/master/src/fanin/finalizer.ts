@@ -10,7 +10,7 @@ export interface FinalizerDeps {
   store: BlobStore;
   log: Logger;
   /** Extracts' snapshots held by this master: a job ends only once its rows in the snapshot are counted. */
-  snapshots?: Pick<SnapshotRegistry, 'counting' | 'release'>;
+  snapshots?: Pick<SnapshotRegistry, 'countPending' | 'release'>;
   /** Counts ended jobs, their wall time and speed-up. */
   metrics?: Pick<MasterMetrics, 'jobsFinished' | 'jobDuration' | 'jobSpeedup' | 'jobEfficiency'>;
 }
@@ -64,7 +64,11 @@ async function endJob(jobId: string, deps: FinalizerDeps): Promise<EndResult> {
 
   if (job.extract) {
     // Completeness is checked, not assumed: the rows in the files must be the rows in the job's snapshot.
-    if (deps.snapshots?.counting(jobId)) return 'not-ready';
+    const pending = await deps.snapshots?.countPending(jobId, {
+      snapshotId: job.extract.snapshot.id,
+      sourceRows: job.extract.completeness.sourceRows,
+    });
+    if (pending) return 'not-ready';
     const rowsWritten = job.partitions.reduce((a, p) => a + (p.rows ?? 0), 0);
     await catalog.updateDetails(jobId, { rowsWritten });
     const extract = { ...job.extract, completeness: { ...job.extract.completeness, rowsWritten } };
