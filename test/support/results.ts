@@ -23,7 +23,7 @@ export async function readJobResult(
     expect(data.length).toBe(file.bytes);
     const parsed = await readParquet(data, options);
     expect(parsed.rows.length).toBe(file.rows);
-    rows.push(...parsed.rows);
+    for (const row of parsed.rows) rows.push(row);
   }
   return { manifest, rows };
 }

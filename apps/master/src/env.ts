@@ -22,6 +22,12 @@ export const MasterEnv = z
      */
     RECONCILE_INTERVAL_MS: z.coerce.number().int().min(50).default(5000),
     /**
+     * A running attempt whose heartbeats (every 5 s) stopped this long ago died with its worker: the reconciler takes
+     * its partition over, and it runs again at once. A killed worker's partition restarts within this plus
+     * RECONCILE_INTERVAL_MS. Default 10000 (two missed beats).
+     */
+    ATTEMPT_DEAD_AFTER_MS: z.coerce.number().int().min(6000).default(10_000),
+    /**
      * Bearer tokens of the API, comma-separated `name:scope:token` entries; scope `read` (list, watch, datasets),
      * `write` (also submit, cancel, retry) or `admin` (also the queue board). A token may be given as `sha256:<hex>` of
      * itself. Required unless API_AUTH is `off`.

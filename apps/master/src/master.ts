@@ -104,8 +104,11 @@ export async function startMaster(
             log,
             notEnqueuedAfterMs: Math.max(30_000, 3 * env.RECONCILE_INTERVAL_MS),
             finalize: (jobId) => finalizeJob(jobId, { catalog, store, log, snapshots, metrics }),
+            attemptDeadAfterMs: env.ATTEMPT_DEAD_AFTER_MS,
           });
-          if (report.enqueuedJobs + report.requeued + report.failed > 0) log.warn({ ...report }, 'queue recovered from the catalog');
+          if (report.enqueuedJobs + report.requeued + report.failed + report.takenOver > 0) {
+            log.warn({ ...report }, 'queue recovered from the catalog');
+          }
         });
       } finally {
         // Pipeline runs a stopped master left half-submitted, and schedulers a Redis flush lost.

@@ -547,6 +547,35 @@ export class Catalog {
     });
   }
 
+  /**
+   * Takes running partitions away from attempts whose heartbeats stopped `silentMs` ago (their worker died): each
+   * such attempt ends `abandoned` and its partition is queued again, so the status never shows a dead attempt as
+   * running, and the attempt's late reports (a worker that was only slow) are fenced off by its attempt number.
+   * Returns the partitions taken back, for their queue messages to follow.
+   */
+  async takeBackSilentPartitions(
+    silentMs: number,
+  ): Promise<Array<{ jobId: string; index: number; kind: string; attempt: number; workerId: string | null }>> {
+    return transaction(this.pool, async (client) => {
+      const { rows } = await client.query<{ job_id: string; idx: number; kind: string; attempts: number; worker_id: string | null }>(
+        `update partitions p set status = 'queued', heartbeat_at = null, items_done = 0
+           from jobs j
+          where j.id = p.job_id and j.status in ('queued', 'running') and p.status = 'running'
+            and p.heartbeat_at < clock_timestamp() - make_interval(secs => $1::float8 / 1000)
+          returning p.job_id::text as job_id, p.idx, j.kind, p.attempts, p.worker_id`,
+        [silentMs],
+      );
+      if (rows.length === 0) return [];
+      await client.query(
+        `update attempts a set outcome = 'abandoned', finished_at = clock_timestamp()
+           from unnest($1::uuid[], $2::int[], $3::int[]) as d(job_id, idx, attempt)
+          where a.job_id = d.job_id and a.idx = d.idx and a.attempt = d.attempt and a.outcome = 'running'`,
+        [rows.map((r) => r.job_id), rows.map((r) => r.idx), rows.map((r) => r.attempts)],
+      );
+      return rows.map((r) => ({ jobId: r.job_id, index: r.idx, kind: r.kind, attempt: r.attempts, workerId: r.worker_id }));
+    });
+  }
+
   /** The open partitions of enqueued open jobs: what must have a message on the queue. */
   async openPartitions(): Promise<OpenPartition[]> {
     const { rows } = await this.pool.query<{

@@ -5,6 +5,7 @@ export type { QueueSettings } from './partition-queue.js';
 export { queueDepth } from './depth.js';
 export type { QueueDepth } from './depth.js';
 export { messageStates } from './message-states.js';
+export { takeOverMessages } from './take-over.js';
 export type { MessageState } from './message-states.js';
 export { deleteQueuePrefix } from './delete-prefix.js';
 export { waitForWorkers } from './wait-for-workers.js';

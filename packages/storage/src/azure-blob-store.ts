@@ -126,11 +126,14 @@ export function createAzureBlobStore(options: AzureBlobStoreOptions): BlobStore 
       return blockBlobClient(container, path).exists();
     },
 
-    async list(container, prefix) {
+    async list(container, prefix, options = {}) {
       const client = containerClient(container);
       const blobs: BlobInfo[] = [];
       try {
-        for await (const item of client.listBlobsFlat(prefix ? { prefix } : {})) {
+        for await (const item of client.listBlobsFlat({
+          ...(prefix ? { prefix } : {}),
+          includeUncommitedBlobs: options.uncommitted === true,
+        })) {
           blobs.push({ path: item.name, bytes: item.properties.contentLength ?? 0 });
         }
       } catch (error) {
@@ -143,6 +146,12 @@ export function createAzureBlobStore(options: AzureBlobStoreOptions): BlobStore 
     async delete(container, path) {
       const blob = blockBlobClient(container, path);
       try {
+        if ((await blob.deleteIfExists({ deleteSnapshots: 'include' })).succeeded) return;
+        // Nothing committed under the name: blocks a dead upload staged may remain. Committing an empty block list
+        // discards them (a committed blob, empty, which is then deleted); a name with no blocks is a 404 here.
+        const staged = await blob.getBlockList('uncommitted');
+        if ((staged.uncommittedBlocks?.length ?? 0) === 0) return;
+        await blob.commitBlockList([]);
         await blob.deleteIfExists({ deleteSnapshots: 'include' });
       } catch (error) {
         if (statusCode(error) !== 404) throw error;

@@ -32,9 +32,13 @@ export interface BlobStore {
   /** The whole blob. Rejects with `BlobNotFoundError` when it (or its container) does not exist. */
   get(container: string, path: string): Promise<Buffer>;
   exists(container: string, path: string): Promise<boolean>;
-  /** Blobs whose path starts with `prefix` (a plain string prefix; `''` lists all), sorted by path. `[]` when the container does not exist. */
-  list(container: string, prefix: string): Promise<BlobInfo[]>;
-  /** Deletes the blob; no error when it (or its container) does not exist. */
+  /**
+   * Blobs whose path starts with `prefix` (a plain string prefix; `''` lists all), sorted by path. `[]` when the
+   * container does not exist. With `uncommitted`, also names that hold only uncommitted blocks (an upload whose
+   * process died before it committed), with 0 bytes.
+   */
+  list(container: string, prefix: string, options?: { uncommitted?: boolean }): Promise<BlobInfo[]>;
+  /** Deletes the blob, and the uncommitted blocks staged under its name; no error when it (or its container) does not exist. */
   delete(container: string, path: string): Promise<void>;
   /** Deletes the container and everything in it; no error when it does not exist. */
   deleteContainer(container: string): Promise<void>;

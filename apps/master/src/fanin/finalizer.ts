@@ -133,7 +133,8 @@ async function removeLeftovers(
   log: Logger,
 ): Promise<void> {
   const dir = manifest.slice(0, manifest.lastIndexOf('/') + 1);
-  const leftovers = (await store.list(container, dir)).filter((b) => b.path !== manifest && !keep.has(b.path));
+  // Uncommitted blobs too: blocks an attempt killed mid-upload staged and never committed.
+  const leftovers = (await store.list(container, dir, { uncommitted: true })).filter((b) => b.path !== manifest && !keep.has(b.path));
   for (const blob of leftovers) {
     await store
       .delete(container, blob.path)

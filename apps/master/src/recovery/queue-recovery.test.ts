@@ -11,6 +11,7 @@ import {
   type PartitionPayload,
 } from '@partita/contracts';
 import { Catalog } from '@partita/catalog';
+import { createRedis } from '@partita/queue';
 import { createLogger } from '@partita/telemetry';
 import { DATABASE_URL, REDIS_URL } from '../../../../test/support/env.js';
 import { deletePrefix, uniqueName } from '../../../../test/support/isolation.js';
@@ -49,6 +50,7 @@ describe('recoverQueues (real PostgreSQL and Redis)', () => {
     log: createLogger({ name: 'test', level: 'silent' }),
     notEnqueuedAfterMs: 0,
     finalize: async (jobId: string) => void finalized.push(jobId),
+    attemptDeadAfterMs: 10_000,
   };
 
   beforeAll(async () => {
@@ -78,17 +80,54 @@ describe('recoverQueues (real PostgreSQL and Redis)', () => {
 
   it('enqueues a job recorded but never enqueued, then puts back a message the queue lost', async () => {
     const id = await recordJob(3);
-    expect(await recoverQueues(deps)).toEqual({ enqueuedJobs: 1, requeued: 0, failed: 0 });
+    expect(await recoverQueues(deps)).toEqual({ enqueuedJobs: 1, requeued: 0, failed: 0, takenOver: 0 });
     expect(await catalog.jobsNotEnqueued(0)).not.toContain(id); // stamped enqueued
     const ids = (await queue.getJobs(['wait'])).map((j) => j.id).sort();
     expect(ids).toEqual([0, 1, 2].map((i) => partitionMessageId(id, i)));
-    expect(await recoverQueues(deps)).toEqual({ enqueuedJobs: 0, requeued: 0, failed: 0 }); // nothing lost
+    expect(await recoverQueues(deps)).toEqual({ enqueuedJobs: 0, requeued: 0, failed: 0, takenOver: 0 }); // nothing lost
 
     await queue.remove(partitionMessageId(id, 1)); // as after FLUSHALL, for one message
-    expect(await recoverQueues(deps)).toEqual({ enqueuedJobs: 0, requeued: 1, failed: 0 });
+    expect(await recoverQueues(deps)).toEqual({ enqueuedJobs: 0, requeued: 1, failed: 0, takenOver: 0 });
     const back = await queue.getJob(partitionMessageId(id, 1));
     expect(back?.data).toMatchObject({ jobId: id, index: 1 });
     expect(back?.opts.attempts).toBe(2);
+    await catalog.cancelJob(id);
+    await queue.obliterate({ force: true });
+  });
+
+  it('takes a partition from an attempt whose heartbeats stopped: abandoned in the catalog, its message waiting again at once', async () => {
+    const id = await recordJob(1);
+    await recoverQueues(deps); // enqueues it
+    // A worker takes the message and starts the attempt, then dies: its lock stays until it expires.
+    const deadConnection = createRedis({ url: REDIS_URL, role: 'worker' });
+    const dead = new Worker(partitionQueueName('travel-plan'), () => new Promise(() => undefined), {
+      connection: deadConnection,
+      prefix,
+      lockDuration: 60_000,
+      autorun: false,
+    });
+    void dead.run();
+    const messageId = partitionMessageId(id, 0);
+    await expect.poll(async () => (await queue.getJob(messageId))?.getState(), { timeout: 10_000 }).toBe('active');
+    expect(await catalog.startPartition(id, 0, 'dead-worker')).toMatchObject({ run: { attempt: 1 } });
+    await dead.close(true);
+    deadConnection.disconnect();
+    // Beating until 5 s ago: alive for a 10 s threshold.
+    await catalog.pool.query(`update partitions set heartbeat_at = clock_timestamp() - interval '5 seconds' where job_id = $1`, [id]);
+    expect(await recoverQueues(deps)).toMatchObject({ takenOver: 0 });
+    expect(await queue.getJob(messageId).then((j) => j?.getState())).toBe('active');
+    // Silent for 11 s: dead.
+    await catalog.pool.query(`update partitions set heartbeat_at = clock_timestamp() - interval '11 seconds' where job_id = $1`, [id]);
+    expect(await recoverQueues(deps)).toEqual({ enqueuedJobs: 0, requeued: 0, failed: 0, takenOver: 1 });
+    expect(await queue.getJob(messageId).then((j) => j?.getState())).toBe('waiting');
+    const job = await catalog.getJob(id);
+    expect(job?.partitions[0]).toMatchObject({ status: 'queued', attempts: 1 });
+    const { rows } = await catalog.pool.query('select attempt, outcome from attempts where job_id = $1', [id]);
+    expect(rows).toEqual([{ attempt: 1, outcome: 'abandoned' }]);
+    // The dead attempt's late report is fenced off; the next attempt runs.
+    await catalog.heartbeat(id, 0, 1);
+    expect((await catalog.getJob(id))?.partitions[0]?.status).toBe('queued');
+    expect(await catalog.startPartition(id, 0, 'w2')).toMatchObject({ run: { attempt: 2 } });
     await catalog.cancelJob(id);
     await queue.obliterate({ force: true });
   });
@@ -107,11 +146,11 @@ describe('recoverQueues (real PostgreSQL and Redis)', () => {
     );
     await new Promise<void>((resolve) => worker.once('failed', () => resolve()));
     await worker.close();
-    expect(await recoverQueues(deps)).toEqual({ enqueuedJobs: 0, requeued: 0, failed: 1 });
+    expect(await recoverQueues(deps)).toEqual({ enqueuedJobs: 0, requeued: 0, failed: 1, takenOver: 0 });
     const job = await catalog.getJob(id);
     expect(job?.partitions[0]).toMatchObject({ status: 'failed', error: { code: 'PARTITA_ERR_LOST' } });
     expect(job?.partitions[0]?.error?.message).toContain('job stalled more than allowable limit');
     expect(finalized).toEqual([id]);
-    expect(await recoverQueues(deps)).toEqual({ enqueuedJobs: 0, requeued: 0, failed: 0 });
+    expect(await recoverQueues(deps)).toEqual({ enqueuedJobs: 0, requeued: 0, failed: 0, takenOver: 0 });
   });
 });

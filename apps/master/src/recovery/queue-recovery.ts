@@ -9,7 +9,7 @@ import {
   type ErrorInfo,
 } from '@partita/contracts';
 import type { Catalog, OpenPartition } from '@partita/catalog';
-import { enqueuePartitions, messageStates, type MessageState } from '@partita/queue';
+import { enqueuePartitions, messageStates, takeOverMessages, type MessageState } from '@partita/queue';
 import type { Logger } from '@partita/telemetry';
 
 export interface QueueRecoveryDeps {
@@ -20,6 +20,8 @@ export interface QueueRecoveryDeps {
   notEnqueuedAfterMs: number;
   /** Asks the fan-in to end a job whose last open partition recovery just failed. */
   finalize(jobId: string): Promise<unknown>;
+  /** A running attempt whose heartbeats stopped this long ago died with its worker: its partition is taken over. */
+  attemptDeadAfterMs: number;
 }
 
 /** What one recovery pass did. */
@@ -30,6 +32,8 @@ export interface RecoveryReport {
   requeued: number;
   /** Partitions whose messages stalled out without their attempt ever being recorded, failed. */
   failed: number;
+  /** Partitions taken from attempts whose heartbeats stopped (their worker died), queued again at once. */
+  takenOver: number;
 }
 
 /** What recovery does about one open partition, given where its message is. Pure. */
@@ -48,7 +52,26 @@ export function recoveryAction(partition: Pick<OpenPartition, 'status' | 'silent
  */
 export async function recoverQueues(deps: QueueRecoveryDeps): Promise<RecoveryReport> {
   const { catalog, log } = deps;
-  const report: RecoveryReport = { enqueuedJobs: 0, requeued: 0, failed: 0 };
+  const report: RecoveryReport = { enqueuedJobs: 0, requeued: 0, failed: 0, takenOver: 0 };
+
+  // Dead workers' partitions first, by the catalog's heartbeats: their messages go back to waiting now, not once the
+  // dead worker's queue lock expires and a stalled check finds it. A message the queue lost is put back below.
+  const taken = await catalog.takeBackSilentPartitions(deps.attemptDeadAfterMs);
+  for (const kind of JOB_KINDS) {
+    const mine = taken.filter((p) => p.kind === kind);
+    if (mine.length === 0) continue;
+    await takeOverMessages(
+      deps.queues[kind],
+      mine.map((p) => partitionMessageId(p.jobId, p.index)),
+    );
+    for (const p of mine) {
+      log.warn(
+        { jobId: p.jobId, partition: p.index, attempt: p.attempt, workerId: p.workerId },
+        'attempt silent: its worker died; partition taken over',
+      );
+    }
+  }
+  report.takenOver = taken.length;
 
   for (const jobId of await catalog.jobsNotEnqueued(deps.notEnqueuedAfterMs)) {
     const open = await catalog.openPayloads(jobId);
