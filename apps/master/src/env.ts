@@ -45,6 +45,11 @@ export const MasterEnv = z
     MAX_GROUPS_PER_JOB: z.coerce.number().int().min(1).default(1_000_000),
     /** Most source rows one extract may read, as its plan counts or estimates them. Default 1000000000. */
     MAX_ROWS_PER_JOB: z.coerce.number().int().min(1).default(1_000_000_000),
+    /**
+     * Most partitions not yet ended (queued or running) that one API token's jobs may hold; a submit over it is a 429.
+     * Default 200000 (twenty jobs of 10,000 partitions).
+     */
+    MAX_QUEUED_PARTITIONS_PER_TOKEN: z.coerce.number().int().min(1).default(200_000),
     /** The longest statement timeout (`statementTimeoutMs`) an extract may ask for, in ms. Default 21600000 (6 hours). */
     MAX_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(1).max(86_400_000).default(21_600_000),
     /**

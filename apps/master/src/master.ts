@@ -82,6 +82,7 @@ export async function startMaster(
     rows: env.MAX_ROWS_PER_JOB,
     statementTimeoutMs: env.MAX_STATEMENT_TIMEOUT_MS,
     planTimeoutMs: env.PLAN_TIMEOUT_MS,
+    queuedPartitionsPerToken: env.MAX_QUEUED_PARTITIONS_PER_TOKEN,
   };
   const jobs = new JobsService({ catalog, queues, source, snapshots, limits, log, metrics });
   const pipelines = new PipelinesService({ catalog, jobs, schedules, log, metrics });
@@ -120,6 +121,11 @@ export async function startMaster(
       }
     },
   });
+  const readiness = {
+    db: new pg.Pool({ connectionString: env.DATABASE_URL, max: 1, application_name: 'partita-master-readiness' }),
+    redis: producer.duplicate(),
+  };
+  readiness.redis.on('error', () => undefined); // the check reports it
   const app = await buildApp({
     catalog,
     jobs,
@@ -134,9 +140,11 @@ export async function startMaster(
       METRICS_PUBLIC: env.METRICS_PUBLIC,
       SESSION_TTL_SECONDS: env.SESSION_TTL_SECONDS,
     },
+    // Readiness asks on connections of its own: a flood of submits keeps the catalog pool and the producer busy, and
+    // must not make the master look unready.
     readiness: {
-      catalog: async () => void (await catalog.pool.query('select 1')),
-      queue: async () => void (await producer.ping()),
+      catalog: async () => void (await readiness.db.query('select 1')),
+      queue: async () => void (await readiness.redis.ping()),
     },
   });
   fanIn.start();
@@ -157,6 +165,8 @@ export async function startMaster(
       await Promise.all(allQueues.map((q) => q.close()));
       await snapshots.releaseAll();
       producer.disconnect();
+      readiness.redis.disconnect();
+      await readiness.db.end();
       consumer.disconnect();
       await sourcePool?.end();
       await catalog.close();

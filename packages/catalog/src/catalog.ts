@@ -46,6 +46,8 @@ export interface NewJob {
   idempotencyKey?: string | undefined;
   /** The planner's facts the workers and the status need (extracts: chunking, column plans, snapshot). */
   details?: Record<string, unknown> | undefined;
+  /** The name of the API token that submitted it, when the API asks for tokens. */
+  submittedBy?: string | null | undefined;
 }
 
 /** What a worker gets when it may run a partition. */
@@ -141,11 +143,21 @@ export class Catalog {
   async createJob(job: NewJob): Promise<{ id: string; created: boolean; status: JobStatus; sameSpec: boolean }> {
     return transaction(this.pool, async (client) => {
       const inserted = await client.query<{ id: string }>(
-        `insert into jobs (id, kind, spec, partitions_total, items_total, output, idempotency_key, details)
-         values ($1, $2, $3, $4, $5, $6, $7, $8)
+        `insert into jobs (id, kind, spec, partitions_total, items_total, output, idempotency_key, details, submitted_by)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          on conflict (idempotency_key) do nothing
          returning id`,
-        [job.id, job.kind, job.spec, job.partitions.length, job.itemsTotal, job.output, job.idempotencyKey ?? null, job.details ?? null],
+        [
+          job.id,
+          job.kind,
+          job.spec,
+          job.partitions.length,
+          job.itemsTotal,
+          job.output,
+          job.idempotencyKey ?? null,
+          job.details ?? null,
+          job.submittedBy ?? null,
+        ],
       );
       if (inserted.rowCount === 0) {
         const existing = await client.query<{ id: string; status: JobStatus; same: boolean }>(
@@ -689,6 +701,16 @@ export class Catalog {
   }
 
   /** Merges `patch` into a job's details (top-level keys replaced). */
+  /** Partitions not yet ended (queued or running) of the open jobs a token submitted. */
+  async openPartitionsSubmittedBy(token: string): Promise<number> {
+    const { rows } = await this.pool.query<{ n: string }>(
+      `select count(*) as n from jobs j join partitions p on p.job_id = j.id
+        where j.submitted_by = $1 and j.status in ('queued', 'running') and p.status in ('queued', 'running')`,
+      [token],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
   /** Which of these jobs have not ended (queued or running). */
   async openJobs(ids: readonly string[]): Promise<Set<string>> {
     const { rows } = await this.pool.query<{ id: string }>(

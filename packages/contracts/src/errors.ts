@@ -48,6 +48,13 @@ export class PlanTimeoutError extends PartitaError {
   }
 }
 
+/** The caller is over one of its limits (e.g. queued partitions per token): retry once its work has drained. */
+export class LimitExceededError extends PartitaError {
+  constructor(message: string, issues?: readonly { path: string; message: string }[]) {
+    super('PARTITA_ERR_LIMIT', message, { statusCode: 429, issues });
+  }
+}
+
 /** The work itself is wrong (bad data, a missing route): another attempt would fail the same way. */
 export class PermanentError extends PartitaError {
   constructor(message: string, cause?: unknown) {

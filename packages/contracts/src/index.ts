@@ -117,6 +117,7 @@ export {
 } from './queues.js';
 export {
   ConflictError,
+  LimitExceededError,
   NotFoundError,
   PartitaError,
   PermanentError,

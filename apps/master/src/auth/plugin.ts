@@ -28,7 +28,15 @@ export async function sessionToken(tokens: TokenTable, sessions: SessionStoreLik
  * scope the route needs (policy.ts). With API_AUTH=off, nothing is checked and one warning says so. The sign-in
  * routes are session.ts's.
  */
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The name of the token the request came with; null without auth (API_AUTH=off) or on open routes. */
+    tokenName: string | null;
+  }
+}
+
 export function registerAuth(app: FastifyInstance, settings: AuthSettings, sessions: SessionStoreLike): void {
+  app.decorateRequest('tokenName', null);
   if (settings.mode === 'off') {
     app.log.warn('API_AUTH is off: every route answers without a token; for local use only');
     return;
@@ -45,6 +53,7 @@ export function registerAuth(app: FastifyInstance, settings: AuthSettings, sessi
     if (!token) return unauthorized(reply, needs, 'invalid');
     // Every later line about this request (the response line included) names the token, never the token itself.
     request.log = reply.log = request.log.child({ token: token.name });
+    request.tokenName = token.name;
     // A cookie goes with any request the browser makes to us: a change it authorises must come from our own pages.
     if (credential.via === 'cookie' && !isSafeMethod(request.method) && !sameOriginOrNone(request)) {
       return forbidden(reply, 'a request from another origin cannot use the session cookie: send the token as a bearer header');

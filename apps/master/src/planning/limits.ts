@@ -9,6 +9,8 @@ export interface JobLimits {
   statementTimeoutMs: number;
   /** How long planning one job may take, and each of its statements, in ms. */
   planTimeoutMs: number;
+  /** Most partitions not yet ended that one API token may have. */
+  queuedPartitionsPerToken: number;
 }
 
 type CountedLimit = 'partitions' | 'groups' | 'rows';

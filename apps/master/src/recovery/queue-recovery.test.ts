@@ -82,7 +82,7 @@ describe('recoverQueues (real PostgreSQL and Redis)', () => {
     const id = await recordJob(3);
     expect(await recoverQueues(deps)).toEqual({ enqueuedJobs: 1, requeued: 0, failed: 0, takenOver: 0 });
     expect(await catalog.jobsNotEnqueued(0)).not.toContain(id); // stamped enqueued
-    const ids = (await queue.getJobs(['wait'])).map((j) => j.id).sort();
+    const ids = (await queue.getJobs(['wait', 'prioritized'])).map((j) => j.id).sort();
     expect(ids).toEqual([0, 1, 2].map((i) => partitionMessageId(id, i)));
     expect(await recoverQueues(deps)).toEqual({ enqueuedJobs: 0, requeued: 0, failed: 0, takenOver: 0 }); // nothing lost
 
@@ -119,7 +119,7 @@ describe('recoverQueues (real PostgreSQL and Redis)', () => {
     // Silent for 11 s: dead.
     await catalog.pool.query(`update partitions set heartbeat_at = clock_timestamp() - interval '11 seconds' where job_id = $1`, [id]);
     expect(await recoverQueues(deps)).toEqual({ enqueuedJobs: 0, requeued: 0, failed: 0, takenOver: 1 });
-    expect(await queue.getJob(messageId).then((j) => j?.getState())).toBe('waiting');
+    expect(await queue.getJob(messageId).then((j) => j?.getState())).toBe('prioritized');
     const job = await catalog.getJob(id);
     expect(job?.partitions[0]).toMatchObject({ status: 'queued', attempts: 1 });
     const { rows } = await catalog.pool.query('select attempt, outcome from attempts where job_id = $1', [id]);

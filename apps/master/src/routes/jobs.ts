@@ -6,7 +6,7 @@ import type { Catalog } from '@partita/catalog';
 import type { JobsService } from '../services/jobs.js';
 
 const JobParams = z.object({ id: z.uuid() });
-const errors = { 400: ApiError, 404: ApiError, 408: ApiError, 409: ApiError, 413: ApiError, 415: ApiError, 503: ApiError };
+const errors = { 400: ApiError, 404: ApiError, 408: ApiError, 409: ApiError, 413: ApiError, 415: ApiError, 429: ApiError, 503: ApiError };
 
 export function jobRoutes(deps: { jobs: JobsService; catalog: Catalog }) {
   return async function routes(app: FastifyInstance): Promise<void> {
@@ -26,7 +26,10 @@ export function jobRoutes(deps: { jobs: JobsService; catalog: Catalog }) {
         // A client that goes away before the answer abandons the plan: its statements are cancelled at once.
         const gone = new AbortController();
         reply.raw.once('close', () => reply.raw.writableFinished || gone.abort(new Error('the client went away')));
-        const result = await deps.jobs.submit(request.body, request.headers['idempotency-key'], gone.signal);
+        const result = await deps.jobs.submit(request.body, request.headers['idempotency-key'], {
+          signal: gone.signal,
+          submittedBy: request.tokenName,
+        });
         return reply.code(result.created ? 202 : 200).send({ id: result.id, status: result.status });
       },
     });

@@ -4,6 +4,7 @@ import type { Queue } from 'bullmq';
 import type pg from 'pg';
 import {
   ConflictError,
+  LimitExceededError,
   NotFoundError,
   PartitaError,
   PartitionPayload,
@@ -39,7 +40,12 @@ export class JobsService {
    * Nothing reaches the queue before the whole plan is valid and recorded; if the queue is down the job is removed
    * again and the caller told to retry (503).
    */
-  async submit(spec: JobSpec, idempotencyKey?: string, signal?: AbortSignal): Promise<{ id: string; status: JobStatus; created: boolean }> {
+  async submit(
+    spec: JobSpec,
+    idempotencyKey?: string,
+    options: { signal?: AbortSignal; submittedBy?: string | null } = {},
+  ): Promise<{ id: string; status: JobStatus; created: boolean }> {
+    const { signal, submittedBy = null } = options;
     const { catalog, queues, log } = this.deps;
     if (idempotencyKey !== undefined) {
       // A repeat answers before planning: no second snapshot, no second look at the source.
@@ -47,6 +53,7 @@ export class JobsService {
       if (existing) return repeatOf(existing, spec, idempotencyKey);
     }
     const id = randomUUID();
+    const queuedBefore = submittedBy === null ? 0 : await this.checkQueuedLimit(submittedBy, 0);
     // Planning is bounded (PLAN_TIMEOUT_MS), and abandoned when the caller goes away.
     const timeout = AbortSignal.timeout(this.deps.limits.planTimeoutMs);
     const plan = await planJob(id, spec, {
@@ -57,7 +64,9 @@ export class JobsService {
     });
     let recorded;
     try {
+      if (submittedBy !== null) await this.checkQueuedLimit(submittedBy, plan.partitions.length, queuedBefore);
       recorded = await catalog.createJob({
+        submittedBy,
         id,
         kind: spec.kind,
         spec,
@@ -94,6 +103,24 @@ export class JobsService {
     this.deps.metrics.jobsSubmitted.inc({ kind: spec.kind });
     log.info({ jobId: id, kind: spec.kind, partitions: plan.partitions.length, items: plan.itemsTotal }, 'job enqueued');
     return { id, status: 'queued', created: true };
+  }
+
+  /**
+   * A token may have at most `limits.queuedPartitionsPerToken` partitions not yet ended (MAX_QUEUED_PARTITIONS_PER_TOKEN):
+   * a submit that would go over is a 429 naming the limit, with nothing recorded or enqueued. Checked before planning
+   * (already at the limit) and after (with the job's partitions). Returns the token's count.
+   */
+  private async checkQueuedLimit(token: string, adding: number, known?: number): Promise<number> {
+    const limit = this.deps.limits.queuedPartitionsPerToken;
+    const queued = known ?? (await this.deps.catalog.openPartitionsSubmittedBy(token));
+    if (queued + Math.max(adding, 1) > limit) {
+      const n = (v: number) => v.toLocaleString('en-US');
+      const message =
+        `token ${token} has ${n(queued)} partitions queued or running; with this job's ${n(adding)} that is over this master's ` +
+        `limit of ${n(limit)} per token (MAX_QUEUED_PARTITIONS_PER_TOKEN): retry when some have finished`;
+      throw new LimitExceededError(message, [{ path: 'partitions', message }]);
+    }
+    return queued;
   }
 
   /**
