@@ -17,6 +17,9 @@ import { PipelineSchedules } from './pipelines/schedules.js';
 import { PipelinesService } from './pipelines/service.js';
 import { JobsService } from './services/jobs.js';
 
+/** How often the recovery pass compares every open partition's message with the catalog, Redis data loss aside. */
+const MESSAGE_COMPARISON_INTERVAL_MS = 60_000;
+
 export interface RunningMaster {
   app: FastifyInstance;
   /** `http://host:port` once listening. */
@@ -86,6 +89,7 @@ export async function startMaster(
   };
   const jobs = new JobsService({ catalog, queues, source, snapshots, limits, log, metrics });
   const pipelines = new PipelinesService({ catalog, jobs, schedules, log, metrics });
+  let lastComparison = 0;
   const fanIn = new FanIn({
     catalog,
     store,
@@ -99,7 +103,14 @@ export async function startMaster(
     recover: async () => {
       try {
         await catalog.exclusively('partita.recovery', async () => {
+          // Every message compared with the catalog when Redis lost its data (its marker is gone), and once a minute
+          // anyway; each pass in between only takes over dead attempts and enqueues unenqueued jobs, so that a queue
+          // of 100,000 partitions is not read every few seconds.
+          const markerKey = `${env.QUEUE_PREFIX}:recovery-marker`;
+          const lost = (await producer.exists(markerKey)) === 0;
+          const compareMessages = lost || Date.now() - lastComparison >= MESSAGE_COMPARISON_INTERVAL_MS;
           const report = await recoverQueues({
+            compareMessages,
             catalog,
             queues,
             log,
@@ -107,6 +118,10 @@ export async function startMaster(
             finalize: (jobId) => finalizeJob(jobId, { catalog, store, log, snapshots, metrics }),
             attemptDeadAfterMs: env.ATTEMPT_DEAD_AFTER_MS,
           });
+          if (compareMessages) {
+            await producer.set(markerKey, new Date().toISOString());
+            lastComparison = Date.now();
+          }
           if (report.enqueuedJobs + report.requeued + report.failed + report.takenOver > 0) {
             log.warn({ ...report }, 'queue recovered from the catalog');
           }

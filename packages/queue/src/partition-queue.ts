@@ -44,6 +44,8 @@ export async function enqueuePartitions(
   for (let i = 0; i < payloads.length; i += batchSize) {
     const batch = payloads.slice(i, i + batchSize);
     await queue.addBulk(batch.map((data) => ({ name: data.kind, data, opts: partitionJobOptions(data, retry) })));
+    // Lets other requests (health checks, status reads) through between batches of a large job.
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 

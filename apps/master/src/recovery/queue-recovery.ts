@@ -22,6 +22,11 @@ export interface QueueRecoveryDeps {
   finalize(jobId: string): Promise<unknown>;
   /** A running attempt whose heartbeats stopped this long ago died with its worker: its partition is taken over. */
   attemptDeadAfterMs: number;
+  /**
+   * Compare every open partition's message with the catalog (messages lost, stalled out). Default true; the master
+   * does it when Redis lost its data and once a minute, not every pass.
+   */
+  compareMessages?: boolean;
 }
 
 /** What one recovery pass did. */
@@ -82,6 +87,7 @@ export async function recoverQueues(deps: QueueRecoveryDeps): Promise<RecoveryRe
     log.warn({ jobId, partitions: open.payloads.length }, 'job recorded but never enqueued: enqueued now');
   }
 
+  if (deps.compareMessages === false) return report;
   const open = await catalog.openPartitions();
   for (const kind of JOB_KINDS) {
     const parts = open.filter((p) => p.kind === kind);

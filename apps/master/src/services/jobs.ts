@@ -20,6 +20,7 @@ import { enqueuePartitions, removePartitionMessages } from '@partita/queue';
 import type { Logger, MasterMetrics } from '@partita/telemetry';
 import type { SnapshotRegistry } from '../extract/snapshots.js';
 import { planJob, type JobLimits } from '../planning/planners.js';
+import type { Plan } from '../planning/plan.js';
 
 export interface JobsServiceDeps {
   catalog: Catalog;
@@ -46,7 +47,7 @@ export class JobsService {
     options: { signal?: AbortSignal; submittedBy?: string | null } = {},
   ): Promise<{ id: string; status: JobStatus; created: boolean }> {
     const { signal, submittedBy = null } = options;
-    const { catalog, queues, log } = this.deps;
+    const { catalog } = this.deps;
     if (idempotencyKey !== undefined) {
       // A repeat answers before planning: no second snapshot, no second look at the source.
       const existing = await catalog.findByIdempotencyKey(idempotencyKey);
@@ -62,6 +63,25 @@ export class JobsService {
       limits: this.deps.limits,
       signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
     });
+    // One job at a time is recorded and enqueued by this master: concurrent large submits take turns instead of
+    // building all their rows and messages at once (memory, and pauses that would stall every other request).
+    const run = this.lane.then(() => this.recordAndEnqueue(id, spec, plan, idempotencyKey, submittedBy, queuedBefore));
+    this.lane = run.catch(() => undefined);
+    return run;
+  }
+
+  private lane: Promise<unknown> = Promise.resolve();
+
+  /** Records a planned job and its partitions, then enqueues them; the job is withdrawn if the queue is down. */
+  private async recordAndEnqueue(
+    id: string,
+    spec: JobSpec,
+    plan: Plan,
+    idempotencyKey: string | undefined,
+    submittedBy: string | null,
+    queuedBefore: number,
+  ): Promise<{ id: string; status: JobStatus; created: boolean }> {
+    const { catalog, queues, log } = this.deps;
     let recorded;
     try {
       if (submittedBy !== null) await this.checkQueuedLimit(submittedBy, plan.partitions.length, queuedBefore);
