@@ -24,7 +24,12 @@ export async function appStatus(app: 'master' | 'worker', path: string): Promise
       bodyLimit: 1024 * 1024,
       metrics: metrics.registry,
       queues: [],
-      auth: { API_AUTH: 'on', API_TOKENS: `deploy:read:${randomBytes(24).toString('hex')}`, METRICS_PUBLIC: true, SESSION_TTL_SECONDS: 3600 },
+      auth: {
+        API_AUTH: 'on',
+        API_TOKENS: `deploy:read:${randomBytes(24).toString('hex')}`,
+        METRICS_PUBLIC: true,
+        SESSION_TTL_SECONDS: 3600,
+      },
     });
     try {
       return (await server.inject({ method: 'GET', url: path })).statusCode;

@@ -5,7 +5,14 @@ import { groupSize } from '@partita/travel';
 import { planTravel } from '../../../master/src/planning/travel-planner.js';
 import { assertPlannedAs, planGenerated } from './plan.js';
 
-const LIMITS = { partitions: 10_000, groups: 1_000_000, rows: 1_000_000_000, statementTimeoutMs: 21_600_000, planTimeoutMs: 30_000, queuedPartitionsPerToken: 200_000 };
+const LIMITS = {
+  partitions: 10_000,
+  groups: 1_000_000,
+  rows: 1_000_000_000,
+  statementTimeoutMs: 21_600_000,
+  planTimeoutMs: 30_000,
+  queuedPartitionsPerToken: 200_000,
+};
 const spec = (partitioner: 'hash' | 'round-robin' | 'cost-aware', partitions: number, groups = 300) =>
   TravelPlanSpec.parse({
     kind: 'travel-plan',

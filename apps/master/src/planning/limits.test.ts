@@ -4,7 +4,14 @@ import { SqlExtractSpec, TravelPlanSpec, ValidationError } from '@partita/contra
 import { checkChunkCount, checkExtractRows, checkStatementTimeout, checkTravelLimits } from './limits.js';
 import { planTravel } from './travel-planner.js';
 
-const LIMITS = { partitions: 5, groups: 50, rows: 1000, statementTimeoutMs: 60_000, planTimeoutMs: 30_000, queuedPartitionsPerToken: 200_000 };
+const LIMITS = {
+  partitions: 5,
+  groups: 50,
+  rows: 1000,
+  statementTimeoutMs: 60_000,
+  planTimeoutMs: 30_000,
+  queuedPartitionsPerToken: 200_000,
+};
 
 const travel = (input: unknown, partitions?: number) =>
   TravelPlanSpec.parse({ kind: 'travel-plan', input, ...(partitions === undefined ? {} : { partitions }) });

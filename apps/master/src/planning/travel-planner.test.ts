@@ -8,7 +8,14 @@ import { planTravel } from './travel-planner.js';
 const JOB = '6f1c1f43-1c55-4a43-9d0b-2f3b0c6f7a10';
 const generated = (groups: number, partitions: number, partitioner: 'hash' | 'round-robin' | 'cost-aware') =>
   TravelPlanSpec.parse({ kind: 'travel-plan', input: { generate: { groups, seed: 9 } }, partitions, partitioner });
-const LIMITS = { partitions: 10_000, groups: 1_000_000, rows: 1_000_000_000, statementTimeoutMs: 21_600_000, planTimeoutMs: 30_000, queuedPartitionsPerToken: 200_000 };
+const LIMITS = {
+  partitions: 10_000,
+  groups: 1_000_000,
+  rows: 1_000_000_000,
+  statementTimeoutMs: 21_600_000,
+  planTimeoutMs: 30_000,
+  queuedPartitionsPerToken: 200_000,
+};
 const refs = (groups: number) => Array.from({ length: groups }, (_, i) => ({ key: String(i), size: groupSize(9, i) }));
 
 describe('planTravel', () => {
