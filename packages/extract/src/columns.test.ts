@@ -120,7 +120,7 @@ describe('describeColumns and planColumns (real PostgreSQL, own schema)', () => 
       ['quo"te', 'text'],
       ['Mixed Case', 'int4'],
     ]);
-    expect((await describeColumns(client, { table: table('We"ird.Name') })).map((c) => c.name)).toEqual(['x']);
+    expect((await describeColumns(client, { table: table('"We""ird.Name"') })).map((c) => c.name)).toEqual(['x']);
   });
 
   it('fails clearly on a missing table or column', async () => {

@@ -238,7 +238,7 @@ describe('buildChunkSelect', () => {
   const blocks: Chunk = { index: 0, kind: 'blocks', fromBlock: 5, toBlock: 9, estimatedRows: 1 };
 
   it('selects the plans’ expressions from the quoted table, the where and the chunk condition ANDed', () => {
-    expect(buildChunkSelect({ table: 's.T x', where: 'a = 1 or b = 2' }, plans, middle, 'text')).toBe(
+    expect(buildChunkSelect({ table: 's."T x"', where: 'a = 1 or b = 2' }, plans, middle, 'text')).toBe(
       `select "id", "mood"::text from "s"."T x" where (a = 1 or b = 2\n) and ("id" >= '10'::text and "id" < 'it''s'::text)`,
     );
     expect(buildChunkSelect({ table: 't' }, plans, first, 'bigint')).toBe(`select "id", "mood"::text from "t" where "id" < '10'::bigint`);
