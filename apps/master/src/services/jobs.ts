@@ -54,7 +54,7 @@ export class JobsService {
       if (existing) return repeatOf(existing, spec, idempotencyKey);
     }
     const id = randomUUID();
-    const queuedBefore = submittedBy === null ? 0 : await this.checkQueuedLimit(submittedBy, 0);
+    if (submittedBy !== null) await this.checkQueuedLimit(submittedBy, 0);
     // Planning is bounded (PLAN_TIMEOUT_MS), and abandoned when the caller goes away.
     const timeout = AbortSignal.timeout(this.deps.limits.planTimeoutMs);
     const plan = await planJob(id, spec, {
@@ -65,7 +65,7 @@ export class JobsService {
     });
     // One job at a time is recorded and enqueued by this master: concurrent large submits take turns instead of
     // building all their rows and messages at once (memory, and pauses that would stall every other request).
-    const run = this.lane.then(() => this.recordAndEnqueue(id, spec, plan, idempotencyKey, submittedBy, queuedBefore));
+    const run = this.lane.then(() => this.recordAndEnqueue(id, spec, plan, idempotencyKey, submittedBy));
     this.lane = run.catch(() => undefined);
     return run;
   }
@@ -79,12 +79,12 @@ export class JobsService {
     plan: Plan,
     idempotencyKey: string | undefined,
     submittedBy: string | null,
-    queuedBefore: number,
   ): Promise<{ id: string; status: JobStatus; created: boolean }> {
     const { catalog, queues, log } = this.deps;
     let recorded;
     try {
-      if (submittedBy !== null) await this.checkQueuedLimit(submittedBy, plan.partitions.length, queuedBefore);
+      // Counted again in turn: jobs this token submitted meanwhile count too (one master records one job at a time).
+      if (submittedBy !== null) await this.checkQueuedLimit(submittedBy, plan.partitions.length);
       recorded = await catalog.createJob({
         submittedBy,
         id,
@@ -128,11 +128,11 @@ export class JobsService {
   /**
    * A token may have at most `limits.queuedPartitionsPerToken` partitions not yet ended (MAX_QUEUED_PARTITIONS_PER_TOKEN):
    * a submit that would go over is a 429 naming the limit, with nothing recorded or enqueued. Checked before planning
-   * (already at the limit) and after (with the job's partitions). Returns the token's count.
+   * (already at the limit) and after (with the job's partitions).
    */
-  private async checkQueuedLimit(token: string, adding: number, known?: number): Promise<number> {
+  private async checkQueuedLimit(token: string, adding: number): Promise<void> {
     const limit = this.deps.limits.queuedPartitionsPerToken;
-    const queued = known ?? (await this.deps.catalog.openPartitionsSubmittedBy(token));
+    const queued = await this.deps.catalog.openPartitionsSubmittedBy(token);
     if (queued + Math.max(adding, 1) > limit) {
       const n = (v: number) => v.toLocaleString('en-US');
       const message =
@@ -140,7 +140,6 @@ export class JobsService {
         `limit of ${n(limit)} per token (MAX_QUEUED_PARTITIONS_PER_TOKEN): retry when some have finished`;
       throw new LimitExceededError(message, [{ path: 'partitions', message }]);
     }
-    return queued;
   }
 
   /**
