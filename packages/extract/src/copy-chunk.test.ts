@@ -181,6 +181,17 @@ describe('copyChunk and buildChunkSelect (real PostgreSQL, own schema)', () => {
     expect(seen.find((r) => r[0] === "O'Brien")).toEqual(["O'Brien", 10]);
   });
 
+  it('a select that closes the parenthesis to add a statement is refused (42601): the statement never runs, the client stays usable', async () => {
+    for (const sql of [
+      'select 1) to stdout; select (1',
+      `select 1 as x) to stdout; create table "${schema}".pwned (x int); copy (select 1`,
+    ]) {
+      await expect(copyInto(client, sql, [int('x')]), sql).rejects.toMatchObject({ code: '42601' });
+    }
+    expect((await client.query('select to_regclass($1) as r', [`"${schema}".pwned`])).rows).toEqual([{ r: null }]);
+    expect((await client.query('select 1 as x')).rows).toEqual([{ x: 1 }]);
+  });
+
   it('abort: destroys the COPY stream and rejects with the signal’s reason', async () => {
     const own = new pg.Client({ connectionString: DATABASE_URL });
     await own.connect();

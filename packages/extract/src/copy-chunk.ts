@@ -40,7 +40,7 @@ export interface CopyChunkResult {
  * - a value the decoder cannot write, or a writer or `closeFile` error: the rest of the COPY is read and dropped,
  *   so that the client is usable again, then the error is thrown;
  * - an abort: the COPY stream is destroyed at once and the client is left in the middle of the COPY: discard it
- *   (e.g. `release(error)` to its pool).
+ *   (e.g. `release(error)` to its pool) without querying it first (a `rollback` on it would wait for ever).
  * In every case the file being written is neither closed nor reported: the caller drops what it opened.
  */
 export async function copyChunk<W extends RowWriter>(client: pg.ClientBase, options: CopyChunkOptions<W>): Promise<CopyChunkResult> {

@@ -28,11 +28,12 @@ interface PgConnection {
  * `client.query()`; read the COPY's data (the payloads of its CopyData messages, in order) from the stream.
  *
  * While the COPY runs, the socket's bytes are read here and not by node-postgres, whose per-message parsing costs too
- * much for a binary COPY's one message per row: CopyData payloads are gathered and pushed once per socket read, and the
- * socket is paused while the reader is behind. At CopyDone, or at an ErrorResponse, the rest of the bytes go back to
- * node-postgres, which then reports the command tag (`rowCount`), the error (the stream fails with it) and
- * ReadyForQuery as usual, so the client stays usable. Destroying the stream mid-COPY leaves the connection in the
- * middle of the COPY: discard that client.
+ * much for a binary COPY's one message per row: the CopyData payloads of a socket read are pushed as one buffer, with no
+ * allocation per row, and the socket is paused while the reader is behind. At CopyDone, or at an ErrorResponse, the
+ * rest of the bytes go back to node-postgres, which then reports the command tag (`rowCount`), the error (the stream
+ * fails with it) and ReadyForQuery as usual, so the client stays usable. Destroying the stream mid-COPY leaves the
+ * connection in the middle of the COPY, its socket paused (the server waits to send the rest): discard that client
+ * (`end()`, or `release(error)` to its pool, drops the socket).
  */
 export class CopyOutStream extends Readable {
   /** Rows PostgreSQL says the COPY sent (its `COPY n` command tag), once it completed. */
@@ -47,6 +48,8 @@ export class CopyOutStream extends Readable {
   private pass = 0;
   private skip = 0;
   private paused = false;
+  /** From submit to CopyDone or an error: the socket's bytes come here. */
+  private copying = false;
   private resolveReady: () => void = () => undefined;
   private readonly onData = (chunk: Buffer): void => this.receive(chunk);
 
@@ -55,74 +58,92 @@ export class CopyOutStream extends Readable {
     this.readyForQuery = new Promise((resolve) => (this.resolveReady = resolve));
   }
 
-  /** Called by node-postgres when this statement's turn comes. */
-  submit(connection: PgConnection): void {
+  /** Called by node-postgres when this statement's turn comes; an error returned is reported through `handleError`. */
+  submit(connection: PgConnection): Error | undefined {
     this.connection = connection;
     const listeners = connection.stream.listeners('data');
-    if (listeners.length !== 1) throw new Error(`CopyOutStream: expected node-postgres's one data listener, found ${listeners.length}`);
+    if (listeners.length !== 1) return new Error(`CopyOutStream: expected node-postgres's one data listener, found ${listeners.length}`);
     this.pgData = listeners[0]!;
     connection.stream.removeListener('data', this.pgData);
     connection.stream.on('data', this.onData);
+    this.copying = true;
     connection.parse({ text: this.text });
     connection.bind({});
     connection.execute({ rows: 0 });
     connection.sync();
+    return undefined;
   }
 
   /**
-   * Reads the protocol messages in the socket's bytes until CopyDone or an error. A message may span reads: its
-   * header waits in `head`; the rest of a CopyData payload passes through as it comes (`pass`), the rest of another
-   * message is skipped (`skip`). The payloads of one read are pushed as one buffer.
+   * Reads the protocol messages in the socket's bytes until CopyDone or an error. The payloads of one read are moved
+   * to the front of that read's buffer (a buffer of its own, which no one else reads while the COPY runs) and pushed as
+   * one buffer: nothing is allocated per message, each payload is moved once. A message may span reads: a header that
+   * a read cut waits in `head`; the rest of a CopyData payload passes on as it comes (`pass`), the rest of another
+   * message is skipped (`skip`).
    */
   private receive(chunk: Buffer): void {
-    const payloads: Buffer[] = [];
+    if (this.destroyed) return;
+    const end = chunk.length;
+    let out = 0;
     let at = 0;
-    while (at < chunk.length) {
+    while (at < end) {
       if (this.pass > 0) {
-        const n = Math.min(this.pass, chunk.length - at);
-        payloads.push(chunk.subarray(at, at + n));
-        this.pass -= n;
+        const n = Math.min(this.pass, end - at);
+        if (out !== at) chunk.copyWithin(out, at, at + n);
+        out += n;
         at += n;
+        this.pass -= n;
         continue;
       }
       if (this.skip > 0) {
-        const n = Math.min(this.skip, chunk.length - at);
+        const n = Math.min(this.skip, end - at);
         this.skip -= n;
         at += n;
         continue;
       }
-      const missing = 5 - this.head.length;
-      if (chunk.length - at < missing) {
-        this.head = Buffer.concat([this.head, chunk.subarray(at)]);
-        break;
+      // The header is read where it lies, or (cut by a read) from the bytes joined.
+      let header = chunk;
+      let h = at;
+      if (this.head.length === 0 && end - at >= 5) {
+        at += 5;
+      } else {
+        const missing = 5 - this.head.length;
+        if (end - at < missing) {
+          this.head = Buffer.concat([this.head, chunk.subarray(at)]);
+          break;
+        }
+        header = Buffer.concat([this.head, chunk.subarray(at, at + missing)]);
+        h = 0;
+        this.head = EMPTY;
+        at += missing;
       }
-      const header = this.head.length === 0 ? chunk.subarray(at, at + 5) : Buffer.concat([this.head, chunk.subarray(at, at + missing)]);
-      this.head = EMPTY;
-      const type = header[0]!;
-      if (type === ERROR_RESPONSE) return this.handBack(payloads, Buffer.concat([header, chunk.subarray(at + missing)]));
-      at += missing;
-      const body = header.readUInt32BE(1) - 4;
-      if (type === COPY_DONE) return this.handBack(payloads, chunk.subarray(at + body));
+      const type = header[h]!;
+      const body = header.readUInt32BE(h + 1) - 4;
       if (type === COPY_DATA) this.pass = body;
-      else if (SKIPPED.has(type)) this.skip = body;
+      else if (type === COPY_DONE) return this.handBack(chunk.subarray(0, out), chunk.subarray(at + body));
+      else if (type === ERROR_RESPONSE) {
+        const message = header === chunk ? chunk.subarray(at - 5) : Buffer.concat([header, chunk.subarray(at)]);
+        return this.handBack(chunk.subarray(0, out), message);
+      } else if (SKIPPED.has(type)) this.skip = body;
       else {
         this.destroy(new Error(`CopyOutStream: unexpected message ${String.fromCharCode(type)} during COPY`));
         return;
       }
     }
-    if (payloads.length > 0 && !this.push(payloads.length === 1 ? payloads[0]! : Buffer.concat(payloads))) {
+    if (out > 0 && !this.push(chunk.subarray(0, out))) {
       this.paused = true;
       this.connection?.stream.pause();
     }
   }
 
   /** Ends the data (at CopyDone) and gives the socket, and the bytes after the COPY, back to node-postgres. */
-  private handBack(payloads: Buffer[], rest: Buffer): void {
+  private handBack(data: Buffer, rest: Buffer): void {
     const connection = this.connection!;
     const pgData = this.pgData!;
+    this.copying = false;
     connection.stream.removeListener('data', this.onData);
     connection.stream.on('data', pgData);
-    if (payloads.length > 0) this.push(Buffer.concat(payloads));
+    if (data.length > 0) this.push(data);
     const failed = rest.length > 0 && rest[0] === ERROR_RESPONSE;
     if (!failed) this.push(null);
     if (this.paused) {
@@ -130,6 +151,12 @@ export class CopyOutStream extends Readable {
       connection.stream.resume();
     }
     if (rest.length > 0) pgData(rest);
+  }
+
+  /** Destroyed mid-COPY (an abort): the socket stops, the rest of the COPY stays unread; the client must be discarded. */
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    if (this.copying) this.connection?.stream.pause();
+    callback(error);
   }
 
   override _read(): void {

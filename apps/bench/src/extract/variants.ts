@@ -31,8 +31,10 @@ const OUTPUT = ExtractOutputSpec.parse({});
 const FETCH = 10_000;
 
 export const DESCRIPTIONS: Record<Variant, string> = {
-  'copy-binary': '`COPY (select *) TO STDOUT (FORMAT binary)` into a sink that counts the bytes: the read limit',
-  partita: 'the worker path (binary COPY decoded into the Parquet stream writer, SNAPPY) into a sink that counts the bytes',
+  'copy-binary':
+    '`COPY (select *) TO STDOUT (FORMAT binary)` through pg-copy-streams (simple query protocol) into a sink that counts the bytes: the read limit',
+  partita:
+    'the worker path (binary COPY through the extended query protocol, decoded into the Parquet stream writer, SNAPPY) into a sink that counts the bytes',
   'partita-azurite':
     'the worker path into a block blob in Azurite, as a worker writes it (same writer, PassThrough and streamed upload; ' +
     `one file per ${OUTPUT.maxRowsPerFile.toLocaleString('en')} rows)`,
