@@ -181,41 +181,6 @@ describe('COPY TO STDOUT through the extended protocol', () => {
     // Unbounded, the process would hold most of the COPY's 217 MiB (measured: over 300 MiB more RSS).
     expect(rss - rss0).toBeLessThan(100 * MIB);
   });
-
-  it('reads as fast as pg-copy-streams: the process CPU a read costs, median of alternating runs', async () => {
-    const rows = Number(process.env['COPY_OUT_SPEED_ROWS'] ?? 300_000);
-    const sql = `select g::int8 as id, (g % 1000)::int4 as qty, md5(g::text) as label,
-      timestamptz '2024-01-01' + g * interval '1 second' as at, (g / 7.0)::numeric(12,2) as amount from generate_series(1, ${rows}) g`;
-    const runs: Record<'reference' | 'extended', { ms: number[]; cpuMs: number[] }> = {
-      reference: { ms: [], cpuMs: [] },
-      extended: { ms: [], cpuMs: [] },
-    };
-    for (let round = 0; round < 4; round++) {
-      for (const variant of ['reference', 'extended'] as const) {
-        const stream = variant === 'reference' ? reference(sql) : copyOut(sql);
-        const [t0, cpu0] = [performance.now(), process.cpuUsage()];
-        client.query(stream);
-        let bytes = 0;
-        for await (const part of stream) bytes += (part as Buffer).length;
-        const cpu = process.cpuUsage(cpu0);
-        expect(bytes).toBeGreaterThan(rows * 80);
-        if (round === 0) continue; // warm-up
-        runs[variant].ms.push(performance.now() - t0);
-        runs[variant].cpuMs.push((cpu.user + cpu.system) / 1000);
-      }
-    }
-    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-    const [ms, refMs] = [median(runs.extended.ms), median(runs.reference.ms)];
-    const [cpuMs, refCpuMs] = [median(runs.extended.cpuMs), median(runs.reference.cpuMs)];
-    console.log(
-      `COPY of ${rows.toLocaleString('en')} rows through the extended protocol (CopyOutStream), against pg-copy-streams: ` +
-        `throughput ${(refMs / ms).toFixed(2)}x (${ms.toFixed(0)} / ${refMs.toFixed(0)} ms), ` +
-        `process CPU ${(cpuMs / refCpuMs).toFixed(2)}x (${cpuMs.toFixed(0)} / ${refCpuMs.toFixed(0)} ms)`,
-    );
-    // The time is mostly PostgreSQL's; the CPU is the reader's own: measured 0.55 to 0.8x, once 1.28x on a busy
-    // machine. The bound leaves room for such noise and still fails a reader that costs half as much again.
-    expect(cpuMs / refCpuMs).toBeLessThan(1.5);
-  });
 });
 
 /**

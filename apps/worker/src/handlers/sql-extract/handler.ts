@@ -72,7 +72,9 @@ export const sqlExtractHandler: PartitionHandler<'sql-extract'> = async (payload
   } catch (err) {
     broken = err as Error;
     for (const file of open.values()) await file.upload.abort(broken);
-    await client.query('rollback').catch(() => undefined);
+    // An aborted chunk leaves the connection in the middle of its COPY, where a rollback would wait forever: the
+    // connection is closed below instead, which ends the transaction with it.
+    if (!ctx.signal.aborted) await client.query('rollback').catch(() => undefined);
     throw classifyPgError(err);
   } finally {
     client.off('error', onConnectionError);
