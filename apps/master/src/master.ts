@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { FINALIZE_QUEUE, JOB_KINDS, type JobKind, type PartitionPayload } from '@partita/contracts';
 import { Catalog } from '@partita/catalog';
-import { checkSourceRole } from '@partita/extract';
+import { openSourcePool } from '@partita/extract';
 import { createRedis, openPartitionQueue, queueDepth } from '@partita/queue';
 import { blobStoreFromSettings } from '@partita/storage';
 import { createLogger, createMasterMetrics, type Logger } from '@partita/telemetry';
@@ -34,24 +34,18 @@ export async function startMaster(
   env: MasterEnv,
   log: Logger = createLogger({ name: 'master', level: env.LOG_LEVEL, pretty: env.LOG_PRETTY }),
 ): Promise<RunningMaster> {
-  let sourcePool: pg.Pool | undefined;
-  const source = (): pg.Pool => {
-    sourcePool ??= new pg.Pool({
+  // Sources are read as a role that can only read, or the master does not start (ALLOW_PRIVILEGED_SOURCE overrides).
+  const sourcePool = await openSourcePool(
+    {
       connectionString: env.SOURCE_DATABASE_URL ?? env.DATABASE_URL,
       max: 4,
       application_name: 'partita-master-source',
       // Every statement the master runs on a source is planning: bounded by PLAN_TIMEOUT_MS.
       statement_timeout: env.PLAN_TIMEOUT_MS,
-    });
-    return sourcePool;
-  };
-  // Sources are read as a role that can only read, or the master does not start (ALLOW_PRIVILEGED_SOURCE overrides).
-  await checkSourceRole(source(), { catalogSchema: env.CATALOG_SCHEMA, allowPrivileged: env.ALLOW_PRIVILEGED_SOURCE, log }).catch(
-    async (err: unknown) => {
-      await sourcePool?.end();
-      throw err;
     },
+    { catalogSchema: env.CATALOG_SCHEMA, allowPrivileged: env.ALLOW_PRIVILEGED_SOURCE, log },
   );
+  const source = (): pg.Pool => sourcePool;
 
   const catalog = new Catalog({ connectionString: env.DATABASE_URL, schema: env.CATALOG_SCHEMA, applicationName: 'partita-master' });
   await catalog.migrate();
@@ -183,7 +177,7 @@ export async function startMaster(
       readiness.redis.disconnect();
       await readiness.db.end();
       consumer.disconnect();
-      await sourcePool?.end();
+      await sourcePool.end();
       await catalog.close();
     },
   };

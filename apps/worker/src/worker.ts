@@ -2,7 +2,7 @@ import { Queue, Worker } from 'bullmq';
 import pg from 'pg';
 import { FINALIZE_QUEUE, partitionQueueName, type PartitionPayload } from '@partita/contracts';
 import { Catalog } from '@partita/catalog';
-import { checkSourceRole } from '@partita/extract';
+import { openSourcePool } from '@partita/extract';
 import { createRedis } from '@partita/queue';
 import { blobStoreFromSettings } from '@partita/storage';
 import { createLogger, createWorkerMetrics, type Logger } from '@partita/telemetry';
@@ -26,22 +26,16 @@ export async function startWorker(
 ): Promise<RunningWorker> {
   // Every line this worker logs names it; partition lines add the job and the partition.
   const log = logger.child({ workerId: env.WORKER_ID });
-  let sourcePool: pg.Pool | undefined;
-  const source = (): pg.Pool => {
-    sourcePool ??= new pg.Pool({
+  // Sources are read as a role that can only read, or the worker does not start (ALLOW_PRIVILEGED_SOURCE overrides).
+  const sourcePool = await openSourcePool(
+    {
       connectionString: env.SOURCE_DATABASE_URL ?? env.DATABASE_URL,
       max: env.WORKER_CONCURRENCY,
       application_name: 'partita-worker-source',
-    });
-    return sourcePool;
-  };
-  // Sources are read as a role that can only read, or the worker does not start (ALLOW_PRIVILEGED_SOURCE overrides).
-  await checkSourceRole(source(), { catalogSchema: env.CATALOG_SCHEMA, allowPrivileged: env.ALLOW_PRIVILEGED_SOURCE, log }).catch(
-    async (err: unknown) => {
-      await sourcePool?.end();
-      throw err;
     },
+    { catalogSchema: env.CATALOG_SCHEMA, allowPrivileged: env.ALLOW_PRIVILEGED_SOURCE, log },
   );
+  const source = (): pg.Pool => sourcePool;
   const catalog = new Catalog({
     connectionString: env.DATABASE_URL,
     schema: env.CATALOG_SCHEMA,
@@ -111,7 +105,7 @@ export async function startWorker(
       await optimizers.close();
       await finalizeQueue.close();
       connection.disconnect();
-      await sourcePool?.end();
+      await sourcePool.end();
       await catalog.close();
       await new Promise<void>((resolve) => (health ? health.server.close(() => resolve()) : resolve()));
       log.info('worker stopped');

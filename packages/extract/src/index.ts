@@ -15,9 +15,9 @@ export { safePgMessage, sqlState } from './pg-error-text.js';
 export {
   FORBIDDEN_MEMBERSHIPS,
   LOCAL_READER_ROLE,
-  checkSourceRole,
   connectAs,
   ensureReaderRole,
+  openSourcePool,
   readerRoleProblems,
 } from './reader-role.js';
 export type { ColumnSource, DescribedColumn, PlanColumnsOptions } from './columns.js';

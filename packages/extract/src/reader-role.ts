@@ -1,6 +1,6 @@
 // The role sources are read as: it may read the schemas a deployment allows, and nothing else.
 import { quoteIdent } from '@partita/contracts';
-import type pg from 'pg';
+import pg from 'pg';
 
 /**
  * Built-in roles a reader must not hold: they read files or other sessions' statements, write anywhere, run
@@ -96,11 +96,25 @@ export async function ensureReaderRole(admin: pg.ClientBase, role: string, schem
 }
 
 /**
- * The start-up check of a master or a worker: the role its source connections log in as must be a reader
- * (readerRoleProblems). Otherwise it refuses to start, unless `allowPrivileged` (ALLOW_PRIVILEGED_SOURCE) says to go
- * on, which it then says loudly at every start.
+ * The source pool of a master or a worker, opened at start-up once the role its connections log in as is found to
+ * be a reader (readerRoleProblems). Otherwise the pool is closed again and start-up refused, unless `allowPrivileged`
+ * (ALLOW_PRIVILEGED_SOURCE) says to go on, which it then says loudly at every start.
  */
-export async function checkSourceRole(
+export async function openSourcePool(
+  config: pg.PoolConfig,
+  options: { catalogSchema: string; allowPrivileged: boolean; log: { warn(obj: object, msg: string): void } },
+): Promise<pg.Pool> {
+  const pool = new pg.Pool(config);
+  try {
+    await checkSourceRole(pool, options);
+    return pool;
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
+}
+
+async function checkSourceRole(
   pool: pg.Pool,
   options: { catalogSchema: string; allowPrivileged: boolean; log: { warn(obj: object, msg: string): void } },
 ): Promise<void> {
