@@ -14,9 +14,12 @@ export interface FunctionCall {
 /** Why the text is refused, or the functions it calls. */
 export type SqlVerdict = { problem: string } | { problem: null; functions: FunctionCall[] };
 
+/** A query without the semicolon it may end with. */
+const withoutFinalSemicolon = (query: string): string => query.replace(/;\s*$/, '');
+
 /** A query as the FROM item the extract reads it through: a trailing semicolon dropped, a newline in case it ends in a -- comment. */
 export function wrapQuery(query: string): string {
-  return `(${query.replace(/;\s*$/, '')}\n) q`;
+  return `(${withoutFinalSemicolon(query)}\n) q`;
 }
 
 /** A condition as the extract combines it with others: parenthesised, a newline in case it ends in a -- comment. */
@@ -93,7 +96,7 @@ const BARE_SELECT_KEYS = new Set(['targetList', 'whereClause', 'limitOption', 'o
  * it calls, anywhere in its tree (LIMIT, OFFSET, VALUES, ORDER BY, subqueries…).
  */
 export function checkQuery(query: string): SqlVerdict {
-  const body = query.replace(/;\s*$/, '');
+  const body = withoutFinalSemicolon(query);
   const parsed = parse(body);
   if ('problem' in parsed) return parsed;
   const stmt = single(parsed.result, 'one SELECT statement');
