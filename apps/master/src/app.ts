@@ -1,6 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Catalog } from '@partita/catalog';
+import type { KindRegistry } from '@partita/kinds';
 import type { Queue } from 'bullmq';
 import type { Logger, Registry } from '@partita/telemetry';
 import { registerAuth } from './auth/plugin.js';
@@ -12,6 +13,7 @@ import { registerQueueBoard } from './plugins/queue-board.js';
 import { datasetRoutes } from './routes/datasets.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
+import { kindRoutes } from './routes/kinds.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { pageRoutes } from './routes/pages.js';
 import { pipelineRoutes } from './routes/pipelines.js';
@@ -21,6 +23,8 @@ import type { JobsService } from './services/jobs.js';
 export interface AppDeps {
   catalog: Catalog;
   jobs: JobsService;
+  /** The kinds this master serves (built-ins and PARTITA_KINDS). */
+  kinds: KindRegistry;
   pipelines: PipelinesService;
   readiness: Record<string, ReadinessCheck>;
   log: Logger;
@@ -53,7 +57,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerOpenApi(app, auth);
   if (auth.mode === 'on') await app.register(sessionRoutes(auth.tokens, deps.catalog.sessions, deps.auth.SESSION_TTL_SECONDS));
   await app.register(healthRoutes(deps.readiness));
-  await app.register(jobRoutes({ jobs: deps.jobs, catalog: deps.catalog }));
+  await app.register(jobRoutes({ jobs: deps.jobs, catalog: deps.catalog, kinds: deps.kinds }));
+  await app.register(kindRoutes({ kinds: deps.kinds, catalog: deps.catalog }));
   await app.register(datasetRoutes({ catalog: deps.catalog }));
   await app.register(pipelineRoutes({ pipelines: deps.pipelines }));
   await app.register(pageRoutes());

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
-import { FINALIZE_QUEUE, JOB_KINDS, type JobKind, type PartitionPayload } from '@partita/contracts';
+import { FINALIZE_QUEUE } from '@partita/contracts';
 import { Catalog } from '@partita/catalog';
 import { openSourcePool } from '@partita/extract';
-import { createRedis, openPartitionQueue, queueDepth } from '@partita/queue';
+import { loadKinds, parseKindModules } from '@partita/kinds';
+import { createRedis, queueDepth } from '@partita/queue';
 import { blobStoreFromSettings } from '@partita/storage';
 import { createLogger, createMasterMetrics, type Logger } from '@partita/telemetry';
 import { Queue } from 'bullmq';
@@ -15,6 +16,7 @@ import { finalizeJob } from './fanin/finalizer.js';
 import { recoverQueues } from './recovery/queue-recovery.js';
 import { PipelineSchedules } from './pipelines/schedules.js';
 import { PipelinesService } from './pipelines/service.js';
+import { PartitionQueues } from './queues.js';
 import { JobsService } from './services/jobs.js';
 
 /** How often the recovery pass compares every open partition's message with the catalog, Redis data loss aside. */
@@ -34,6 +36,9 @@ export async function startMaster(
   env: MasterEnv,
   log: Logger = createLogger({ name: 'master', level: env.LOG_LEVEL, pretty: env.LOG_PRETTY }),
 ): Promise<RunningMaster> {
+  // The built-in kinds and PARTITA_KINDS' modules: one that cannot be loaded stops the master here.
+  const kinds = await loadKinds(parseKindModules(env.PARTITA_KINDS));
+  log.info({ kinds: kinds.list().map(({ kind, module }) => ({ name: kind.name, version: kind.version, module })) }, 'kinds loaded');
   // Sources are read as a role that can only read, or the master does not start (ALLOW_PRIVILEGED_SOURCE overrides).
   const sourcePool = await openSourcePool(
     {
@@ -52,15 +57,17 @@ export async function startMaster(
   const producer = createRedis({ url: env.REDIS_URL, role: 'producer' });
   const consumer = createRedis({ url: env.REDIS_URL, role: 'worker' });
   for (const conn of [producer, consumer]) conn.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
-  const queues = Object.fromEntries(
-    JOB_KINDS.map((kind) => [kind, openPartitionQueue(kind, { connection: producer, prefix: env.QUEUE_PREFIX })]),
-  ) as { [K in JobKind]: Queue<PartitionPayload> };
+  const queues = new PartitionQueues(
+    { connection: producer, prefix: env.QUEUE_PREFIX },
+    kinds.list().map(({ kind }) => kinds.queueOf(kind)),
+  );
   const finalizeQueue = new Queue(FINALIZE_QUEUE, { connection: producer, prefix: env.QUEUE_PREFIX });
   const schedules = new PipelineSchedules({ producer, consumer, prefix: env.QUEUE_PREFIX, log });
-  const allQueues: Queue[] = [...Object.values(queues), finalizeQueue, schedules.queue];
+  // Partition queues opened later (a job of an older major retried, say) are counted too.
+  const allQueues = (): Queue[] => [...queues.all(), finalizeQueue, schedules.queue];
   const metrics = createMasterMetrics({
-    kinds: JOB_KINDS,
-    queueDepths: async () => Object.fromEntries(await Promise.all(allQueues.map(async (q) => [q.name, await queueDepth(q)] as const))),
+    kinds: kinds.names,
+    queueDepths: async () => Object.fromEntries(await Promise.all(allQueues().map(async (q) => [q.name, await queueDepth(q)] as const))),
   });
   const store = await blobStoreFromSettings(env);
 
@@ -69,23 +76,24 @@ export async function startMaster(
     recordCount: (jobId, rows) => catalog.updateDetails(jobId, { sourceRows: rows }),
     source,
     counted: (jobId) =>
-      void finalizeJob(jobId, { catalog, store, log, snapshots, metrics }).catch((err: unknown) =>
+      void finalizeJob(jobId, { catalog, kinds, store, log, snapshots, metrics }).catch((err: unknown) =>
         log.warn({ err, jobId }, 'finalise after the count failed; the sweep retries'),
       ),
   });
   const limits = {
     partitions: env.MAX_PARTITIONS_PER_JOB,
-    groups: env.MAX_GROUPS_PER_JOB,
+    units: env.MAX_GROUPS_PER_JOB,
     rows: env.MAX_ROWS_PER_JOB,
     statementTimeoutMs: env.MAX_STATEMENT_TIMEOUT_MS,
     planTimeoutMs: env.PLAN_TIMEOUT_MS,
     queuedPartitionsPerToken: env.MAX_QUEUED_PARTITIONS_PER_TOKEN,
   };
-  const jobs = new JobsService({ catalog, queues, source, snapshots, limits, log, metrics });
+  const jobs = new JobsService({ catalog, kinds, queues, source, snapshots, limits, log, metrics });
   const pipelines = new PipelinesService({ catalog, jobs, schedules, log, metrics });
   let lastComparison = 0;
   const fanIn = new FanIn({
     catalog,
+    kinds,
     store,
     log,
     snapshots,
@@ -109,7 +117,7 @@ export async function startMaster(
             queues,
             log,
             notEnqueuedAfterMs: Math.max(30_000, 3 * env.RECONCILE_INTERVAL_MS),
-            finalize: (jobId) => finalizeJob(jobId, { catalog, store, log, snapshots, metrics }),
+            finalize: (jobId) => finalizeJob(jobId, { catalog, kinds, store, log, snapshots, metrics }),
             attemptDeadAfterMs: env.ATTEMPT_DEAD_AFTER_MS,
           });
           if (compareMessages) {
@@ -138,11 +146,12 @@ export async function startMaster(
   const app = await buildApp({
     catalog,
     jobs,
+    kinds,
     pipelines,
     log,
     bodyLimit: env.BODY_LIMIT_BYTES,
     metrics: metrics.registry,
-    queues: allQueues,
+    queues: allQueues(),
     auth: {
       API_AUTH: env.API_AUTH,
       API_TOKENS: env.API_TOKENS,
@@ -171,7 +180,7 @@ export async function startMaster(
       await fanIn.stop();
       await pipelines.close();
       await schedules.close();
-      await Promise.all(allQueues.map((q) => q.close()));
+      await Promise.all(allQueues().map((q) => q.close()));
       await snapshots.releaseAll();
       producer.disconnect();
       readiness.redis.disconnect();

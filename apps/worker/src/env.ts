@@ -1,7 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { ServiceEnv, parseEnv, requireBlobStorage } from '@partita/config';
-import { JOB_KINDS, type JobKind } from '@partita/contracts';
 
 /** Every setting of a worker, read from the environment in this one place and validated at start-up. */
 export const WorkerEnv = z
@@ -14,17 +13,16 @@ export const WorkerEnv = z
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(1),
     /** This worker's name in timings and logs. Default `<hostname>-<pid>`. */
     WORKER_ID: z.string().min(1).max(128).default(`${hostname()}-${process.pid}`),
-    /** Kinds this worker takes, comma-separated. Default: every kind. */
+    /** Kinds this worker takes, comma-separated (checked against the loaded kinds at start-up). Default: every kind. */
     WORKER_KINDS: z
       .string()
-      .default(JOB_KINDS.join(','))
+      .default('')
       .transform((s) =>
         s
           .split(',')
           .map((k) => k.trim())
           .filter(Boolean),
-      )
-      .pipe(z.array(z.enum(JOB_KINDS as [JobKind, ...JobKind[]])).min(1)),
+      ),
     /** How long a partition's queue lock lasts without renewal; a dead worker's partition is taken over after it. Default 30000 ms. */
     LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(30_000),
     /** On SIGTERM: how long to let running partitions finish before handing them back. Keep below the pod's grace period. Default 25000 ms. */

@@ -1,14 +1,29 @@
 import { performance } from 'node:perf_hooks';
 import { DelayedError, UnrecoverableError, type Job, type Queue } from 'bullmq';
 import type pg from 'pg';
-import { HEARTBEAT_INTERVAL_MS, PartitaError, PartitionPayload, coerceError, type ErrorInfo, type JobKind } from '@partita/contracts';
+import {
+  HEARTBEAT_INTERVAL_MS,
+  PartitaError,
+  PartitionPayload,
+  PermanentError,
+  coerceError,
+  type ErrorInfo,
+  type FileView,
+} from '@partita/contracts';
 import type { Catalog, PartitionEnd, PartitionRef } from '@partita/catalog';
+import type { KindRegistry } from '@partita/kinds';
+import type { Kind, RunContext } from '@partita/sdk';
 import type { BlobStore } from '@partita/storage';
 import type { Logger, WorkerMetrics } from '@partita/telemetry';
 import { Batcher } from './batcher.js';
-import type { HandlerResult, PartitionHandler } from './handlers/handler.js';
-import { HANDLERS } from './handlers/registry.js';
-import type { OptimizerPool } from './handlers/travel-plan/optimizer-pool.js';
+import type { ComputePool } from './cpu/compute-pool.js';
+import { PartitionOutput } from './output.js';
+
+/** What a partition's run produced: its files, and whether it read a snapshot of its own. */
+export interface HandlerResult {
+  files: FileView[];
+  ownSnapshot?: boolean;
+}
 
 export interface ProcessorDeps {
   catalog: Catalog;
@@ -19,8 +34,10 @@ export interface ProcessorDeps {
   workerId: string;
   /** Where the worker that ends a job's last partition asks the master to finalise it. */
   finalizeQueue: Queue<{ jobId: string }>;
-  /** Threads for CPU-bound travel optimisation. */
-  optimizers: OptimizerPool;
+  /** The kinds this worker serves. */
+  kinds: KindRegistry;
+  /** Threads for the `compute` of kinds with `cpu: true`; null when the worker serves none. */
+  cpu: ComputePool | null;
   /** Aborted on shutdown once the grace period is over. */
   signal: AbortSignal;
   metrics: WorkerMetrics;
@@ -45,6 +62,11 @@ export function createProcessor(deps: ProcessorDeps): (job: Job<PartitionPayload
       throw new UnrecoverableError(`malformed partition message: ${parsed.error.message}`);
     }
     const payload = parsed.data;
+    const kindDef = deps.kinds.get(payload.kind);
+    if (!kindDef) {
+      log.error({ messageId: job.id, kind: payload.kind }, 'partition of a kind this worker does not serve dropped');
+      throw new UnrecoverableError(`kind ${payload.kind} is not served by worker ${workerId}`);
+    }
     const plog = log.child({ jobId: payload.jobId, partition: payload.index });
     const started = await starts.submit({ jobId: payload.jobId, index: payload.index });
     if ('skip' in started) {
@@ -67,24 +89,12 @@ export function createProcessor(deps: ProcessorDeps): (job: Job<PartitionPayload
     const t0 = performance.now();
     let lastProgress = 0;
     try {
-      const handler = HANDLERS[payload.kind] as PartitionHandler<JobKind>;
-      const result = await handler(payload, {
-        spec,
-        details,
-        output,
-        attempt,
-        store: deps.store,
-        source: deps.source,
-        log: plog,
-        signal: deps.signal,
-        optimizers: deps.optimizers,
-        progress: (itemsDone) => {
-          const now = performance.now();
-          if (now - lastProgress < 500) return;
-          lastProgress = now;
-          job.updateProgress({ itemsDone }).catch(() => undefined);
-          catalog.reportProgress(payload.jobId, payload.index, attempt, itemsDone).catch(() => undefined);
-        },
+      const result = await runKind(kindDef, payload, { spec, details, output, attempt }, deps, plog, (itemsDone) => {
+        const now = performance.now();
+        if (now - lastProgress < 500) return;
+        lastProgress = now;
+        job.updateProgress({ itemsDone }).catch(() => undefined);
+        catalog.reportProgress(payload.jobId, payload.index, attempt, itemsDone).catch(() => undefined);
       });
       const runMs = performance.now() - t0;
       const ended = await completions.submit({ jobId: payload.jobId, index: payload.index, attempt, result: { ...result, runMs } });
@@ -138,6 +148,58 @@ export function createProcessor(deps: ProcessorDeps): (job: Job<PartitionPayload
       releaseSlot();
     }
   };
+}
+
+/**
+ * Runs one partition of `kind`: the spec checked against the kind's schema, the partition's units opened, the kind's
+ * `run` given its context, and its files committed, or abandoned when it fails.
+ */
+async function runKind(
+  kind: Kind,
+  payload: PartitionPayload,
+  job: { spec: Record<string, unknown>; details: Record<string, unknown> | null; output: { container: string; prefix: string }; attempt: number },
+  deps: ProcessorDeps,
+  log: Logger,
+  progress: (itemsDone: number) => void,
+): Promise<HandlerResult> {
+  const parsed = kind.specSchema.safeParse(job.spec);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.map(String).join('.') || '(spec)';
+    throw new PermanentError(`job ${payload.jobId}: its spec does not fit kind ${kind.name} ${kind.version}: ${field}: ${issue?.message ?? 'invalid'}`);
+  }
+  const spec = parsed.data as Record<string, unknown>;
+  const { jobId, index } = payload;
+  const columns = kind.columnsOf(spec, job.details);
+  if (columns.length > 0) await deps.store.ensureContainer(job.output.container);
+  const out = new PartitionOutput({ store: deps.store, output: job.output, jobId, index, attempt: job.attempt }, columns);
+  const ctx: RunContext<Record<string, unknown>, unknown, unknown> = {
+    jobId,
+    index,
+    attempt: job.attempt,
+    details: job.details,
+    log,
+    signal: deps.signal,
+    progress,
+    source: deps.source,
+    write: (rows) => out.write(rows),
+    compute: async (task) => {
+      if (!kind.compute) throw new PermanentError(`kind ${kind.name} has no compute function`);
+      if (!kind.cpu || !deps.cpu) return kind.compute(task);
+      const module = deps.kinds.moduleOf(kind.name)!;
+      return deps.cpu.run({ module, kind: kind.name, task }, deps.signal);
+    },
+    openFile: (file) => out.openFile(file),
+  };
+  try {
+    const units = await kind.input.open(payload.units, spec, { jobId, source: deps.source, details: job.details, signal: deps.signal });
+    const result = (await kind.run({ jobId, index, spec, ...(units as object) }, ctx)) ?? {};
+    const files = await out.finish(result.files ?? []);
+    return { files, ...(result.ownSnapshot !== undefined ? { ownSnapshot: result.ownSnapshot } : {}) };
+  } catch (err) {
+    await out.abort(err as Error);
+    throw err;
+  }
 }
 
 async function requestFinalize(queue: Queue<{ jobId: string }>, jobId: string): Promise<void> {

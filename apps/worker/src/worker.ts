@@ -1,14 +1,15 @@
 import { Queue, Worker } from 'bullmq';
 import pg from 'pg';
-import { FINALIZE_QUEUE, partitionQueueName, type PartitionPayload } from '@partita/contracts';
+import { FINALIZE_QUEUE, HEARTBEAT_INTERVAL_MS, type PartitionPayload } from '@partita/contracts';
 import { Catalog } from '@partita/catalog';
 import { openSourcePool } from '@partita/extract';
+import { KindLoadError, KindRegistry, loadKinds, parseKindModules } from '@partita/kinds';
 import { createRedis } from '@partita/queue';
 import { blobStoreFromSettings } from '@partita/storage';
 import { createLogger, createWorkerMetrics, type Logger } from '@partita/telemetry';
 import type { WorkerEnv } from './env.js';
 import { startHealthServer } from './health-server.js';
-import { createOptimizerPool } from './handlers/travel-plan/optimizer-pool.js';
+import { createComputePool } from './cpu/compute-pool.js';
 import { createProcessor, type ProcessOutcome } from './processor.js';
 
 export interface RunningWorker {
@@ -26,6 +27,9 @@ export async function startWorker(
 ): Promise<RunningWorker> {
   // Every line this worker logs names it; partition lines add the job and the partition.
   const log = logger.child({ workerId: env.WORKER_ID });
+  // The built-in kinds and PARTITA_KINDS' modules, narrowed to WORKER_KINDS: one that cannot be loaded stops it here.
+  const kinds = served(await loadKinds(parseKindModules(env.PARTITA_KINDS)), env.WORKER_KINDS);
+  const servedKinds = kinds.list().map(({ kind }) => ({ name: kind.name, version: kind.version }));
   // Sources are read as a role that can only read, or the worker does not start (ALLOW_PRIVILEGED_SOURCE overrides).
   const sourcePool = await openSourcePool(
     {
@@ -50,9 +54,10 @@ export async function startWorker(
   finalizeQueue.on('error', (err) => log.warn({ err: err.message }, 'finalize queue error'));
   const abort = new AbortController();
   // Each kind's consumer runs up to WORKER_CONCURRENCY partitions.
-  const metrics = createWorkerMetrics({ kinds: env.WORKER_KINDS, slots: env.WORKER_CONCURRENCY * env.WORKER_KINDS.length });
-  // One CPU thread per travel partition this worker may run at once.
-  const optimizers = createOptimizerPool(env.WORKER_CONCURRENCY);
+  const metrics = createWorkerMetrics({ kinds: kinds.names, slots: env.WORKER_CONCURRENCY * kinds.names.length });
+  // One CPU thread per partition of a `cpu` kind this worker may run at once; none when it serves no such kind.
+  const cpuKinds = kinds.list().filter(({ kind }) => kind.cpu).length;
+  const cpu = cpuKinds > 0 ? createComputePool(env.WORKER_CONCURRENCY * cpuKinds) : null;
   const processor = createProcessor({
     catalog,
     store,
@@ -61,12 +66,13 @@ export async function startWorker(
     workerId: env.WORKER_ID,
     finalizeQueue,
     signal: abort.signal,
-    optimizers,
+    kinds,
+    cpu,
     metrics,
   });
 
-  const workers = env.WORKER_KINDS.map((kind) => {
-    const w = new Worker<PartitionPayload, ProcessOutcome>(partitionQueueName(kind), processor, {
+  const workers = kinds.list().map(({ kind }) => {
+    const w = new Worker<PartitionPayload, ProcessOutcome>(kinds.queueOf(kind), processor, {
       connection,
       prefix: env.QUEUE_PREFIX,
       concurrency: env.WORKER_CONCURRENCY,
@@ -75,9 +81,16 @@ export async function startWorker(
       stalledInterval: env.LOCK_DURATION_MS,
       maxStalledCount: 2,
     });
-    w.on('error', (err) => log.error({ err, kind }, 'worker error'));
+    w.on('error', (err) => log.error({ err, kind: kind.name }, 'worker error'));
     return w;
   });
+  // The catalog knows which kinds (and versions) live workers serve: GET /kinds, and a submit's warning when none does.
+  await catalog.workerSeen(env.WORKER_ID, servedKinds);
+  const seen = setInterval(
+    () => void catalog.workerSeen(env.WORKER_ID, servedKinds).catch((err: unknown) => log.warn({ err }, 'could not record this worker as alive')),
+    HEARTBEAT_INTERVAL_MS,
+  );
+  seen.unref();
 
   let draining = false;
   const health =
@@ -85,7 +98,7 @@ export async function startWorker(
       ? await startHealthServer(env.WORKER_HTTP_PORT, () => !draining, metrics.registry, env.WORKER_HTTP_HOST)
       : null;
   log.info(
-    { kinds: env.WORKER_KINDS, concurrency: env.WORKER_CONCURRENCY, httpPort: health?.port ?? null, httpHost: health?.host ?? null },
+    { kinds: servedKinds, concurrency: env.WORKER_CONCURRENCY, httpPort: health?.port ?? null, httpHost: health?.host ?? null },
     'worker started',
   );
 
@@ -102,7 +115,9 @@ export async function startWorker(
       }, env.SHUTDOWN_TIMEOUT_MS);
       await closing;
       clearTimeout(grace);
-      await optimizers.close();
+      clearInterval(seen);
+      await catalog.workerGone(env.WORKER_ID).catch(() => undefined);
+      await cpu?.close();
       await finalizeQueue.close();
       connection.disconnect();
       await sourcePool.end();
@@ -111,4 +126,14 @@ export async function startWorker(
       log.info('worker stopped');
     },
   };
+}
+
+/** The registry narrowed to WORKER_KINDS (empty: every kind); a name it does not know stops the worker. */
+function served(all: KindRegistry, names: readonly string[]): KindRegistry {
+  if (names.length === 0) return all;
+  const unknown = names.filter((n) => !all.get(n));
+  if (unknown.length > 0) {
+    throw new KindLoadError(`WORKER_KINDS: unknown kind ${unknown.join(', ')}: this worker knows ${all.names.join(', ')}`);
+  }
+  return new KindRegistry(all.list().filter(({ kind }) => names.includes(kind.name)));
 }

@@ -7,7 +7,7 @@ import {
   type FileView,
   type JobList,
   type JobStatus,
-  type JobView,
+  type ManifestColumn,
 } from '@partita/contracts';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { JOB_COUNTS } from './job-counts.js';
@@ -15,7 +15,19 @@ import { migrate } from './migrate.js';
 import { PipelineStore } from './pipelines.js';
 import { SessionStore } from './sessions.js';
 import { transaction } from './transaction.js';
-import { toDatasetVersion, toJobSummary, toJobView, type DatasetRow, type JobCounts, type JobRow, type PartitionRow } from './rows.js';
+import {
+  toDatasetVersion,
+  toJobSummary,
+  toJobView,
+  type DatasetRow,
+  type JobCounts,
+  type JobRecord,
+  type JobRow,
+  type PartitionRow,
+} from './rows.js';
+
+/** A job's partition queue; jobs from before kinds had versions used \`partitions-<kind>\`. */
+const QUEUE = "coalesce(j.queue, 'partitions-' || j.kind)";
 
 // bigint columns as strings (exact), numeric as strings: conversions happen where the meaning is known.
 export interface CatalogOptions {
@@ -48,6 +60,16 @@ export interface NewJob {
   details?: Record<string, unknown> | undefined;
   /** The name of the API token that submitted it, when the API asks for tokens. */
   submittedBy?: string | null | undefined;
+  /** The kind's version that planned it (`major.minor.patch`): its partitions go to that major's queue. */
+  kindVersion?: string | null | undefined;
+  /** The partition queue of its kind's major (see partitionQueueName). */
+  queue?: string | undefined;
+  /** What the job's progress counts (`groups`, `rows`). */
+  itemNoun?: string | undefined;
+  /** The columns of its files, as its manifest will publish them; null when it writes none. */
+  columns?: readonly ManifestColumn[] | null | undefined;
+  /** Said when it was accepted (no live worker serves its kind, say). */
+  warnings?: readonly string[] | undefined;
 }
 
 /** What a worker gets when it may run a partition. */
@@ -98,7 +120,8 @@ export interface DatasetRecord {
 export interface OpenPartition {
   jobId: string;
   index: number;
-  kind: string;
+  /** The partition queue of its job. */
+  queue: string;
   status: 'queued' | 'running';
   attempts: number;
   /** Running: ms since its attempt last beat. Null when queued. */
@@ -143,8 +166,9 @@ export class Catalog {
   async createJob(job: NewJob): Promise<{ id: string; created: boolean; status: JobStatus; sameSpec: boolean }> {
     return transaction(this.pool, async (client) => {
       const inserted = await client.query<{ id: string }>(
-        `insert into jobs (id, kind, spec, partitions_total, items_total, output, idempotency_key, details, submitted_by)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        `insert into jobs (id, kind, spec, partitions_total, items_total, output, idempotency_key, details, submitted_by,
+                           kind_version, queue, item_noun, columns, warnings)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
          on conflict (idempotency_key) do nothing
          returning id`,
         [
@@ -157,6 +181,11 @@ export class Catalog {
           job.idempotencyKey ?? null,
           job.details ?? null,
           job.submittedBy ?? null,
+          job.kindVersion ?? null,
+          job.queue ?? null,
+          job.itemNoun ?? 'items',
+          job.columns ? JSON.stringify(job.columns) : null,
+          JSON.stringify(job.warnings ?? []),
         ],
       );
       if (inserted.rowCount === 0) {
@@ -232,7 +261,7 @@ export class Catalog {
     );
   }
 
-  async getJob(id: string): Promise<JobView | null> {
+  async getJob(id: string): Promise<JobRecord | null> {
     const job = await this.pool.query<JobRow>('select * from jobs where id = $1', [id]);
     const row = job.rows[0];
     if (!row) return null;
@@ -266,20 +295,21 @@ export class Catalog {
    * the job's kind and the partitions this call cancelled (to take off the queue), or null when the job is unknown.
    */
   /** Cancels a queued or running job; `changed` is false when it had already ended (cancelled included). */
-  async cancelJob(id: string): Promise<{ status: JobStatus; kind: string; cancelled: number[]; changed: boolean } | null> {
+  async cancelJob(id: string): Promise<{ status: JobStatus; kind: string; queue: string; cancelled: number[]; changed: boolean } | null> {
     return transaction(this.pool, async (client) => {
-      const { rows } = await client.query<{ status: JobStatus; kind: string }>('select status, kind from jobs where id = $1 for update', [
-        id,
-      ]);
+      const { rows } = await client.query<{ status: JobStatus; kind: string; queue: string }>(
+        `select status, kind, ${QUEUE} as queue from jobs j where id = $1 for update`,
+        [id],
+      );
       const job = rows[0];
       if (!job) return null;
-      if (job.status !== 'queued' && job.status !== 'running') return { status: job.status, kind: job.kind, cancelled: [], changed: false };
+      if (job.status !== 'queued' && job.status !== 'running') return { ...job, cancelled: [], changed: false };
       await client.query(`update jobs set status = 'cancelled', finished_at = clock_timestamp() where id = $1`, [id]);
       const cancelled = await client.query<{ idx: number }>(
         `update partitions set status = 'cancelled', finished_at = clock_timestamp() where job_id = $1 and status = 'queued' returning idx`,
         [id],
       );
-      return { status: 'cancelled', kind: job.kind, cancelled: cancelled.rows.map((r) => r.idx), changed: true };
+      return { status: 'cancelled', kind: job.kind, queue: job.queue, cancelled: cancelled.rows.map((r) => r.idx), changed: true };
     });
   }
 
@@ -535,10 +565,12 @@ export class Catalog {
    * files stay. Returns the partitions to enqueue again, the status found when the job was not `failed` (nothing
    * changed), or null for an unknown job.
    */
-  async retryJob(id: string): Promise<{ status: JobStatus; kind: string; spec: Record<string, unknown>; payloads: unknown[] } | null> {
+  async retryJob(
+    id: string,
+  ): Promise<{ status: JobStatus; kind: string; queue: string; spec: Record<string, unknown>; payloads: unknown[] } | null> {
     return transaction(this.pool, async (client) => {
-      const { rows } = await client.query<{ status: JobStatus; kind: string; spec: Record<string, unknown> }>(
-        'select status, kind, spec from jobs where id = $1 for update',
+      const { rows } = await client.query<{ status: JobStatus; kind: string; queue: string; spec: Record<string, unknown> }>(
+        `select status, kind, ${QUEUE} as queue, spec from jobs j where id = $1 for update`,
         [id],
       );
       const job = rows[0];
@@ -555,7 +587,7 @@ export class Catalog {
         `update jobs set status = 'running', finished_at = null, error = null, manifest_path = null, retries = retries + 1 where id = $1`,
         [id],
       );
-      return { status: 'running', kind: job.kind, spec: job.spec, payloads: parts.rows.map((r) => r.payload) };
+      return { status: 'running', kind: job.kind, queue: job.queue, spec: job.spec, payloads: parts.rows.map((r) => r.payload) };
     });
   }
 
@@ -567,14 +599,14 @@ export class Catalog {
    */
   async takeBackSilentPartitions(
     silentMs: number,
-  ): Promise<Array<{ jobId: string; index: number; kind: string; attempt: number; workerId: string | null }>> {
+  ): Promise<Array<{ jobId: string; index: number; queue: string; attempt: number; workerId: string | null }>> {
     return transaction(this.pool, async (client) => {
-      const { rows } = await client.query<{ job_id: string; idx: number; kind: string; attempts: number; worker_id: string | null }>(
+      const { rows } = await client.query<{ job_id: string; idx: number; queue: string; attempts: number; worker_id: string | null }>(
         `update partitions p set status = 'queued', heartbeat_at = null, items_done = 0
            from jobs j
           where j.id = p.job_id and j.status in ('queued', 'running') and p.status = 'running'
             and p.heartbeat_at < clock_timestamp() - make_interval(secs => $1::float8 / 1000)
-          returning p.job_id::text as job_id, p.idx, j.kind, p.attempts, p.worker_id`,
+          returning p.job_id::text as job_id, p.idx, ${QUEUE} as queue, p.attempts, p.worker_id`,
         [silentMs],
       );
       if (rows.length === 0) return [];
@@ -584,7 +616,7 @@ export class Catalog {
           where a.job_id = d.job_id and a.idx = d.idx and a.attempt = d.attempt and a.outcome = 'running'`,
         [rows.map((r) => r.job_id), rows.map((r) => r.idx), rows.map((r) => r.attempts)],
       );
-      return rows.map((r) => ({ jobId: r.job_id, index: r.idx, kind: r.kind, attempt: r.attempts, workerId: r.worker_id }));
+      return rows.map((r) => ({ jobId: r.job_id, index: r.idx, queue: r.queue, attempt: r.attempts, workerId: r.worker_id }));
     });
   }
 
@@ -593,12 +625,12 @@ export class Catalog {
     const { rows } = await this.pool.query<{
       job_id: string;
       idx: number;
-      kind: string;
+      queue: string;
       status: 'queued' | 'running';
       attempts: number;
       silent_ms: number | null;
     }>(
-      `select p.job_id, p.idx, j.kind, p.status, p.attempts,
+      `select p.job_id, p.idx, ${QUEUE} as queue, p.status, p.attempts,
               (extract(epoch from clock_timestamp() - p.heartbeat_at) * 1000)::float8 as silent_ms
          from jobs j join partitions p on p.job_id = j.id
         where j.status in ('queued', 'running') and j.enqueued_at is not null and p.status in ('queued', 'running')
@@ -607,7 +639,7 @@ export class Catalog {
     return rows.map((r) => ({
       jobId: r.job_id,
       index: r.idx,
-      kind: r.kind,
+      queue: r.queue,
       status: r.status,
       attempts: r.attempts,
       silentMs: r.status === 'running' ? (r.silent_ms ?? Number.POSITIVE_INFINITY) : null,
@@ -629,10 +661,11 @@ export class Catalog {
   async openPayloads(
     jobId: string,
     indices?: readonly number[],
-  ): Promise<{ kind: string; spec: Record<string, unknown>; payloads: unknown[] } | null> {
-    const job = await this.pool.query<{ kind: string; spec: Record<string, unknown> }>('select kind, spec from jobs where id = $1', [
-      jobId,
-    ]);
+  ): Promise<{ kind: string; queue: string; spec: Record<string, unknown>; payloads: unknown[] } | null> {
+    const job = await this.pool.query<{ kind: string; queue: string; spec: Record<string, unknown> }>(
+      `select kind, ${QUEUE} as queue, spec from jobs j where id = $1`,
+      [jobId],
+    );
     const j = job.rows[0];
     if (!j) return null;
     const parts = await this.pool.query<{ payload: unknown }>(
@@ -698,6 +731,30 @@ export class Catalog {
       }
       return (rowCount ?? 0) > 0;
     });
+  }
+
+  /** A worker says it is alive and which kinds (name and version) it serves: at start-up and with every beat. */
+  async workerSeen(id: string, kinds: readonly { name: string; version: string }[]): Promise<void> {
+    await this.pool.query(
+      `insert into workers (id, kinds) values ($1, $2)
+       on conflict (id) do update set kinds = excluded.kinds, seen_at = now()`,
+      [id, JSON.stringify(kinds)],
+    );
+  }
+
+  /** A worker that stops says so: it no longer counts as serving its kinds. */
+  async workerGone(id: string): Promise<void> {
+    await this.pool.query('delete from workers where id = $1', [id]);
+  }
+
+  /** Workers seen within `aliveMs`, with the kinds they serve; long-silent ones are forgotten on the way. */
+  async liveWorkers(aliveMs: number): Promise<{ id: string; kinds: { name: string; version: string }[]; seenAt: string }[]> {
+    await this.pool.query(`delete from workers where seen_at < now() - interval '1 day'`);
+    const { rows } = await this.pool.query<{ id: string; kinds: { name: string; version: string }[]; seen_at: Date }>(
+      `select id, kinds, seen_at from workers where seen_at >= now() - $1 * interval '1 millisecond' order by id`,
+      [aliveMs],
+    );
+    return rows.map((r) => ({ id: r.id, kinds: r.kinds, seenAt: r.seen_at.toISOString() }));
   }
 
   /** Merges `patch` into a job's details (top-level keys replaced). */

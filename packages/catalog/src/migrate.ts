@@ -6,6 +6,7 @@ import * as recovery from './migrations/003-recovery.js';
 import * as pipelines from './migrations/004-pipelines.js';
 import * as sessions from './migrations/005-sessions.js';
 import * as submittedBy from './migrations/006-submitted-by.js';
+import * as kinds from './migrations/007-kinds.js';
 
 /** Numbered migrations, applied in order, each once, inside one transaction with the version bump. */
 const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
@@ -15,6 +16,7 @@ const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> 
   { version: 4, ...pipelines },
   { version: 5, ...sessions },
   { version: 6, ...submittedBy },
+  { version: 7, ...kinds },
 ];
 
 /** Any fixed number: serialises concurrent start-ups (several masters) on the same database. */

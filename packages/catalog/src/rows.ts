@@ -1,9 +1,8 @@
 import type {
   DatasetVersion,
-  ExtractDetails,
   ErrorInfo,
-  ExtractView,
   FileView,
+  ManifestColumn,
   JobStatus,
   JobSummary,
   JobView,
@@ -28,6 +27,22 @@ export interface JobRow {
   manifest_path: string | null;
   error: ErrorInfo | null;
   details: Record<string, unknown> | null;
+  kind_version: string | null;
+  queue: string | null;
+  item_noun: string;
+  columns: ManifestColumn[] | null;
+  warnings: string[];
+}
+
+/**
+ * A job as the catalog holds it: its view, and what only the platform reads (its planner's details, the columns of
+ * its files). The API shows the view with the kind's own fields (see the master's job views).
+ */
+export interface JobRecord extends JobView {
+  /** Its partition queue (jobs from before kinds had versions: `partitions-<kind>`). */
+  queue: string;
+  details: Record<string, unknown> | null;
+  columns: ManifestColumn[] | null;
 }
 
 export interface PartitionRow {
@@ -103,13 +118,14 @@ export function toPartitionView(row: PartitionRow): PartitionView {
   };
 }
 
-export function toJobView(job: JobRow, partitions: readonly PartitionRow[]): JobView {
+export function toJobView(job: JobRow, partitions: readonly PartitionRow[]): JobRecord {
   const views = partitions.map(toPartitionView);
   const ended = views.filter((p) => p.status === 'succeeded' || p.status === 'failed' || p.status === 'cancelled');
   const dataset = (job.spec['dataset'] as JobView['dataset'] | undefined) ?? null;
   return {
     id: job.id,
     kind: job.kind,
+    kindVersion: job.kind_version,
     status: job.status,
     createdAt: job.created_at.toISOString(),
     startedAt: iso(job.started_at),
@@ -122,53 +138,19 @@ export function toJobView(job: JobRow, partitions: readonly PartitionRow[]): Job
       running: views.filter((p) => p.status === 'running').length,
       itemsDone: partitions.reduce((a, p) => a + p.items_done, 0),
       itemsTotal: Number(job.items_total),
+      itemNoun: job.item_noun,
     },
     timings: computeTimings({ createdAt: job.created_at, finishedAt: job.finished_at, planMs: planMs(job) }, views),
     error: job.error,
     spec: job.spec,
     output: { container: job.output.container, prefix: job.output.prefix, manifest: job.manifest_path },
     dataset,
-    extract: job.kind === 'sql-extract' && job.details ? toExtractView(job.details, views) : null,
+    extract: null,
+    warnings: job.warnings,
     partitions: views,
-  };
-}
-
-const OWN_SNAPSHOT_NOTE =
-  'the exported snapshot was gone (the master holding it stopped) when these chunks started: each read its own, ' +
-  'so rows changed while the job ran may be missing or appear twice across chunks, and the completeness check compares ' +
-  'each such chunk with its own snapshot only';
-
-function toExtractView(stored: Record<string, unknown>, partitions: readonly PartitionView[]): ExtractView {
-  const d = stored as ExtractDetails;
-  const own = partitions.filter((p) => p.ownSnapshot).map((p) => p.index);
-  const sourceRows = d.sourceRows ?? null;
-  const rowsWritten = d.rowsWritten ?? null;
-  return {
-    database: d.database,
-    method: d.method,
-    key: d.key,
-    estimatedRows: d.estimatedRows,
-    chunkRows: d.chunkRows,
-    chunkRowsExact: d.chunkRowsExact ?? false,
-    columns: d.columns.map((c) => ({
-      name: c.name,
-      pgType: c.pgType,
-      parquet: c.parquet,
-      ...(c.precision !== undefined ? { precision: c.precision } : {}),
-      ...(c.scale !== undefined ? { scale: c.scale } : {}),
-      nullable: c.nullable,
-    })),
-    snapshot: {
-      id: d.snapshot,
-      mode: own.length > 0 || d.snapshot === null ? 'per-chunk' : 'exported',
-      ownSnapshotChunks: own,
-      note: own.length > 0 ? OWN_SNAPSHOT_NOTE : null,
-    },
-    completeness: {
-      sourceRows,
-      rowsWritten,
-      complete: sourceRows !== null && rowsWritten !== null ? sourceRows === rowsWritten : null,
-    },
+    queue: job.queue ?? `partitions-${job.kind}`,
+    details: job.details,
+    columns: job.columns,
   };
 }
 
@@ -195,6 +177,7 @@ export function toJobSummary(job: JobRow, counts: JobCounts, now: Date = new Dat
   return {
     id: job.id,
     kind: job.kind,
+    kindVersion: job.kind_version,
     status: job.status,
     createdAt: job.created_at.toISOString(),
     finishedAt: iso(job.finished_at),
@@ -206,6 +189,7 @@ export function toJobSummary(job: JobRow, counts: JobCounts, now: Date = new Dat
       running: counts.running,
       itemsDone: Number(counts.items_done),
       itemsTotal: Number(job.items_total),
+      itemNoun: job.item_noun,
     },
     timings: jobTimings(
       { createdAt: job.created_at, finishedAt: job.finished_at, planMs: planMs(job) },

@@ -22,6 +22,11 @@ export const ServiceEnv = {
    * database that holds nothing to protect: a user's SQL then runs with those rights, and a warning says so.
    */
   ALLOW_PRIVILEGED_SOURCE: BoolEnv.default(false),
+  /**
+   * Kinds beyond the built-ins: comma-separated module specifiers or paths (relative to the working directory), each
+   * exporting kinds made with @partita/sdk's defineKind. Master and workers must load the same modules. Default none.
+   */
+  PARTITA_KINDS: z.string().default(''),
   /** The queue's Redis (`rediss://` for TLS). */
   REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
   /** BullMQ key prefix: isolates deployments sharing one Redis. Default `partita`. */

@@ -1,7 +1,7 @@
 /*
  * Terminology:
  * - job: one submitted request (`POST /jobs`) with an id, a kind, a spec, a status and timings.
- * - kind: what a job does (`travel-plan`); a planner on the master and a handler on the worker, typed by this package.
+ * - kind: what a job does (`travel-plan`): a package written against @partita/sdk, loaded by master and workers.
  * - partition: one unit of work of a job, dispatched as one queue message carrying references only.
  * - plan: the list of partitions the master makes from a spec; pure and deterministic.
  * - worker: a stateless process that takes partitions off the queue and runs the kind's handler.
@@ -71,19 +71,7 @@ export {
   cronProblem,
 } from './pipelines.js';
 export type { PipelineDefinitionInput, PipelineEntryInput, SettingKey } from './pipelines.js';
-export { JOB_KINDS, JobSpec } from './job-spec.js';
-export { NoopSpec } from './noop.js';
-export type { JobKind } from './job-spec.js';
-export {
-  ExtractChunk,
-  GroupRefs,
-  IndexRanges,
-  NoopPartitionPayload,
-  PartitionPayload,
-  SnapshotId,
-  SqlExtractPartitionPayload,
-  TravelPartitionPayload,
-} from './payloads.js';
+export { ExtractChunk, PartitionPayload, SnapshotId } from './payloads.js';
 export {
   ApiError,
   DatasetHistory,
@@ -98,6 +86,8 @@ export {
   JobStatus,
   JobSummary,
   JobView,
+  KindList,
+  KindView,
   OutputView,
   PartitionStatus,
   PartitionView,

@@ -46,3 +46,4 @@ export const Manifest = z.object({
     .optional(),
 });
 export type Manifest = z.infer<typeof Manifest>;
+export type ManifestColumn = z.infer<typeof ManifestColumn>;

@@ -1,8 +1,9 @@
-import type { JobKind } from './job-spec.js';
-
-/** One BullMQ queue per kind, so workers can be scaled per kind. */
-export function partitionQueueName(kind: JobKind): string {
-  return `partitions-${kind}`;
+/**
+ * One BullMQ queue per kind and major version (`partitions-travel-plan-v1`): workers scale per kind, and a rolling
+ * deploy never hands a payload of one major to the code of another.
+ */
+export function partitionQueueName(kind: string, major: number): string {
+  return `partitions-${kind}-v${major}`;
 }
 
 /** The master's queue of jobs to finalise (fan-in), fed by the worker that ends a job's last partition. */

@@ -73,9 +73,11 @@ export const Progress = z.object({
   succeeded: z.int(),
   failed: z.int(),
   running: z.int(),
-  /** Groups (travel) or rows (extract) done, and in all. */
+  /** Items (the kind's units: groups, rows…) done, and in all. */
   itemsDone: z.int(),
   itemsTotal: z.int(),
+  /** What the items are, plural, as the kind names them: `groups`, `rows`, `partitions`. */
+  itemNoun: z.string(),
 });
 export type Progress = z.infer<typeof Progress>;
 
@@ -89,6 +91,8 @@ export const OutputView = z.object({
 export const JobSummary = z.object({
   id: z.uuid(),
   kind: z.string(),
+  /** The version of the kind that planned it; null for jobs from before kinds had versions. */
+  kindVersion: z.string().nullable(),
   status: JobStatus,
   createdAt: z.string(),
   finishedAt: Timestamp,
@@ -128,6 +132,8 @@ export type ExtractDetails<C extends ExtractColumnView = ExtractColumnView> = {
   columns: C[];
   /** The exported snapshot's id; null when none could be exported. */
   snapshot: string | null;
+  /** The job succeeds only when its rows written equal the rows counted in the snapshot (the fan-in checks). */
+  completeness?: boolean;
   /** Set by the master once it counted the source's rows in the snapshot. */
   sourceRows?: number | null;
   /** Set by the fan-in when the job ends. */
@@ -179,8 +185,10 @@ export const JobView = JobSummary.extend({
   spec: z.unknown(),
   output: OutputView,
   dataset: z.object({ name: z.string(), description: z.string(), tags: z.record(z.string(), z.string()) }).nullable(),
-  /** sql-extract jobs: chunking, columns, snapshot and completeness. */
+  /** sql-extract jobs (the kind's own view of its job): chunking, columns, snapshot and completeness. */
   extract: ExtractView.nullable(),
+  /** What was said when the job was accepted: e.g. no live worker serves its kind yet (it waits for one). */
+  warnings: z.array(z.string()),
   partitions: z.array(PartitionView),
 });
 export type JobView = z.infer<typeof JobView>;
@@ -231,3 +239,33 @@ export type DatasetList = z.infer<typeof DatasetList>;
 /** `GET /datasets/:name`: every version, newest first. */
 export const DatasetHistory = z.object({ name: z.string(), versions: z.array(DatasetVersion) });
 export type DatasetHistory = z.infer<typeof DatasetHistory>;
+
+/** A kind this master serves: what `GET /kinds` lists. */
+export const KindView = z.object({
+  name: z.string(),
+  version: z.string(),
+  description: z.string(),
+  /** What its progress counts, plural. */
+  itemNoun: z.string(),
+  /** The partition queue of its major. */
+  queue: z.string(),
+  input: z.object({
+    type: z.string(),
+    /** The input makes the partitions itself (no `partitions` or `partitioner` in the spec). */
+    fixed: z.boolean(),
+  }),
+  /** Its files' columns; null when they are known only once a job is planned (an extract's). Empty: no files. */
+  columns: z
+    .array(z.object({ name: z.string(), type: z.string(), nullable: z.boolean() }))
+    .nullable(),
+  /** Runs CPU-heavy work on the workers' threads. */
+  cpu: z.boolean(),
+  /** JSON Schema of a job's spec. */
+  spec: z.record(z.string(), z.unknown()),
+  /** Live workers serving it, and the version each serves. */
+  workers: z.array(z.object({ id: z.string(), version: z.string() })),
+});
+export type KindView = z.infer<typeof KindView>;
+
+export const KindList = z.object({ items: z.array(KindView) });
+export type KindList = z.infer<typeof KindList>;

@@ -27,3 +27,4 @@ export { CopyDecoder } from './copy-decoder.js';
 export type { CopyDecoderOptions, RowWriter } from './copy-decoder.js';
 export { copyChunk } from './copy-chunk.js';
 export type { CopyChunkOptions, CopyChunkResult } from './copy-chunk.js';
+export { classifyPgError } from './pg-errors.js';

@@ -1,5 +1,5 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
-import { partitionMessageId, partitionQueueName, type JobKind, type PartitionPayload, type RetrySpec } from '@partita/contracts';
+import { partitionMessageId, type PartitionPayload, type RetrySpec } from '@partita/contracts';
 
 export interface QueueSettings {
   /** BullMQ key prefix: isolates deployments (and tests) sharing one Redis. Default `partita`. */
@@ -7,9 +7,9 @@ export interface QueueSettings {
   connection: ConnectionOptions;
 }
 
-/** Opens the partition queue of one kind. */
-export function openPartitionQueue(kind: JobKind, settings: QueueSettings): Queue<PartitionPayload> {
-  const queue = new Queue<PartitionPayload>(partitionQueueName(kind), { connection: settings.connection, prefix: settings.prefix });
+/** Opens a partition queue (one per kind and major: see partitionQueueName). */
+export function openPartitionQueue(name: string, settings: QueueSettings): Queue<PartitionPayload> {
+  const queue = new Queue<PartitionPayload>(name, { connection: settings.connection, prefix: settings.prefix });
   queue.on('error', () => undefined); // surfaced by the failing call; ioredis reconnects on its own
   return queue;
 }

@@ -1,20 +1,19 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { partitionQueueName, type JobKind } from '@partita/contracts';
 
 /**
- * Waits until `count` workers consume the partition queue of `kind`, so that a first job is shared between them.
+ * Waits until `count` workers consume the partition queue `queueName` (see partitionQueueName), so that a first job is shared between them.
  * `check` runs on every poll and may throw to give up early (a worker process exited).
  */
 export async function waitForWorkers(
   connection: Redis,
   prefix: string,
-  kind: JobKind,
+  queueName: string,
   count: number,
   options: { timeoutMs?: number; check?: () => void } = {},
 ): Promise<void> {
   const { timeoutMs = 30_000, check } = options;
-  const queue = new Queue(partitionQueueName(kind), { connection, prefix });
+  const queue = new Queue(queueName, { connection, prefix });
   try {
     const deadline = Date.now() + timeoutMs;
     while ((await queue.getWorkersCount()) < count) {

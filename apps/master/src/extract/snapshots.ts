@@ -79,10 +79,11 @@ export class SnapshotRegistry {
     },
   ) {}
 
-  /** Keeps a job's snapshot until `release(jobId)`, and counts `countSql`'s rows in it meanwhile. */
-  keep(jobId: string, snapshot: HeldSnapshot, countSql: string): void {
+  /** Keeps a job's snapshot until `release(jobId)`, and counts `countSql`'s rows in it meanwhile (when given). */
+  keep(jobId: string, snapshot: HeldSnapshot, countSql?: string): void {
     const entry: { snapshot: HeldSnapshot; counting: Promise<void> | null } = { snapshot, counting: null };
     this.held.set(jobId, entry);
+    if (countSql === undefined) return;
     entry.counting = (async () => {
       try {
         const { rows } = await queryOne<{ n: string }>(snapshot.client, `select count(*) as n from (${countSql}\n) c`);

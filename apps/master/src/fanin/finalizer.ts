@@ -1,5 +1,6 @@
 import { manifestPath, type ErrorInfo, type JobView, type Timings } from '@partita/contracts';
 import { computeTimings, type Catalog } from '@partita/catalog';
+import type { KindRegistry } from '@partita/kinds';
 import type { BlobStore } from '@partita/storage';
 import type { Logger, MasterMetrics } from '@partita/telemetry';
 import type { SnapshotRegistry } from '../extract/snapshots.js';
@@ -7,6 +8,8 @@ import { buildManifest } from './manifest.js';
 
 export interface FinalizerDeps {
   catalog: Catalog;
+  /** The kinds this master knows: a kind's own manifest fields. */
+  kinds?: KindRegistry;
   store: BlobStore;
   log: Logger;
   /** Extracts' snapshots held by this master: a job ends only once its rows in the snapshot are counted. */
@@ -62,18 +65,18 @@ async function endJob(jobId: string, deps: FinalizerDeps): Promise<EndResult> {
     return ended ? failedResult(job, finishedAt) : 'ended';
   }
 
-  if (job.extract) {
+  const details = job.details;
+  if (details?.['completeness'] === true) {
     // Completeness is checked, not assumed: the rows in the files must be the rows in the job's snapshot.
+    const sourceRows = (details['sourceRows'] as number | undefined) ?? null;
     const pending = await deps.snapshots?.countPending(jobId, {
-      snapshotId: job.extract.snapshot.id,
-      sourceRows: job.extract.completeness.sourceRows,
+      snapshotId: (details['snapshot'] as string | null | undefined) ?? null,
+      sourceRows,
     });
     if (pending) return 'not-ready';
     const rowsWritten = job.partitions.reduce((a, p) => a + (p.rows ?? 0), 0);
     await catalog.updateDetails(jobId, { rowsWritten });
-    const extract = { ...job.extract, completeness: { ...job.extract.completeness, rowsWritten } };
-    job = { ...job, extract };
-    const { sourceRows } = extract.completeness;
+    job = { ...job, details: { ...details, rowsWritten } };
     if (sourceRows !== null && sourceRows !== rowsWritten) {
       const error: ErrorInfo = {
         message: `completeness check failed: ${rowsWritten} rows written, but the snapshot holds ${sourceRows} rows`,
@@ -87,7 +90,7 @@ async function endJob(jobId: string, deps: FinalizerDeps): Promise<EndResult> {
   }
 
   const timings = computeTimings({ createdAt: new Date(job.createdAt), finishedAt, planMs: job.timings.planMs }, job.partitions);
-  const manifest = buildManifest({ ...job, timings }, finishedAt);
+  const manifest = buildManifest({ ...job, timings }, finishedAt, deps.kinds?.get(job.kind));
   const path = manifestPath(job.output.prefix, job.id);
   // A job without files (noop) has not created its container: the manifest is its first blob.
   if (manifest.files.length === 0) await store.ensureContainer(job.output.container);

@@ -1,20 +1,13 @@
 import type { Queue } from 'bullmq';
-import {
-  HEARTBEAT_LOST_MS,
-  JOB_KINDS,
-  PartitionPayload,
-  RetrySpec,
-  partitionMessageId,
-  type JobKind,
-  type ErrorInfo,
-} from '@partita/contracts';
+import { HEARTBEAT_LOST_MS, PartitionPayload, RetrySpec, partitionMessageId, type ErrorInfo } from '@partita/contracts';
 import type { Catalog, OpenPartition } from '@partita/catalog';
 import { enqueuePartitions, messageStates, takeOverMessages, type MessageState } from '@partita/queue';
 import type { Logger } from '@partita/telemetry';
 
 export interface QueueRecoveryDeps {
   catalog: Catalog;
-  queues: { [K in JobKind]: Queue<PartitionPayload> };
+  /** The partition queue of a name (opened on first use). */
+  queues: { get(name: string): Queue<PartitionPayload> };
   log: Logger;
   /** A job recorded this long ago and still not enqueued lost its submit (the master stopped in between). */
   notEnqueuedAfterMs: number;
@@ -62,11 +55,10 @@ export async function recoverQueues(deps: QueueRecoveryDeps): Promise<RecoveryRe
   // Dead workers' partitions first, by the catalog's heartbeats: their messages go back to waiting now, not once the
   // dead worker's queue lock expires and a stalled check finds it. A message the queue lost is put back below.
   const taken = await catalog.takeBackSilentPartitions(deps.attemptDeadAfterMs);
-  for (const kind of JOB_KINDS) {
-    const mine = taken.filter((p) => p.kind === kind);
-    if (mine.length === 0) continue;
+  for (const queueName of new Set(taken.map((p) => p.queue))) {
+    const mine = taken.filter((p) => p.queue === queueName);
     await takeOverMessages(
-      deps.queues[kind],
+      deps.queues.get(queueName),
       mine.map((p) => partitionMessageId(p.jobId, p.index)),
     );
     for (const p of mine) {
@@ -89,10 +81,9 @@ export async function recoverQueues(deps: QueueRecoveryDeps): Promise<RecoveryRe
 
   if (deps.compareMessages === false) return report;
   const open = await catalog.openPartitions();
-  for (const kind of JOB_KINDS) {
-    const parts = open.filter((p) => p.kind === kind);
-    if (parts.length === 0) continue;
-    const queue = deps.queues[kind];
+  for (const queueName of new Set(open.map((p) => p.queue))) {
+    const parts = open.filter((p) => p.queue === queueName);
+    const queue = deps.queues.get(queueName);
     const states = await messageStates(
       queue,
       parts.map((p) => partitionMessageId(p.jobId, p.index)),
@@ -122,10 +113,10 @@ export async function recoverQueues(deps: QueueRecoveryDeps): Promise<RecoveryRe
   return report;
 }
 
-async function enqueue(deps: QueueRecoveryDeps, job: { kind: string; spec: Record<string, unknown>; payloads: unknown[] }): Promise<void> {
+async function enqueue(deps: QueueRecoveryDeps, job: { queue: string; spec: Record<string, unknown>; payloads: unknown[] }): Promise<void> {
   const payloads = job.payloads.map((p) => PartitionPayload.parse(p));
   const retry = RetrySpec.parse(job.spec['retry'] ?? {});
-  await enqueuePartitions(deps.queues[job.kind as JobKind], payloads, retry);
+  await enqueuePartitions(deps.queues.get(job.queue), payloads, retry);
 }
 
 async function failStalled(deps: QueueRecoveryDeps, queue: Queue<PartitionPayload>, p: OpenPartition, id: string): Promise<number> {

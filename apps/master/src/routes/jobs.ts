@@ -1,14 +1,22 @@
 import type { FastifyInstance } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ApiError, JobAccepted, JobList, JobSpec, JobStatus, JobView, NotFoundError } from '@partita/contracts';
+import { ApiError, JobAccepted, JobList, JobStatus, JobView, NotFoundError } from '@partita/contracts';
 import type { Catalog } from '@partita/catalog';
+import type { KindRegistry } from '@partita/kinds';
+import { jobView } from '../kinds/views.js';
 import type { JobsService } from '../services/jobs.js';
 
 const JobParams = z.object({ id: z.uuid() });
 const errors = { 400: ApiError, 404: ApiError, 408: ApiError, 409: ApiError, 413: ApiError, 415: ApiError, 429: ApiError, 503: ApiError };
 
-export function jobRoutes(deps: { jobs: JobsService; catalog: Catalog }) {
+export function jobRoutes(deps: { jobs: JobsService; catalog: Catalog; kinds: KindRegistry }) {
+  // Every kind's spec, one of which a body must be: what the OpenAPI document shows. The body itself is validated by
+  // its kind's schema when submitted, so that an unknown kind is answered with the kinds this master knows.
+  const schemas = deps.kinds.specSchemas();
+  const SpecBody = (schemas.length === 1 ? schemas[0]! : z.union(schemas as [z.ZodType, z.ZodType, ...z.ZodType[]])).describe(
+    `A job's spec: \`kind\` (one of ${deps.kinds.names.join(', ')}) and that kind's fields (see GET /kinds)`,
+  );
   return async function routes(app: FastifyInstance): Promise<void> {
     const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -19,9 +27,10 @@ export function jobRoutes(deps: { jobs: JobsService; catalog: Catalog }) {
         headers: z.object({
           'idempotency-key': z.string().min(1).max(200).optional().describe('A repeat with the same key returns the same job'),
         }),
-        body: JobSpec,
+        body: SpecBody,
         response: { 200: JobAccepted, 202: JobAccepted, ...errors },
       },
+      validatorCompiler: (route) => (route.httpPart === 'body' ? (body: unknown) => ({ value: body }) : validatorCompiler(route as unknown as Parameters<typeof validatorCompiler>[0])),
       handler: async (request, reply) => {
         // A client that goes away before the answer abandons the plan: its statements are cancelled at once.
         const gone = new AbortController();
@@ -56,7 +65,7 @@ export function jobRoutes(deps: { jobs: JobsService; catalog: Catalog }) {
       handler: async (request) => {
         const job = await deps.catalog.getJob(request.params.id);
         if (!job) throw new NotFoundError(`job ${request.params.id} does not exist`);
-        return job;
+        return jobView(job, deps.kinds);
       },
     });
 

@@ -1,30 +1,34 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import type { Queue } from 'bullmq';
 import type pg from 'pg';
 import {
   ConflictError,
   LimitExceededError,
   NotFoundError,
   PartitaError,
+  HEARTBEAT_LOST_MS,
   PartitionPayload,
   RetrySpec,
   TransientError,
   type ErrorInfo,
-  type JobKind,
-  type JobSpec,
   type JobStatus,
 } from '@partita/contracts';
 import type { Catalog } from '@partita/catalog';
+import type { KindRegistry } from '@partita/kinds';
 import { enqueuePartitions, removePartitionMessages } from '@partita/queue';
+import type { Kind } from '@partita/sdk';
 import type { Logger, MasterMetrics } from '@partita/telemetry';
 import type { SnapshotRegistry } from '../extract/snapshots.js';
-import { planJob, type JobLimits } from '../planning/planners.js';
-import type { Plan } from '../planning/plan.js';
+import { planJob, type JobLimits, type Plan } from '../planning/plan.js';
+import type { PartitionQueues } from '../queues.js';
+
+/** A job's spec as submitted: validated by its kind's schema on the way in. */
+export type JobSpec = Record<string, unknown> & { kind: string };
 
 export interface JobsServiceDeps {
   catalog: Catalog;
-  queues: { [K in JobKind]: Queue<PartitionPayload> };
+  kinds: KindRegistry;
+  queues: PartitionQueues;
   source: () => pg.Pool;
   snapshots: SnapshotRegistry;
   limits: JobLimits;
@@ -42,12 +46,15 @@ export class JobsService {
    * again and the caller told to retry (503).
    */
   async submit(
-    spec: JobSpec,
+    body: unknown,
     idempotencyKey?: string,
     options: { signal?: AbortSignal; submittedBy?: string | null } = {},
   ): Promise<{ id: string; status: JobStatus; created: boolean }> {
     const { signal, submittedBy = null } = options;
     const { catalog } = this.deps;
+    // An unknown kind or a bad field is a 400 naming it, before anything is looked up.
+    const { kind, spec: parsed } = this.deps.kinds.parseSpec(body);
+    const spec = parsed as JobSpec;
     if (idempotencyKey !== undefined) {
       // A repeat answers before planning: no second snapshot, no second look at the source.
       const existing = await catalog.findByIdempotencyKey(idempotencyKey);
@@ -57,7 +64,7 @@ export class JobsService {
     if (submittedBy !== null) await this.checkQueuedLimit(submittedBy, 0);
     // Planning is bounded (PLAN_TIMEOUT_MS), and abandoned when the caller goes away.
     const timeout = AbortSignal.timeout(this.deps.limits.planTimeoutMs);
-    const plan = await planJob(id, spec, {
+    const plan = await planJob(id, kind, spec, {
       source: this.deps.source,
       snapshots: this.deps.snapshots,
       limits: this.deps.limits,
@@ -65,7 +72,7 @@ export class JobsService {
     });
     // One job at a time is recorded and enqueued by this master: concurrent large submits take turns instead of
     // building all their rows and messages at once (memory, and pauses that would stall every other request).
-    const run = this.lane.then(() => this.recordAndEnqueue(id, spec, plan, idempotencyKey, submittedBy));
+    const run = this.lane.then(() => this.recordAndEnqueue(id, kind, spec, plan, idempotencyKey, submittedBy));
     this.lane = run.catch(() => undefined);
     return run;
   }
@@ -75,12 +82,14 @@ export class JobsService {
   /** Records a planned job and its partitions, then enqueues them; the job is withdrawn if the queue is down. */
   private async recordAndEnqueue(
     id: string,
+    kind: Kind,
     spec: JobSpec,
     plan: Plan,
     idempotencyKey: string | undefined,
     submittedBy: string | null,
   ): Promise<{ id: string; status: JobStatus; created: boolean }> {
     const { catalog, queues, log } = this.deps;
+    const queue = this.deps.kinds.queueOf(kind);
     let recorded;
     try {
       // Counted again in turn: jobs this token submitted meanwhile count too (one master records one job at a time).
@@ -89,6 +98,11 @@ export class JobsService {
         submittedBy,
         id,
         kind: spec.kind,
+        kindVersion: kind.version,
+        queue,
+        itemNoun: kind.units,
+        columns: plan.columns.length > 0 ? plan.columns : null,
+        warnings: await this.warningsFor(kind),
         spec,
         output: plan.output,
         itemsTotal: plan.itemsTotal,
@@ -108,9 +122,9 @@ export class JobsService {
     }
     try {
       await enqueuePartitions(
-        queues[spec.kind],
+        queues.get(queue),
         plan.partitions.map((p) => p.payload),
-        spec.retry,
+        RetrySpec.parse(spec['retry'] ?? {}),
       );
     } catch (err) {
       log.error({ err, jobId: id }, 'enqueue failed; job withdrawn');
@@ -123,6 +137,19 @@ export class JobsService {
     this.deps.metrics.jobsSubmitted.inc({ kind: spec.kind });
     log.info({ jobId: id, kind: spec.kind, partitions: plan.partitions.length, items: plan.itemsTotal }, 'job enqueued');
     return { id, status: 'queued', created: true };
+  }
+
+  /**
+   * What a job of `kind` is told when accepted: no live worker serves the kind's major, so its partitions wait on the
+   * queue until one starts.
+   */
+  private async warningsFor(kind: Kind): Promise<string[]> {
+    const workers = await this.deps.catalog.liveWorkers(HEARTBEAT_LOST_MS);
+    const serving = workers.some((w) => w.kinds.some((k) => k.name === kind.name && Number(k.version.split('.')[0]) === kind.major));
+    if (serving) return [];
+    return [
+      `no live worker serves kind ${kind.name} ${kind.major}.x yet: its partitions wait on queue ${this.deps.kinds.queueOf(kind)} until a worker with this kind starts`,
+    ];
   }
 
   /**
@@ -152,7 +179,8 @@ export class JobsService {
       err instanceof PartitaError
         ? { message: err.message, code: err.code, retryable: err.retryable }
         : { message: err instanceof Error ? err.message : String(err), code: 'PARTITA_ERR_INTERNAL', retryable: true };
-    const output = { container: spec.output.container, prefix: spec.output.prefix ?? spec.kind };
+    const given = spec['output'] as { container: string; prefix?: string };
+    const output = { container: given.container, prefix: given.prefix ?? spec.kind };
     const recorded = await this.deps.catalog.createFailedJob({ id: randomUUID(), kind: spec.kind, spec, output, error, idempotencyKey });
     if (recorded.created) {
       this.deps.metrics.jobsSubmitted.inc({ kind: spec.kind });
@@ -172,7 +200,7 @@ export class JobsService {
     if (!job) throw new NotFoundError(`job ${id} does not exist`);
     if (job.status !== 'failed') throw new ConflictError(`job ${id} is ${job.status}: only a failed job can be retried`);
     if (job.partitions.length === 0) throw new ConflictError(`job ${id} failed before it was planned: submit its spec again`);
-    const queue = queues[job.kind as JobKind];
+    const queue = queues.get(job.queue);
     const failed = job.partitions.filter((p) => p.status === 'failed').map((p) => p.index);
     await removePartitionMessages(queue, id, failed);
     const result = await catalog.retryJob(id);
@@ -200,7 +228,7 @@ export class JobsService {
     }
     this.deps.metrics.jobsFinished.inc({ kind: result.kind, outcome: 'cancelled' });
     await this.deps.snapshots.release(id);
-    await removePartitionMessages(queues[result.kind as JobKind], id, result.cancelled).catch((err: unknown) =>
+    await removePartitionMessages(queues.get(result.queue), id, result.cancelled).catch((err: unknown) =>
       // Harmless: a worker that picks one up finds the job cancelled in the catalog and skips it.
       log.warn({ err, jobId: id }, 'could not remove waiting partitions from the queue'),
     );

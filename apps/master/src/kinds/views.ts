@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { HEARTBEAT_LOST_MS, type JobView, type KindView } from '@partita/contracts';
+import type { Catalog, JobRecord } from '@partita/catalog';
+import type { KindRegistry } from '@partita/kinds';
+
+/**
+ * A job as the API shows it: the catalog's view, and the kind's own fields of it (an extract's chunking and
+ * completeness) when this master knows the kind. What only the platform reads stays out.
+ */
+export function jobView(record: JobRecord, kinds: KindRegistry): JobView {
+  const { details, columns: _columns, queue: _queue, ...view } = record;
+  const kind = kinds.get(record.kind);
+  if (!kind?.view || !details) return view;
+  return { ...view, ...kind.view(details, record.partitions) };
+}
+
+/** The kinds this master serves, with the live workers that serve each (any version of it). */
+export async function kindViews(kinds: KindRegistry, catalog: Catalog): Promise<KindView[]> {
+  const workers = await catalog.liveWorkers(HEARTBEAT_LOST_MS);
+  return kinds.list().map(({ kind }) => ({
+    name: kind.name,
+    version: kind.version,
+    description: kind.description,
+    itemNoun: kind.units,
+    queue: kinds.queueOf(kind),
+    input: { type: kind.input.type, fixed: kind.input.fixed },
+    columns: kind.columns && [...kind.columns],
+    cpu: kind.cpu,
+    spec: z.toJSONSchema(kind.specSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
+    workers: workers.flatMap((w) => w.kinds.filter((k) => k.name === kind.name).map((k) => ({ id: w.id, version: k.version }))),
+  }));
+}
