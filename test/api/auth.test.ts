@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JOB_KINDS, partitionQueueName } from '@partita/contracts';
+import { partitionQueueName } from '@partita/contracts';
 import { countQueueKeys } from '../support/isolation.js';
 import { startStack, type TestStack } from '../support/stack.js';
+import { BUILTIN_KINDS, BUILTIN_QUEUES, queueOf } from '../support/kinds.js';
 
 // The master with API_AUTH on, over real HTTP, against the real Redis and PostgreSQL: which request each token may
 // make, what a refused one gets, the session cookie for browsers, and that a refused submit leaves nothing behind.
@@ -152,7 +153,7 @@ describe('API_AUTH on: tokens and scopes', () => {
     const queues = await call(stack, { method: 'GET', path: '/admin/queues/api/queues' }, bearer(ADMIN));
     expect(queues.status).toBe(200);
     const names = ((await queues.json()) as { queues: { name: string }[] }).queues.map((q) => q.name);
-    expect(names).toEqual(expect.arrayContaining([...JOB_KINDS.map(partitionQueueName), 'finalize']));
+    expect(names).toEqual(expect.arrayContaining([...BUILTIN_QUEUES, 'finalize']));
   });
 
   it('accepts a token configured as sha256:<hex> when the token itself is presented', async () => {
@@ -216,7 +217,7 @@ describe('API_AUTH on: a refused submit records and enqueues nothing', () => {
   });
 
   const partitionKeys = async () =>
-    (await Promise.all(JOB_KINDS.map((k) => countQueueKeys(`${stack.prefix}:${partitionQueueName(k)}`)))).reduce((a, b) => a + b, 0);
+    (await Promise.all(BUILTIN_KINDS.map((k) => countQueueKeys(`${stack.prefix}:${queueOf(k)}`)))).reduce((a, b) => a + b, 0);
   const listed = async () => {
     const res = await call(stack, { method: 'GET', path: '/jobs' }, bearer(READ));
     return ((await res.json()) as { items: unknown[] }).items.length;

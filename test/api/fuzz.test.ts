@@ -3,11 +3,12 @@ import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError, FINALIZE_QUEUE, JOB_KINDS, PIPELINE_RUNS_QUEUE, partitionMessageId, partitionQueueName } from '@partita/contracts';
+import { ApiError, FINALIZE_QUEUE, PIPELINE_RUNS_QUEUE, partitionMessageId, partitionQueueName } from '@partita/contracts';
 import { ensureReaderRole } from '@partita/extract';
 import { DATABASE_URL, READER_ROLE, REDIS_URL, SOURCE_DATABASE_URL } from '../support/env.js';
 import { partitionMessages, uniqueName } from '../support/isolation.js';
 import { startStack, type TestStack } from '../support/stack.js';
+import { BUILTIN_KINDS, BUILTIN_QUEUES } from '../support/kinds.js';
 
 /**
  * Property-based fuzzing of POST /jobs against a real stack (no workers: accepted jobs wait on the queue). Whatever
@@ -497,7 +498,7 @@ describe('POST /jobs under fuzzing: never a 5xx, errors with the API shape and n
     try {
       // Every message on every partition queue, in any state, is a partition of an accepted job; the travel jobs
       // (not cancelled) have all their partitions on the queue, the cancelled extracts none.
-      for (const kind of JOB_KINDS) {
+      for (const kind of BUILTIN_KINDS) {
         const messages = await partitionMessages(stack.prefix, kind);
         for (const m of messages) {
           const data = m.data as { jobId: string; index: number };
@@ -509,7 +510,7 @@ describe('POST /jobs under fuzzing: never a 5xx, errors with the API shape and n
         if (kind === 'travel-plan') expect(expected).toBeGreaterThan(0);
       }
       // And no other key under the prefix names a job that was not accepted.
-      const queues = [...JOB_KINDS.map(partitionQueueName), FINALIZE_QUEUE, PIPELINE_RUNS_QUEUE];
+      const queues = [...BUILTIN_QUEUES, FINALIZE_QUEUE, PIPELINE_RUNS_QUEUE];
       let cursor = '0';
       do {
         const [next, keys] = await redis.scan(cursor, 'MATCH', `${stack.prefix}:*`, 'COUNT', 1000);

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { partitionQueueName } from '@partita/contracts';
 import { REDIS_URL } from '../support/env.js';
 import { startStack, type TestStack } from '../support/stack.js';
+import { queueOf } from '../support/kinds.js';
 
 const spec = {
   kind: 'travel-plan',
@@ -39,7 +40,7 @@ describe('POST /jobs with an Idempotency-Key', () => {
     const jobs = await stack.master.catalog.pool.query('select id from jobs');
     expect(jobs.rows).toEqual([{ id }]);
     const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-    const queue = new Queue(partitionQueueName('travel-plan'), { connection, prefix: stack.prefix });
+    const queue = new Queue(queueOf('travel-plan'), { connection, prefix: stack.prefix });
     try {
       const messages = await queue.getJobs(['wait', 'prioritized', 'delayed', 'paused']);
       expect(messages.map((m) => m.data.jobId)).toEqual(Array(4).fill(id));

@@ -1,10 +1,11 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JOB_KINDS } from '@partita/contracts';
+
 import { ensureReaderRole } from '@partita/extract';
 import { DATABASE_URL, READER_ROLE, SOURCE_DATABASE_URL } from '../support/env.js';
 import { partitionMessages, uniqueName } from '../support/isolation.js';
 import { startStack, type TestStack } from '../support/stack.js';
+import { BUILTIN_KINDS } from '../support/kinds.js';
 
 /**
  * Per-job limits of the master (MAX_PARTITIONS_PER_JOB, MAX_GROUPS_PER_JOB, MAX_ROWS_PER_JOB), set small: a job just
@@ -158,7 +159,7 @@ describe('per-job limits on POST /jobs', () => {
     expect(new Map(jobs.map((j) => [j.id, j.kind]))).toEqual(accepted);
     expect(accepted.size).toBe(9);
 
-    for (const kind of JOB_KINDS) {
+    for (const kind of BUILTIN_KINDS) {
       const messages = await partitionMessages(stack.prefix, kind);
       for (const m of messages) expect(accepted.get((m.data as { jobId: string }).jobId), `message ${m.id}`).toBe(kind);
       expect(messages).toHaveLength(jobs.filter((j) => j.kind === kind).reduce((a, j) => a + j.partitions, 0));

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { partitionQueueName } from '@partita/contracts';
 import { REDIS_URL } from '../support/env.js';
 import { startStack, type TestStack } from '../support/stack.js';
+import { queueOf } from '../support/kinds.js';
 
 const valid = {
   kind: 'travel-plan',
@@ -117,7 +118,7 @@ describe('POST /jobs rejects bad input with a 4xx naming the problem, and enqueu
   it('after all the bad requests: no job in the catalog and nothing on the queue', async () => {
     const list = await stack.master.app.inject({ method: 'GET', url: '/jobs' });
     expect(list.json()).toEqual({ items: [], nextCursor: null });
-    const queue = new Queue(partitionQueueName('travel-plan'), {
+    const queue = new Queue(queueOf('travel-plan'), {
       connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }),
       prefix: stack.prefix,
     });

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { JOB_KINDS } from '@partita/contracts';
+
 import type { Catalog } from '@partita/catalog';
 import { createLogger, createMasterMetrics, createWorkerMetrics } from '@partita/telemetry';
 import { buildApp } from '../../apps/master/src/app.js';
 import type { PipelinesService } from '../../apps/master/src/pipelines/service.js';
 import type { JobsService } from '../../apps/master/src/services/jobs.js';
 import { startHealthServer } from '../../apps/worker/src/health-server.js';
+import { BUILTIN, BUILTIN_KINDS } from '../support/kinds.js';
 
 /**
  * The status the app's real HTTP server answers a GET of `path` with, asked without a token: the master's Fastify
@@ -14,10 +15,11 @@ import { startHealthServer } from '../../apps/worker/src/health-server.js';
  */
 export async function appStatus(app: 'master' | 'worker', path: string): Promise<number> {
   if (app === 'master') {
-    const metrics = createMasterMetrics({ kinds: JOB_KINDS, queueDepths: async () => ({}) });
+    const metrics = createMasterMetrics({ kinds: BUILTIN_KINDS, queueDepths: async () => ({}) });
     const server = await buildApp({
       catalog: {} as Catalog,
       jobs: {} as JobsService,
+      kinds: BUILTIN,
       pipelines: {} as PipelinesService,
       readiness: {},
       log: createLogger({ name: 'master', level: 'silent' }),
@@ -37,7 +39,7 @@ export async function appStatus(app: 'master' | 'worker', path: string): Promise
       await server.close();
     }
   }
-  const metrics = createWorkerMetrics({ kinds: JOB_KINDS, slots: 1 });
+  const metrics = createWorkerMetrics({ kinds: BUILTIN_KINDS, slots: 1 });
   const { server, port } = await startHealthServer(0, () => true, metrics.registry);
   try {
     const res = await fetch(`http://127.0.0.1:${port}${path}`);

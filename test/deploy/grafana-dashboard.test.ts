@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JOB_KINDS } from '@partita/contracts';
+
 import { createMasterMetrics, createWorkerMetrics } from '@partita/telemetry';
 import {
   DEPLOY,
@@ -13,6 +13,7 @@ import {
   variableQuery,
   type PrometheusConfig,
 } from './deploy-files.js';
+import { BUILTIN_KINDS } from '../support/kinds.js';
 
 interface DataSourcesFile {
   apiVersion: number;
@@ -25,8 +26,8 @@ interface ProvidersFile {
 
 /** Every metric the master and the workers register, by name, with its type. */
 async function registeredMetrics(): Promise<Map<string, string>> {
-  const master = createMasterMetrics({ kinds: JOB_KINDS, queueDepths: async () => ({}) });
-  const worker = createWorkerMetrics({ kinds: JOB_KINDS, slots: 1 });
+  const master = createMasterMetrics({ kinds: BUILTIN_KINDS, queueDepths: async () => ({}) });
+  const worker = createWorkerMetrics({ kinds: BUILTIN_KINDS, slots: 1 });
   const metrics = [...(await master.registry.getMetricsAsJSON()), ...(await worker.registry.getMetricsAsJSON())];
   return new Map(metrics.map((m) => [m.name, String(m.type)]));
 }

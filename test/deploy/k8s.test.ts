@@ -5,12 +5,13 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { FINALIZE_QUEUE, JOB_KINDS, partitionQueueName } from '@partita/contracts';
+import { FINALIZE_QUEUE, partitionQueueName } from '@partita/contracts';
 import { QUEUE_STATES, createMasterMetrics, createWorkerMetrics, type QueueDepths } from '@partita/telemetry';
 import { MasterEnv } from '../../apps/master/src/env.js';
 import { WorkerEnv } from '../../apps/worker/src/env.js';
 import { appStatus } from './app-http.js';
 import { DEPLOY, exposedPorts, metricNames, readDockerfile, readYaml, relabel, type PrometheusConfig } from './deploy-files.js';
+import { BUILTIN_KINDS, BUILTIN_QUEUES } from '../support/kinds.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // What the manifests are checked against: the apps' environment schemas, their HTTP servers, the Dockerfile, the
@@ -71,12 +72,12 @@ function dockerfileExposes(): Map<string, number[]> {
 
 /** The label sets the master and the workers export, by metric name, and whether the master exports it. */
 async function exportedMetrics(): Promise<Map<string, { master: boolean; series: Record<string, string>[] }>> {
-  const queues = [...JOB_KINDS.map(partitionQueueName), FINALIZE_QUEUE];
+  const queues = [...BUILTIN_QUEUES, FINALIZE_QUEUE];
   const depths: QueueDepths = Object.fromEntries(
     queues.map((q) => [q, Object.fromEntries(QUEUE_STATES.map((s) => [s, 0])) as QueueDepths[string]]),
   );
-  const master = createMasterMetrics({ kinds: JOB_KINDS, queueDepths: async () => depths });
-  const worker = createWorkerMetrics({ kinds: JOB_KINDS, slots: 1 });
+  const master = createMasterMetrics({ kinds: BUILTIN_KINDS, queueDepths: async () => depths });
+  const worker = createWorkerMetrics({ kinds: BUILTIN_KINDS, slots: 1 });
   const result = new Map<string, { master: boolean; series: Record<string, string>[] }>();
   for (const [registry, isMaster] of [
     [master.registry, true],
@@ -796,7 +797,7 @@ describe.each(VARIANTS)('$name', (variant) => {
           const picked = series.filter((s) => matchers.every((m) => matches(m.op, m.value, s[m.label] ?? '')));
           const queues = [...new Set(picked.map((s) => s['queue']))].sort().join(', ');
           const states = [...new Set(picked.map((s) => s['state']))].sort().join(', ');
-          const partitionQueues = JOB_KINDS.map(partitionQueueName).sort().join(', ');
+          const partitionQueues = [...BUILTIN_QUEUES].sort().join(', ');
           if (queues !== partitionQueues)
             problems.push(`${where(so)}: counts queues [${queues}], not the partition queues [${partitionQueues}]`);
           if (states !== 'active, delayed, waiting')

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { JOB_KINDS, PIPELINE_RUNS_QUEUE, partitionQueueName } from '@partita/contracts';
+import { PIPELINE_RUNS_QUEUE, partitionQueueName } from '@partita/contracts';
 import { scrape, sumOf } from '../support/prom-text.js';
 import { useStack } from '../support/stack.js';
+import { BUILTIN_KINDS, BUILTIN_QUEUES, queueOf } from '../support/kinds.js';
 
 const travel = (container: string, groups: number, partitions: number) => ({
   kind: 'travel-plan',
@@ -26,7 +27,7 @@ describe('Prometheus metrics of the master and the workers', () => {
     expect(before.some((s) => s.name === 'process_cpu_seconds_total')).toBe(true);
     for (const url of workerUrls) {
       const w = await scrape(url);
-      expect(sumOf(w, 'partita_worker_slots', { state: 'idle' })).toBe(JOB_KINDS.length);
+      expect(sumOf(w, 'partita_worker_slots', { state: 'idle' })).toBe(BUILTIN_KINDS.length);
       expect(sumOf(w, 'partita_worker_slots', { state: 'busy' })).toBe(0);
       expect(w.some((s) => s.name === 'nodejs_eventloop_lag_p99_seconds')).toBe(true);
     }
@@ -35,7 +36,7 @@ describe('Prometheus metrics of the master and the workers', () => {
     await stack.pauseWorkers();
     const waitingId = await stack.submit(travel(stack.container, 30, 6));
     const queued = await scrape(`${stack.baseUrl}/metrics`);
-    const queue = partitionQueueName('travel-plan');
+    const queue = queueOf('travel-plan');
     expect(sumOf(queued, 'partita_queue_jobs', { queue, state: 'waiting' })).toBe(6);
     expect(sumOf(queued, 'partita_queue_jobs', { queue, state: 'active' })).toBe(0);
     expect(sumOf(queued, 'partita_jobs_submitted_total', { kind: 'travel-plan' })).toBe(1);
@@ -96,7 +97,7 @@ describe('Prometheus metrics of the master and the workers', () => {
     expect(api.status).toBe(200);
     const body = (await api.json()) as { queues: Array<{ name: string }> };
     expect(body.queues.map((q) => q.name).sort()).toEqual(
-      ['finalize', PIPELINE_RUNS_QUEUE, ...JOB_KINDS.map((kind) => partitionQueueName(kind))].sort(),
+      ['finalize', PIPELINE_RUNS_QUEUE, ...BUILTIN_QUEUES].sort(),
     );
   });
 });

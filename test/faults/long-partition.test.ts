@@ -6,9 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { partitionMessageId, partitionQueueName } from '@partita/contracts';
 import { groupSize } from '@partita/travel';
 import { useStack } from '../support/stack.js';
+import { queueOf } from '../support/kinds.js';
 
 const LOCK_DURATION_MS = 1000;
-const QUEUE = partitionQueueName('travel-plan');
+const QUEUE = queueOf('travel-plan');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The first seed whose first generated group has `size` travellers. */

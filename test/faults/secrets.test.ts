@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { FINALIZE_QUEUE, JOB_KINDS, partitionQueueName } from '@partita/contracts';
+import { FINALIZE_QUEUE, partitionQueueName } from '@partita/contracts';
 import { generateGroup } from '@partita/travel';
 import { DATABASE_URL, SOURCE_DATABASE_URL } from '../support/env.js';
 import { ApiClient, type ApiAnswer } from '../support/faults-api.js';
@@ -10,6 +10,7 @@ import { blobExhibits, catalogExhibits, findSecrets, redisExhibits, type Exhibit
 import { loadTravelTables } from '../support/faults-source.js';
 import { useSourceSchema } from '../support/source-schema.js';
 import { useStack, type TestStack } from '../support/stack.js';
+import { BUILTIN_QUEUES } from '../support/kinds.js';
 
 const withPassword = (url: string, password: string): string => {
   const u = new URL(url);
@@ -167,7 +168,7 @@ describe('no secret in queue payloads, logs, blobs, the catalog or API answers',
     await call('GET', '/healthz');
     await call('GET', '/readyz');
     await call('GET', '/docs/json');
-    for (const queue of [...JOB_KINDS.map(partitionQueueName), FINALIZE_QUEUE]) {
+    for (const queue of [...BUILTIN_QUEUES, FINALIZE_QUEUE]) {
       await call('GET', `/admin/queues/api/queues?activeQueue=${queue}&status=latest&page=1&jobsPerPage=1000`);
     }
 

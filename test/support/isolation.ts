@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Queue, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { partitionQueueName, type JobKind } from '@partita/contracts';
 import { deleteQueuePrefix } from '@partita/queue';
 import pg from 'pg';
 import { DATABASE_URL, REDIS_URL } from './env.js';
+import { queueOf } from './kinds.js';
 
 /** A name no other test uses: for a catalog schema, a queue prefix, a blob container. */
 export function uniqueName(stem: string): string {
@@ -46,9 +46,9 @@ export async function countQueueKeys(prefix: string): Promise<number> {
 }
 
 /** Every message of one kind's partition queue under a prefix, in any state. */
-export async function partitionMessages(prefix: string, kind: JobKind): Promise<Job[]> {
+export async function partitionMessages(prefix: string, kind: string): Promise<Job[]> {
   const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-  const queue = new Queue(partitionQueueName(kind), { connection, prefix });
+  const queue = new Queue(queueOf(kind), { connection, prefix });
   try {
     return await queue.getJobs(['waiting', 'prioritized', 'paused', 'active', 'delayed', 'completed', 'failed'], 0, -1);
   } finally {

@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, inject, onTestFailed } from 'vitest';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { JOB_KINDS, TERMINAL_JOB_STATUSES, partitionQueueName, type JobSpec, type JobView } from '@partita/contracts';
+import { TERMINAL_JOB_STATUSES, type JobView } from '@partita/contracts';
+import type { JobSpec } from '../../apps/master/src/services/jobs.js';
 import { waitForWorkers as waitForQueueWorkers } from '@partita/queue';
 import { createAzureBlobStore, type BlobStore } from '@partita/storage';
 import { createLogger } from '@partita/telemetry';
@@ -14,6 +15,7 @@ import { startWorker, type RunningWorker } from '../../apps/worker/src/worker.js
 import { DATABASE_URL, REDIS_URL, SOURCE_DATABASE_URL } from './env.js';
 import { deletePrefix, dropSchema, uniqueName } from './isolation.js';
 import { freePort } from './ports.js';
+import { BUILTIN_KINDS, queueOf } from './kinds.js';
 
 const WORKER_MAIN = fileURLToPath(new URL('../../apps/worker/dist/main.js', import.meta.url));
 
@@ -91,7 +93,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   let master = await startMaster(readMasterEnv(env), log.child({ app: 'master' }));
   const redisUrl = env['REDIS_URL']!;
   const control = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  const queues = JOB_KINDS.map((kind) => new Queue(partitionQueueName(kind), { connection: control, prefix }));
+  const queues = BUILTIN_KINDS.map((kind) => new Queue(queueOf(kind), { connection: control, prefix }));
   const store = createAzureBlobStore({ connectionString: env['AZURE_STORAGE_CONNECTION_STRING']! });
   const workerProcesses: ChildProcess[] = [];
   const inProcessWorkers: RunningWorker[] = [];
@@ -216,7 +218,7 @@ export type { JobSpec };
 export async function waitForWorkers(prefix: string, count: number, timeoutMs = 20_000, redisUrl = REDIS_URL): Promise<void> {
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   try {
-    await waitForQueueWorkers(connection, prefix, 'travel-plan', count, { timeoutMs });
+    await waitForQueueWorkers(connection, prefix, queueOf('travel-plan'), count, { timeoutMs });
   } finally {
     connection.disconnect();
   }

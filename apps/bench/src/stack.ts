@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { TERMINAL_JOB_STATUSES, partitionQueueName, type JobKind, type JobList, type JobSummary, type JobView } from '@partita/contracts';
+import { TERMINAL_JOB_STATUSES, type JobList, type JobSummary, type JobView } from '@partita/contracts';
+import { loadKinds } from '@partita/kinds';
 import { LOCAL_READER_ROLE, connectAs, ensureReaderRole } from '@partita/extract';
 import { freePort, startNodeProcess, waitUntilReady, type Child } from '@partita/processes';
 import { deleteQueuePrefix, waitForWorkers } from '@partita/queue';
@@ -110,10 +111,11 @@ export async function startBenchStack(
         ),
       );
     }
-    const kind = (options.workerEnv?.['WORKER_KINDS']?.split(',')[0] ?? 'travel-plan') as JobKind;
+    const kinds = await loadKinds();
+    const kind = kinds.require(options.workerEnv?.['WORKER_KINDS']?.split(',')[0] ?? 'travel-plan');
     const redis = new Redis(env.redisUrl, { maxRetriesPerRequest: null });
     try {
-      await waitForWorkers(redis, prefix, kind, options.workers, {
+      await waitForWorkers(redis, prefix, kinds.queueOf(kind), options.workers, {
         check: () => {
           const dead = children.find((c) => c.process.exitCode !== null);
           if (dead) throw new Error(`${dead.name} exited with ${dead.process.exitCode}`);

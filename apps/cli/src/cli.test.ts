@@ -48,7 +48,7 @@ async function run(argv: string[], routes: Record<string, Route> = {}, stdin = '
 
 const done = jobView({
   status: 'succeeded',
-  progress: { done: 1, total: 1, succeeded: 1, failed: 0, running: 0, itemsDone: 10, itemsTotal: 10 },
+  progress: { done: 1, total: 1, succeeded: 1, failed: 0, running: 0, itemsDone: 10, itemsTotal: 10, itemNoun: 'groups' },
   partitions: [partitionView()],
 });
 

@@ -14,7 +14,7 @@ export {
   formatTimestamp,
   table,
 } from './format.js';
-export { ProgressTracker, itemNoun, progressLine } from './progress.js';
+export { ProgressTracker, progressLine } from './progress.js';
 export { completenessLine, jobHeader, jobTimingsTable, outcomeLines, partitionsTable, timingsReport } from './report.js';
 export { SpecFileError, parseSpec, readSpecFile } from './spec-file.js';
 export { LiveRegion, streamOutput } from './terminal.js';

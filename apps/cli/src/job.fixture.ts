@@ -29,11 +29,12 @@ export function jobView(overrides: Partial<JobView> = {}): JobView {
   return {
     id: '5e4a18a3-1111-4222-8333-444455556666',
     kind: 'travel-plan',
+    kindVersion: '1.0.0',
     status: 'running',
     createdAt: '2024-05-01T10:00:00.000Z',
     startedAt: '2024-05-01T10:00:00.100Z',
     finishedAt: null,
-    progress: { done: 3, total: 8, succeeded: 3, failed: 0, running: 2, itemsDone: 120, itemsTotal: 300 },
+    progress: { done: 3, total: 8, succeeded: 3, failed: 0, running: 2, itemsDone: 120, itemsTotal: 300, itemNoun: 'groups' },
     timings: {
       wallMs: 2500,
       sumPartitionMs: 4000,
@@ -50,6 +51,7 @@ export function jobView(overrides: Partial<JobView> = {}): JobView {
     output: { container: 'results', prefix: 'travel', manifest: null },
     dataset: null,
     extract: null,
+    warnings: [],
     partitions: [],
     ...overrides,
   };

@@ -62,8 +62,8 @@ export function pipelineView(overrides: Partial<PipelineView> = {}): PipelineVie
 
 /** A job summary as a run entry holds it. */
 export function runJob(overrides: Partial<JobSummary> = {}): JobSummary {
-  const { id, kind, status, createdAt, finishedAt, progress, timings, error } = jobView({ kind: 'sql-extract', ...overrides });
-  return { id, kind, status, createdAt, finishedAt, progress, timings, error };
+  const { id, kind, kindVersion, status, createdAt, finishedAt, progress, timings, error } = jobView({ kind: 'sql-extract', ...overrides });
+  return { id, kind, kindVersion, status, createdAt, finishedAt, progress, timings, error };
 }
 
 /** A run entry for tests. */

@@ -7,7 +7,6 @@ import {
   doneFraction,
   etaMs,
   initialSamples,
-  itemNoun,
   progressBar,
   progressLine,
   ratePerSecond,
@@ -79,10 +78,9 @@ describe('ETA', () => {
 });
 
 describe('progress line', () => {
-  it('names items by kind', () => {
-    expect(itemNoun('travel-plan')).toBe('groups');
-    expect(itemNoun('sql-extract')).toBe('rows');
-    expect(itemNoun('other')).toBe('items');
+  it("names items as the job's kind does", () => {
+    const job = jobView({ progress: { ...jobView().progress, itemNoun: 'simulations' } });
+    expect(progressLine(job, { rate: 45.2, etaMs: 3900, barWidth: 10 })).toContain('120/300 simulations  45.2 simulations/s');
   });
 
   it('draws a bar of the done fraction', () => {
@@ -111,7 +109,7 @@ describe('progress line', () => {
     const job = jobView({
       kind: 'sql-extract',
       status: 'failed',
-      progress: { done: 8, total: 8, succeeded: 7, failed: 1, running: 0, itemsDone: 90_000, itemsTotal: 100_000 },
+      progress: { done: 8, total: 8, succeeded: 7, failed: 1, running: 0, itemsDone: 90_000, itemsTotal: 100_000, itemNoun: 'rows' },
       timings: { ...jobView().timings, wallMs: 3000 },
     });
     expect(averageRate(job)).toBe(30_000);

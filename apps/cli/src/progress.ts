@@ -1,14 +1,6 @@
 import { TERMINAL_JOB_STATUSES, type JobSummary } from '@partita/contracts';
 import { formatCount, formatRate, formatShortDuration } from './format.js';
 
-/** What a job's items are, by kind: travel plans count groups, extracts count rows, noop jobs their partitions. */
-export function itemNoun(kind: string): string {
-  if (kind === 'travel-plan') return 'groups';
-  if (kind === 'sql-extract') return 'rows';
-  if (kind === 'noop') return 'partitions';
-  return 'items';
-}
-
 export function isEnded(job: Pick<JobSummary, 'status'>): boolean {
   return TERMINAL_JOB_STATUSES.includes(job.status);
 }
@@ -104,7 +96,7 @@ export function progressLine(
   options: ProgressLineOptions,
 ): string {
   const { done, total, failed, itemsDone, itemsTotal } = job.progress;
-  const noun = itemNoun(job.kind);
+  const noun = job.progress.itemNoun;
   const fraction = doneFraction(job);
   const ended = isEnded(job);
   const parts = [

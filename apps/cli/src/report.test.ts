@@ -6,7 +6,7 @@ import { completenessLine, jobHeader, jobTimingsTable, outcomeLines, partitionsT
 const finished = jobView({
   status: 'succeeded',
   finishedAt: '2024-05-01T10:00:03.436Z',
-  progress: { done: 2, total: 2, succeeded: 2, failed: 0, running: 0, itemsDone: 20, itemsTotal: 20 },
+  progress: { done: 2, total: 2, succeeded: 2, failed: 0, running: 0, itemsDone: 20, itemsTotal: 20, itemNoun: 'groups' },
   timings: { ...jobView().timings, wallMs: 3336, sumPartitionMs: 6354, speedup: 1.9047, workers: 2, efficiency: 0.952 },
   output: { container: 'results', prefix: 'demo', manifest: 'demo/5e4a18a3-1111-4222-8333-444455556666/_manifest.json' },
   partitions: [

@@ -21,7 +21,7 @@ const at = (wallMs: number, done: number, itemsDone: number, status: JobView['st
 const finished = jobView({
   status: 'succeeded',
   timings: { ...jobView().timings, wallMs: 4000 },
-  progress: { done: 8, total: 8, succeeded: 8, failed: 0, running: 0, itemsDone: 300, itemsTotal: 300 },
+  progress: { done: 8, total: 8, succeeded: 8, failed: 0, running: 0, itemsDone: 300, itemsTotal: 300, itemNoun: 'groups' },
   output: { container: 'results', prefix: 'p', manifest: 'p/x/_manifest.json' },
   partitions: [partitionView()],
 });

@@ -7,6 +7,7 @@ import {
   PartitionPayload,
   PermanentError,
   coerceError,
+  fieldPath,
   type ErrorInfo,
   type FileView,
 } from '@partita/contracts';
@@ -165,7 +166,7 @@ async function runKind(
   const parsed = kind.specSchema.safeParse(job.spec);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const field = issue?.path.map(String).join('.') || '(spec)';
+    const field = fieldPath(issue?.path ?? []);
     throw new PermanentError(`job ${payload.jobId}: its spec does not fit kind ${kind.name} ${kind.version}: ${field}: ${issue?.message ?? 'invalid'}`);
   }
   const spec = parsed.data as Record<string, unknown>;

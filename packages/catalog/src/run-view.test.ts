@@ -28,6 +28,7 @@ function job(status: JobStatus, facts: JobFacts = {}): JobSummary {
   return {
     id: randomUUID(),
     kind: 'sql-extract',
+    kindVersion: '1.0.0',
     status,
     createdAt: iso(1_000),
     finishedAt: facts.finishedAt !== undefined ? facts.finishedAt : ENDED.includes(status) ? iso(60_000) : null,
@@ -39,6 +40,7 @@ function job(status: JobStatus, facts: JobFacts = {}): JobSummary {
       running: status === 'running' ? total - done : 0,
       itemsDone: facts.itemsDone ?? 0,
       itemsTotal: facts.itemsTotal ?? 0,
+      itemNoun: 'rows',
     },
     timings: {
       wallMs: 0,

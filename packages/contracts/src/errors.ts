@@ -74,3 +74,9 @@ export function coerceError(value: unknown): Error {
   if (value instanceof Error) return value;
   return new Error(typeof value === 'string' ? value : JSON.stringify(value), { cause: value });
 }
+
+/** A field's path as every error names it: dotted keys with `[i]` indices (`source.columns[0]`); `(body)` when empty. */
+export function fieldPath(path: readonly PropertyKey[]): string {
+  const text = path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
+  return text || '(body)';
+}

@@ -115,6 +115,7 @@ export {
   TransientError,
   ValidationError,
   coerceError,
+  fieldPath,
 } from './errors.js';
 export { TRAVEL_PLAN_COLUMNS, extractFilePath, manifestPath, partitionFilePath } from './outputs.js';
 export type { OutputColumn } from './outputs.js';

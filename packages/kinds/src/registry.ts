@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
-import { ValidationError, partitionQueueName } from '@partita/contracts';
+import { ValidationError, fieldPath, partitionQueueName } from '@partita/contracts';
 import { isKind, type Kind } from '@partita/sdk';
 
 /** The kinds every master and worker serves, loaded through the same path as the modules of PARTITA_KINDS. */
@@ -67,7 +67,7 @@ export class KindRegistry {
     const kind = this.require((body as { kind?: unknown } | null)?.kind);
     const parsed = kind.specSchema.safeParse(body);
     if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(body)', message: i.message }));
+      const issues = parsed.error.issues.map((i) => ({ path: fieldPath(i.path), message: i.message }));
       throw new ValidationError(issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
     }
     return { kind, spec: parsed.data as Record<string, unknown> };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OptimizerSpec } from '@partita/contracts';
 import { generateGroup } from '@partita/travel';
-import { groupsTask, optimizeGroups } from '../../../worker/src/handlers/travel-plan/optimize-group.js';
+import { groupsTask, optimizeGroups } from '../../../../packages/kind-travel-plan/src/optimize-group.js';
 import { generatedRoutes, planGroup } from './group-work.js';
 
 const SEED = 7;

@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { TravelPlanSpec, type JobView } from '@partita/contracts';
+import travel from '@partita/kind-travel-plan';
 import { fromRanges } from '@partita/partition';
-import { groupSize } from '@partita/travel';
-import { planTravel } from '../../../master/src/planning/travel-planner.js';
+import { planKind } from '@partita/sdk';
 import { assertPlannedAs, planGenerated } from './plan.js';
 
-const LIMITS = {
-  partitions: 10_000,
-  groups: 1_000_000,
-  rows: 1_000_000_000,
-  statementTimeoutMs: 21_600_000,
-  planTimeoutMs: 30_000,
-  queuedPartitionsPerToken: 200_000,
-};
+const LIMITS = { partitions: 10_000, units: 1_000_000, rows: 1_000_000_000, statementTimeoutMs: 21_600_000, planTimeoutMs: 30_000 };
 const spec = (partitioner: 'hash' | 'round-robin' | 'cost-aware', partitions: number, groups = 300) =>
   TravelPlanSpec.parse({
     kind: 'travel-plan',
@@ -22,14 +15,22 @@ const spec = (partitioner: 'hash' | 'round-robin' | 'cost-aware', partitions: nu
     partitions,
   });
 
-/** What the master plans for `s`, as lists of group indices with their estimated work. */
-function masterPlan(s: TravelPlanSpec) {
-  if (!('generate' in s.input)) throw new Error('generated input expected');
-  const { groups, seed } = s.input.generate;
-  const refs = Array.from({ length: groups }, (_, i) => ({ key: String(i), size: groupSize(seed, i) }));
-  return planTravel('00000000-0000-4000-8000-000000000000', s, refs, LIMITS).partitions.map((p) => {
-    if (p.payload.kind !== 'travel-plan' || !('ranges' in p.payload.groups)) throw new Error('ranges expected');
-    return { groups: fromRanges(p.payload.groups.ranges), estimatedCost: p.estimatedCost };
+/** What the master plans for `s` (the travel kind's units packed by the platform), as group indices with their work. */
+async function masterPlan(s: TravelPlanSpec) {
+  const plan = await planKind(travel, s, {
+    jobId: '00000000-0000-4000-8000-000000000000',
+    source: () => {
+      throw new Error('a generated input reads no source');
+    },
+    exportSnapshot: () => Promise.reject(new Error('no source')),
+    keepSnapshot: () => undefined,
+    limits: LIMITS,
+    signal: new AbortController().signal,
+  });
+  return plan.partitions.map((p) => {
+    const units = p.units as { ranges?: [number, number][] };
+    if (!units.ranges) throw new Error('ranges expected');
+    return { groups: fromRanges(units.ranges), estimatedCost: p.estimatedCost };
   });
 }
 
@@ -40,10 +41,10 @@ describe('planGenerated', () => {
     ['cost-aware', 16],
     ['round-robin', 40],
     ['cost-aware', 500],
-  ] as const)('makes the partitions the master makes: %s, %i partitions', (by, n) => {
+  ] as const)('makes the partitions the master makes: %s, %i partitions', async (by, n) => {
     const s = spec(by, n);
     const mine = planGenerated(s);
-    const master = masterPlan(s);
+    const master = await masterPlan(s);
     expect(mine.map((p) => p.groups)).toEqual(master.map((p) => p.groups));
     mine.forEach((p, i) => expect(p.estimatedCost).toBeCloseTo(master[i]!.estimatedCost, 6));
     expect(mine.length).toBe(Math.min(n, 300));

@@ -1,5 +1,5 @@
 // The partitions the master makes of a generated travel job, for the simulated makespan: the same cost estimate and
-// partitioner as the master's travel planner (apps/master/src/planning/travel-planner.ts; plan.test.ts holds the two
+// partitioner as the travel kind's planning (packages/kind-travel-plan/src/plan.ts; plan.test.ts holds the two
 // to the same lists), and a check that the job a master planned is this one.
 import type { JobView, TravelPlanSpec } from '@partita/contracts';
 import { partition } from '@partita/partition';

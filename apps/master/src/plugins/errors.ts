@@ -1,15 +1,15 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { PartitaError, type ApiError } from '@partita/contracts';
+import { PartitaError, fieldPath, type ApiError } from '@partita/contracts';
 
 type Issue = { path: string; message: string };
 
 /** `/partitions` and a context of `body` → `partitions`; nested pointers become dotted paths with [i] indices. */
 function issuePath(context: string | undefined, instancePath: string): string {
   const parts = instancePath.split('/').filter(Boolean);
-  const path = parts.map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
-  if (context && context !== 'body') return path ? `${context}.${path}` : context;
-  return path || '(body)';
+  const path = fieldPath(parts.map((p) => (/^\d+$/.test(p) ? Number(p) : p)));
+  if (context && context !== 'body') return parts.length > 0 ? `${context}.${path}` : context;
+  return path;
 }
 
 function reasonPhrase(status: number): string {

@@ -2,14 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import {
-  HEARTBEAT_LOST_MS,
-  JOB_KINDS,
-  partitionMessageId,
-  partitionQueueName,
-  type JobKind,
-  type PartitionPayload,
-} from '@partita/contracts';
+import { HEARTBEAT_LOST_MS, partitionMessageId, partitionQueueName, type PartitionPayload } from '@partita/contracts';
 import { Catalog } from '@partita/catalog';
 import { createRedis } from '@partita/queue';
 import { createLogger } from '@partita/telemetry';
@@ -37,12 +30,14 @@ describe('recoverQueues (real PostgreSQL and Redis)', () => {
   const prefix = uniqueName('ptest-');
   const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const catalog = new Catalog({ connectionString: DATABASE_URL, schema });
-  const queues = Object.fromEntries(
-    JOB_KINDS.map((k) => [k, new Queue<PartitionPayload>(partitionQueueName(k), { connection, prefix })]),
-  ) as {
-    [K in JobKind]: Queue<PartitionPayload>;
+  const QUEUE = partitionQueueName('travel-plan', 1);
+  const queue = new Queue<PartitionPayload>(QUEUE, { connection, prefix });
+  const queues = {
+    get(name: string): Queue<PartitionPayload> {
+      if (name !== QUEUE) throw new Error(`recovery asked for queue ${name}, not the job's ${QUEUE}`);
+      return queue;
+    },
   };
-  const queue = queues['travel-plan'];
   const finalized: string[] = [];
   const deps = {
     catalog,
@@ -57,7 +52,7 @@ describe('recoverQueues (real PostgreSQL and Redis)', () => {
     await catalog.migrate();
   });
   afterAll(async () => {
-    await Promise.all(Object.values(queues).map((q) => q.close()));
+    await queue.close();
     connection.disconnect();
     await deletePrefix(prefix);
     await catalog.pool.query(`drop schema "${schema}" cascade`);
@@ -66,10 +61,11 @@ describe('recoverQueues (real PostgreSQL and Redis)', () => {
 
   async function recordJob(partitions: number): Promise<string> {
     const id = randomUUID();
-    const payload = (index: number): PartitionPayload => ({ kind: 'travel-plan', jobId: id, index, groups: { ranges: [[index, index]] } });
+    const payload = (index: number): PartitionPayload => ({ kind: 'travel-plan', jobId: id, index, units: { ranges: [[index, index]] } });
     await catalog.createJob({
       id,
       kind: 'travel-plan',
+      queue: QUEUE,
       spec: { retry: { attempts: 2, backoffMs: 10 } },
       output: { container: 'c', prefix: 'p' },
       itemsTotal: partitions,
@@ -100,7 +96,7 @@ describe('recoverQueues (real PostgreSQL and Redis)', () => {
     await recoverQueues(deps); // enqueues it
     // A worker takes the message and starts the attempt, then dies: its lock stays until it expires.
     const deadConnection = createRedis({ url: REDIS_URL, role: 'worker' });
-    const dead = new Worker(partitionQueueName('travel-plan'), () => new Promise(() => undefined), {
+    const dead = new Worker(QUEUE, () => new Promise(() => undefined), {
       connection: deadConnection,
       prefix,
       lockDuration: 60_000,
@@ -137,7 +133,7 @@ describe('recoverQueues (real PostgreSQL and Redis)', () => {
     await recoverQueues(deps); // enqueues it
     // A consumer that never records anything in the catalog: the message fails on its own, as a stalled-out one does.
     const worker = new Worker(
-      partitionQueueName('travel-plan'),
+      QUEUE,
       async () => Promise.reject(new UnrecoverableError('job stalled more than allowable limit')),
       {
         connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }),
