@@ -18,6 +18,7 @@ const PURE = [
   'packages/catalog/src/run-view.test.ts',
   'packages/travel/src/**/*.test.ts',
   'packages/sdk/src/**/*.test.ts',
+  'examples/*/src/**/*.test.ts',
   'packages/kinds/src/**/*.test.ts',
   'packages/kind-travel-plan/src/**/*.test.ts',
   'packages/kind-sql-extract/src/limits.test.ts',
@@ -44,7 +45,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'services',
-          include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'test/**/*.test.ts'],
+          include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'examples/*/src/**/*.test.ts', 'test/**/*.test.ts'],
           exclude: PURE,
           // One Azurite for the run; Redis and PostgreSQL must run. Files are isolated by schema, queue prefix and container.
           globalSetup: ['test/support/global-setup.ts'],

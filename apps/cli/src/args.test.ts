@@ -49,6 +49,8 @@ describe('parseCli', () => {
     expect(parseCli(['retry', ID]).command).toEqual({ name: 'retry', id: ID });
     expect(parseCli(['datasets']).command).toEqual({ name: 'datasets', dataset: undefined });
     expect(parseCli(['datasets', 'orders']).command).toEqual({ name: 'datasets', dataset: 'orders' });
+    expect(parseCli(['kinds', '--json'])).toMatchObject({ command: { name: 'kinds' }, options: { json: true } });
+    expect(usageError(() => parseCli(['kinds', 'noop'])).message).toBe('unexpected argument "noop"');
   });
 
   it('answers help and version in every form', () => {

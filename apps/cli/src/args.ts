@@ -22,6 +22,7 @@ export type Command =
   | { name: 'cancel'; id: string }
   | { name: 'retry'; id: string }
   | { name: 'datasets'; dataset: string | undefined }
+  | { name: 'kinds' }
   | { name: 'pipelines'; action: PipelinesAction };
 
 /** What `partita pipelines SUBCOMMAND` does. */
@@ -85,6 +86,7 @@ const COMMAND_OPTIONS = {
   cancel: {},
   retry: {},
   datasets: {},
+  kinds: {},
   pipelines: {
     category: { type: 'string' },
     watch: { type: 'boolean', short: 'w' },
@@ -174,6 +176,9 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
     case 'datasets':
       if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`, usage, name);
       return { command: { name, dataset: positionals[0] }, options };
+    case 'kinds':
+      if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`, usage, name);
+      return { command: { name }, options };
     case 'pipelines':
       return { command: { name, action: pipelinesAction(positionals, values, usage) }, options };
   }

@@ -5,6 +5,7 @@ import { cancelCommand } from './commands/cancel.js';
 import { retryCommand } from './commands/retry.js';
 import type { Context } from './commands/context.js';
 import { datasetsCommand } from './commands/datasets.js';
+import { kindsCommand } from './commands/kinds.js';
 import { listCommand } from './commands/list.js';
 import { pipelinesCommand } from './commands/pipelines.js';
 import { showCommand } from './commands/show.js';
@@ -65,6 +66,8 @@ function dispatch(ctx: Context, command: Exclude<Command, { name: 'help' | 'vers
       return retryCommand(ctx, command.id);
     case 'datasets':
       return datasetsCommand(ctx, command.dataset);
+    case 'kinds':
+      return kindsCommand(ctx);
     case 'pipelines':
       return pipelinesCommand(ctx, command.action);
   }

@@ -2,6 +2,7 @@ import type {
   ApplyResult,
   DatasetHistory,
   DatasetList,
+  KindList,
   JobList,
   JobStatus,
   JobView,
@@ -118,6 +119,10 @@ export class PartitaClient {
 
   async retry(id: string): Promise<{ id: string; status: JobStatus }> {
     return (await this.request<{ id: string; status: JobStatus }>('POST', `/jobs/${encodeURIComponent(id)}/retry`)).body;
+  }
+
+  async listKinds(): Promise<KindList> {
+    return (await this.request<KindList>('GET', '/kinds')).body;
   }
 
   async listDatasets(): Promise<DatasetList> {

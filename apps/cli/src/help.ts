@@ -1,6 +1,6 @@
 /** Usage texts: the overview and one per command. */
 
-export const COMMANDS = ['submit', 'watch', 'list', 'show', 'cancel', 'retry', 'datasets', 'pipelines'] as const;
+export const COMMANDS = ['submit', 'watch', 'list', 'show', 'cancel', 'retry', 'datasets', 'kinds', 'pipelines'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 const GLOBAL = `Global options:
@@ -22,6 +22,7 @@ Commands:
   cancel ID                                      cancel a job: partitions not yet started never run
   retry ID                                       run a failed job's failed partitions again
   datasets [NAME]                                registered datasets, or every version of one
+  kinds                                          the kinds the master serves, their versions and live workers
   pipelines SUBCOMMAND ...                       apply, list, show, run, runs, cancel, delete pipelines
 
 ${GLOBAL}
@@ -79,6 +80,12 @@ ${GLOBAL}`,
 
 Without NAME: every registered dataset with its latest version. With NAME: every version of that dataset, newest
 first (job, files, rows, bytes, manifest).
+
+${GLOBAL}`,
+  kinds: `usage: partita kinds [global options]
+
+The kinds the master serves (the built-ins and the modules of its PARTITA_KINDS): version, what their progress
+counts, their input, their queue and the live workers serving each. --json adds each kind's spec schema and columns.
 
 ${GLOBAL}`,
   pipelines: `usage: partita pipelines SUBCOMMAND [arguments] [global options]

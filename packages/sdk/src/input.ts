@@ -1,4 +1,4 @@
-import { ValidationError } from '@partita/contracts';
+import { PermanentError, ValidationError } from '@partita/contracts';
 import { fromRanges, toRanges } from '@partita/partition';
 import { z } from 'zod';
 import { overLimit } from './limits.js';
@@ -57,12 +57,12 @@ function indexed<S, T>(
     },
     open(ref, spec) {
       const parsed = z.strictObject({ ranges: IndexRanges }).safeParse(ref);
-      if (!parsed.success) throw new TypeError(`units: ${parsed.error.issues[0]?.message ?? 'malformed'}`);
+      if (!parsed.success) throw new PermanentError(`partition message: units ${parsed.error.issues[0]?.message ?? 'malformed'}`);
       const n = count(spec);
       const at = itemAt(spec);
       return {
         items: fromRanges(parsed.data.ranges).map((i) => {
-          if (i >= n) throw new RangeError(`unit ${i} is outside the job's ${n} units`);
+          if (i >= n) throw new PermanentError(`unit ${i} is outside the job's ${n} units`);
           return at(i);
         }),
       };
