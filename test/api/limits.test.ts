@@ -165,11 +165,16 @@ describe('per-job limits on POST /jobs', () => {
       expect(messages).toHaveLength(jobs.filter((j) => j.kind === kind).reduce((a, j) => a + j.partitions, 0));
     }
 
-    // Each accepted extract holds its snapshot while it waits; every refused one released its own.
+    // Each accepted job that reads a source (an extract, a travel job's postgres input) holds its snapshot while it
+    // waits; every refused one released its own.
     const { rows } = await db.query<{ n: number }>(
       `select count(*)::int as n from pg_stat_activity where application_name = $1 and state like 'idle in transaction%'`,
       [sourceApp],
     );
-    expect(rows[0]!.n).toBe([...accepted.values()].filter((k) => k === 'sql-extract').length);
+    const { rows: reading } = await db.query<{ n: number }>(
+      `select count(*)::int as n from "${stack.schema}".jobs where kind = 'sql-extract' or spec->'input' ? 'postgres'`,
+    );
+    expect(reading[0]!.n).toBe(5);
+    expect(rows[0]!.n).toBe(reading[0]!.n);
   });
 });

@@ -91,7 +91,7 @@ describe('a poison partition fails alone with its error; POST /jobs/:id/retry ru
     const failed = await api.waitForJob(id);
     expect(failed.status).toBe('failed');
     const { rows: holder } = await stack.master.catalog.pool.query<{ idx: number }>(
-      `select idx from partitions where job_id = $1 and payload->'units'->'ids' ? $2`,
+      `select idx from partitions where job_id = $1 and payload->'units'->'keys' ? jsonb_build_array($2::text)::text`,
       [id, poison],
     );
     expect(holder).toHaveLength(1);

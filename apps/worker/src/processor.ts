@@ -193,7 +193,7 @@ async function runKind(
     openFile: (file) => out.openFile(file),
   };
   try {
-    const units = await kind.input.open(payload.units, spec, { jobId, source: deps.source, details: job.details, signal: deps.signal });
+    const units = await kind.input.open(payload.units, spec, { jobId, log, source: deps.source, details: job.details, signal: deps.signal });
     const result = (await kind.run({ jobId, index, spec, ...(units as object) }, ctx)) ?? {};
     const files = await out.finish(result.files ?? []);
     return { files, ...(result.ownSnapshot !== undefined ? { ownSnapshot: result.ownSnapshot } : {}) };

@@ -262,7 +262,13 @@ describe('Catalog (real PostgreSQL, own schema)', () => {
     expect(await catalog.finishJob(id, { status: 'succeeded', finishedAt: now })).toBe(false);
     expect((await catalog.cancelJob(id))?.status).toBe('failed');
     const other = await newJob(2);
-    expect(await catalog.cancelJob(other)).toEqual({ status: 'cancelled', kind: 'travel-plan', cancelled: [0, 1], changed: true });
+    expect(await catalog.cancelJob(other)).toEqual({
+      status: 'cancelled',
+      kind: 'travel-plan',
+      queue: 'partitions-travel-plan',
+      cancelled: [0, 1],
+      changed: true,
+    });
     expect(await catalog.startPartition(other, 0, 'w')).toEqual({ skip: 'job-ended' });
     expect(await catalog.cancelJob(randomUUID())).toBeNull();
   });

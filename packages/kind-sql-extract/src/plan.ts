@@ -12,16 +12,18 @@ import {
   SourceError,
   UnmappedTypeError,
   buildChunkSelect,
+  callsThatMayWrite,
   describeColumns,
   planChunks,
   planColumns,
   safePgMessage,
+  sourceFunctionCalls,
   sqlState,
   type ColumnPlan,
 } from '@partita/extract';
 import type { InputPlan, PlanContext, PlanLimits } from '@partita/sdk';
 import { checkChunkCount, checkExtractRows, checkStatementTimeout } from './limits.js';
-import { callsThatMayWrite, sourceFunctionCalls } from './source-functions.js';
+
 
 /**
  * SQLSTATE classes of a source that is wrong (syntax, missing objects, types, values, privileges, a statement too

@@ -1,8 +1,7 @@
 import { PermanentError, TransientError, type ExtractChunk, type ExtractDetails, type FileView, type SqlExtractSpec } from '@partita/contracts';
-import { buildChunkSelect, classifyPgError, copyChunk, toParquetColumns, type ColumnPlan } from '@partita/extract';
+import { buildChunkSelect, classifyPgError, copyChunk, openChunkTransaction, toParquetColumns, type ColumnPlan } from '@partita/extract';
 import { openParquetStream, type ParquetStreamWriter } from '@partita/parquet';
 import type { FileUpload, Partition, RunContext, RunResult } from '@partita/sdk';
-import { openChunkTransaction } from './transaction.js';
 
 /** A chunk as its partition sees it: the key range or blocks, and the job's snapshot (null: none was exported). */
 export interface ChunkUnits {

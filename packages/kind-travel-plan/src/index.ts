@@ -1,8 +1,8 @@
 import { PermanentError, TRAVEL_PLAN_COLUMNS, TravelPlanSpec } from '@partita/contracts';
 import { custom, defineKind } from '@partita/sdk';
-import { loadGroups } from './load-groups.js';
+import { loadFromPostgres, loadGroups } from './load-groups.js';
 import { groupsTask, optimizeGroups, type GroupsTask } from './optimize-group.js';
-import { GroupRefs, planTravelGroups } from './plan.js';
+import { GroupRefs, planTravelGroups, travellerGroups } from './plan.js';
 
 /**
  * Groups per task to a CPU thread: one task per group cost a round trip and a copy of its routes' flights each
@@ -25,9 +25,10 @@ export default defineKind({
     type: 'groups',
     plan: (spec: TravelPlanSpec, ctx) => planTravelGroups(spec, ctx),
     open: async (ref, spec: TravelPlanSpec, ctx) => {
+      if ('postgres' in spec.input) return loadFromPostgres(await travellerGroups.open(ref, spec, ctx), spec.input.postgres.flights, ctx.source());
       const parsed = GroupRefs.safeParse(ref);
       if (!parsed.success) throw new PermanentError(`partition message: groups ${parsed.error.issues[0]?.message ?? 'malformed'}`);
-      return loadGroups(spec.input, parsed.data, ctx.source);
+      return loadGroups(spec.input, parsed.data);
     },
   }),
   output: { columns: Object.fromEntries(TRAVEL_PLAN_COLUMNS.map((c) => [c.name, { type: c.type, nullable: c.nullable }])) },

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { PermanentError, type TravelInput, quoteTableName } from '@partita/contracts';
+import type { Groups } from '@partita/sdk';
 import type { GroupRefs } from './plan.js';
 import { fromRanges } from '@partita/partition';
 import { generateGroup, generateRoute, parseClock, type Flight, type Group } from '@partita/travel';
@@ -11,8 +12,8 @@ export interface PartitionGroups {
   routeFlights: (origin: string, destination: string) => readonly Flight[];
 }
 
-/** Rebuilds a partition's groups from its references: regenerated, taken from the inline spec, or read from PostgreSQL. */
-export async function loadGroups(input: TravelInput, refs: GroupRefs, source: () => pg.Pool): Promise<PartitionGroups> {
+/** Rebuilds a generated or inline partition's groups from its references: regenerated, or taken from the spec. */
+export function loadGroups(input: TravelInput, refs: GroupRefs): PartitionGroups {
   if ('generate' in input) {
     if (!('ranges' in refs)) throw new PermanentError('a generated input needs index ranges');
     const { seed, groups: total } = input.generate;
@@ -30,49 +31,48 @@ export async function loadGroups(input: TravelInput, refs: GroupRefs, source: ()
       },
     };
   }
-  if (!('ids' in refs)) throw new PermanentError('inline and postgres inputs need group ids');
-  if ('inline' in input) {
-    const byId = new Map(input.inline.groups.map((g) => [g.id, g]));
-    const routes = groupFlights(input.inline.flights.map((f) => ({ ...f, depart: parseClock(f.depart), arrive: parseClock(f.arrive) })));
-    return {
-      groups: refs.ids.map((id) => {
-        const g = byId.get(id);
-        if (!g) throw new PermanentError(`group ${id} is not in the job's input`);
-        return { id: g.id, destination: g.destination, travellers: g.travellers.map((t) => ({ ...t })) };
-      }),
-      routeFlights: (o, d) => routes.get(`${o}>${d}`) ?? [],
-    };
+  if (!('ids' in refs)) throw new PermanentError('an inline input needs group ids');
+  if (!('inline' in input)) throw new PermanentError('a postgres input is read by groupsOf');
+  const byId = new Map(input.inline.groups.map((g) => [g.id, g]));
+  const routes = groupFlights(input.inline.flights.map((f) => ({ ...f, depart: parseClock(f.depart), arrive: parseClock(f.arrive) })));
+  return {
+    groups: refs.ids.map((id) => {
+      const g = byId.get(id);
+      if (!g) throw new PermanentError(`group ${id} is not in the job's input`);
+      return { id: g.id, destination: g.destination, travellers: g.travellers.map((t) => ({ ...t })) };
+    }),
+    routeFlights: (o, d) => routes.get(`${o}>${d}`) ?? [],
+  };
+}
+
+/**
+ * A `postgres` partition's groups as groupsOf reads them (in the job's snapshot), travellers in name order, then the
+ * flights of only the routes they fly.
+ */
+export async function loadFromPostgres(read: Groups, flightsTable: string, pool: pg.Pool): Promise<PartitionGroups> {
+  const groups: Group[] = [];
+  for await (const { key, rows } of read.groups) {
+    const id = String(key['group_id']);
+    const destination = String(rows[0]!['destination']);
+    const travellers = rows
+      .map((row) => {
+        if (String(row['destination']) !== destination) {
+          throw new PermanentError(`group ${id} has travellers bound for both ${destination} and ${String(row['destination'])}`);
+        }
+        return { name: String(row['person']), origin: String(row['home_airport']) };
+      })
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    groups.push({ id, destination, travellers });
   }
-  return loadFromPostgres(input.postgres, refs.ids, source()).catch((err: unknown) => {
+  return withFlights(groups, flightsTable, pool).catch((err: unknown) => {
     throw classifyPgError(err);
   });
 }
 
-/** Reads only this partition's travellers, then only the routes they fly. */
-async function loadFromPostgres(
-  tables: { travellers: string; flights: string },
-  ids: readonly string[],
-  pool: pg.Pool,
-): Promise<PartitionGroups> {
-  const travellers = await pool.query<{ group_id: string; person: string; home_airport: string; destination: string }>(
-    `select group_id::text as group_id, person::text as person, home_airport::text as home_airport, destination::text as destination
-       from ${quoteTableName(tables.travellers)} where group_id::text = any($1::text[]) order by group_id, person`,
-    [ids],
-  );
-  const groups = new Map<string, Group>();
-  for (const row of travellers.rows) {
-    let group = groups.get(row.group_id);
-    if (!group) groups.set(row.group_id, (group = { id: row.group_id, destination: row.destination, travellers: [] }));
-    if (group.destination !== row.destination) {
-      throw new PermanentError(`group ${row.group_id} has travellers bound for both ${group.destination} and ${row.destination}`);
-    }
-    group.travellers.push({ name: row.person, origin: row.home_airport });
-  }
-  const missing = ids.find((id) => !groups.has(id));
-  if (missing !== undefined) throw new PermanentError(`group ${missing} has no travellers in ${tables.travellers}`);
-
+/** The flights of every route the groups fly, read for these routes only. */
+async function withFlights(groups: Group[], flightsTable: string, pool: pg.Pool): Promise<PartitionGroups> {
   const pairs = new Set<string>();
-  for (const g of groups.values())
+  for (const g of groups)
     for (const t of g.travellers) pairs.add(`${t.origin}>${g.destination}`).add(`${g.destination}>${t.origin}`);
   const origins = [...pairs].map((p) => p.split('>')[0]!);
   const destinations = [...pairs].map((p) => p.split('>')[1]!);
@@ -80,14 +80,14 @@ async function loadFromPostgres(
     `select f.origin::text as origin, f.destination::text as destination,
             (extract(epoch from f.departure) / 60)::int as depart, (extract(epoch from f.arrival) / 60)::int as arrive,
             f.price::float8 as price
-       from ${quoteTableName(tables.flights)} f
+       from ${quoteTableName(flightsTable)} f
        join unnest($1::text[], $2::text[]) as r(origin, destination)
          on f.origin::text = r.origin and f.destination::text = r.destination
       order by f.origin, f.destination, f.departure, f.arrival, f.price`,
     [origins, destinations],
   );
   const routes = groupFlights(flights.rows);
-  return { groups: ids.map((id) => groups.get(id)!), routeFlights: (o, d) => routes.get(`${o}>${d}`) ?? [] };
+  return { groups, routeFlights: (o, d) => routes.get(`${o}>${d}`) ?? [] };
 }
 
 function groupFlights(flights: readonly Flight[]): Map<string, Flight[]> {

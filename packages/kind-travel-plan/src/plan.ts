@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { ValidationError, type TravelPlanSpec } from '@partita/contracts';
+import { ValidationError, quoteTableName, type TravelPlanSpec } from '@partita/contracts';
 import { toRanges } from '@partita/partition';
-import type { InputPlan, PlanContext } from '@partita/sdk';
+import { groupsOf, type InputPlan, type PlanContext } from '@partita/sdk';
 import { estimateGroupWork, optimizerFromSpec, parseClock } from '@partita/travel';
 import { checkTravelGroups } from './limits.js';
-import { listTravelGroups, type GroupRef } from './list-groups.js';
+import { listTravelGroups, probe, type GroupRef } from './list-groups.js';
 
-/** How a travel partition's groups travel in its queue message: generator indices as ranges, or group ids. */
+/** How a generated or inline travel partition's groups travel in its queue message: generator indices as ranges, or group ids. */
 export const GroupRefs = z.union([
   z.strictObject({ ranges: z.array(z.tuple([z.int().min(0), z.int().min(0)])).min(1) }),
   z.strictObject({ ids: z.array(z.string().min(1)).min(1) }),
@@ -19,8 +19,34 @@ export type GroupRefs = z.infer<typeof GroupRefs>;
  * ranges, the others as ids.
  */
 export async function planTravelGroups(spec: TravelPlanSpec, ctx: PlanContext): Promise<InputPlan> {
-  const groups = await listTravelGroups(spec.input, ctx.source, ctx.limits.units);
-  return planGroups(spec, groups, ctx.limits.units);
+  if ('postgres' in spec.input) {
+    const { flights } = spec.input.postgres;
+    await probe(
+      ctx.source(),
+      `select origin, destination, departure, arrival, price from ${quoteTableName(flights)} limit 0`,
+      'input.postgres.flights',
+      flights,
+    );
+    return travellerGroups.plan(spec, ctx);
+  }
+  return planGroups(spec, listTravelGroups(spec.input, ctx.limits.units), ctx.limits.units);
+}
+
+/**
+ * The groups of a `postgres` input: the travellers table grouped by `group_id`, counted in the job's snapshot, each
+ * group costing its optimisation work, read by each partition in that snapshot.
+ */
+export const travellerGroups = groupsOf<TravelPlanSpec>({
+  source: (spec) => ({ table: postgresInput(spec).travellers }),
+  by: () => ['group_id'],
+  columns: () => ['group_id', 'person', 'home_airport', 'destination'],
+  cost: (rows, spec) => estimateGroupWork(rows, optimizerFromSpec(spec.optimizer)),
+  path: 'input.postgres.travellers',
+});
+
+function postgresInput(spec: TravelPlanSpec): { travellers: string; flights: string } {
+  if (!('postgres' in spec.input)) throw new Error('not a postgres input');
+  return spec.input.postgres;
 }
 
 /** The pure part of planning: the listed groups as units. */

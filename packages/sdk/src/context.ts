@@ -79,6 +79,7 @@ export interface InputPlan {
 /** What a worker gets to open a partition's units. */
 export interface OpenContext {
   jobId: string;
+  log: KindLogger;
   source(): pg.Pool;
   /** What planning recorded (InputPlan.details). */
   details: Record<string, unknown> | null;

@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import type pg from 'pg';
 import type { KindLogger, PlanLimits, RunContext } from './context.js';
 import { planKind } from './plan.js';
+import { exportSnapshot } from '@partita/extract';
 import type { Kind } from './kind.js';
 
 /** What one partition did when run in this process. */
@@ -42,7 +43,7 @@ export async function runJob(kind: Kind, spec: unknown, options: RunOptions = {}
   const plan = await planKind(kind, parsed as Record<string, unknown>, {
     jobId,
     source,
-    exportSnapshot: () => Promise.reject(new Error('runJob does not export snapshots')),
+    exportSnapshot: () => exportSnapshot(source()),
     keepSnapshot: () => undefined,
     limits: { partitions: 10_000, units: 1_000_000, rows: Number.MAX_SAFE_INTEGER, statementTimeoutMs: 3_600_000, planTimeoutMs: 60_000, ...options.limits },
     signal,
@@ -52,7 +53,7 @@ export async function runJob(kind: Kind, spec: unknown, options: RunOptions = {}
     for (const { index, units } of plan.partitions) {
       if (options.only !== undefined && index !== options.only) continue;
       const details = plan.details ?? null;
-      const opened = await kind.input.open(units, parsed, { jobId, source, details, signal });
+      const opened = await kind.input.open(units, parsed, { jobId, log: options.log ?? quiet, source, details, signal });
       const run: PartitionRun = { index, rows: [], progress: [] };
       const ctx: RunContext<Record<string, unknown>, unknown, unknown> = {
         jobId,

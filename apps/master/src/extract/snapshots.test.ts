@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@partita/telemetry';
-import { SnapshotRegistry, exportSnapshot } from './snapshots.js';
+import { exportSnapshot } from '@partita/extract';
+import { SnapshotRegistry } from './snapshots.js';
 
 const DATABASE_URL = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 

@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import type { ManifestColumn, PartitionPayload } from '@partita/contracts';
 import { planKind, type Kind, type PlanLimits } from '@partita/sdk';
-import { exportSnapshot, type SnapshotRegistry } from '../extract/snapshots.js';
+import { exportSnapshot } from '@partita/extract';
+import type { SnapshotRegistry } from '../extract/snapshots.js';
 
 /** A planned partition: its queue message and what the catalog records about it. */
 export interface PlannedPartition {

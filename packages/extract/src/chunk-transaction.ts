@@ -1,6 +1,9 @@
 import type pg from 'pg';
 import { quoteLiteral } from '@partita/contracts';
-import type { KindLogger as Logger } from '@partita/sdk';
+/** What the transaction logs to. */
+interface Logger {
+  warn(obj: object, msg?: string): void;
+}
 
 /** SQLSTATE of `SET TRANSACTION SNAPSHOT` with an id whose exporting transaction has ended. */
 const INVALID_PARAMETER_VALUE = '22023';
