@@ -21,6 +21,8 @@ import {
   queryOne,
   readGroups,
   safePgMessage,
+  SourceError,
+  UnmappedTypeError,
   type ColumnPlan,
   type RowValue,
   type SourceGroup,
@@ -173,7 +175,8 @@ async function planGroups<S>(spec: S, ctx: PlanContext, options: GroupsOfOptions
     await snapshot.release();
     if (err instanceof ValidationError || err instanceof TransientError) throw err;
     const state = (err as { code?: unknown }).code;
-    if (typeof state === 'string' && /^(42|22|3F|0A)/.test(state)) {
+    // A missing table or column, a type Parquet cannot hold, a query PostgreSQL refuses: the spec's mistake.
+    if (err instanceof SourceError || err instanceof UnmappedTypeError || (typeof state === 'string' && /^(42|22|3F|0A)/.test(state))) {
       const message = safePgMessage(err);
       throw new ValidationError(`${path}: ${message}`, [{ path, message }]);
     }
