@@ -17,7 +17,7 @@ const PURE = [
   'packages/partition/src/**/*.test.ts',
   'packages/catalog/src/run-view.test.ts',
   'packages/travel/src/**/*.test.ts',
-  'packages/sdk/src/**/*.test.ts',
+  'packages/sdk/src/kind.test.ts',
   'examples/*/src/**/*.test.ts',
   'packages/kinds/src/**/*.test.ts',
   'packages/kind-travel-plan/src/**/*.test.ts',

@@ -18,6 +18,8 @@ export type { Envelope, Kind, KindConfig, KindSpec, OutputDecl, Partition } from
 export { custom, grid, list, range } from './input.js';
 export type { GridPoint, Input, Items } from './input.js';
 export { DEFAULT_MAX_GROUP_ROWS, groupsOf } from './groups-of.js';
+export { chunksOf } from './chunks-of.js';
+export type { ChunkCount, ChunkRows, ChunkSource, ChunksOfOptions } from './chunks-of.js';
 export type { Group, GroupSource, Groups, GroupsOfOptions } from './groups-of.js';
 export type { RowValue } from '@partita/extract';
 export { toOutputColumns } from './columns.js';
