@@ -295,16 +295,19 @@ describe('POST /jobs under fuzzing: never a 5xx, errors with the API shape and n
     expect([200, 202]).toContain(res.statusCode);
     expect(body.id).toMatch(UUID);
     const id = body.id!;
-    const kind = (await stack.getJob(id)).kind;
+    const job = await stack.getJob(id);
+    const kind = job.kind;
     if (res.statusCode === 202) expect(accepted.has(id)).toBe(false);
     else expect(accepted.has(id), 'a 200 repeats an accepted job').toBe(true);
     const known = accepted.get(id);
-    if (kind === 'sql-extract' && !known?.cancelled) {
-      // An accepted extract holds a snapshot (a connection) while it runs: cancel it, so hundreds do not pile up.
+    // A job that reads a source (an extract, a travel job's postgres input) holds a snapshot, a connection, while it
+    // runs: cancel it, so that hundreds do not pile up.
+    const readsSource = kind === 'sql-extract' || 'postgres' in ((job.spec as { input?: object }).input ?? {});
+    if (readsSource && !known?.cancelled) {
       const cancel = await stack.master.app.inject({ method: 'DELETE', url: `/jobs/${id}` });
       expect(cancel.statusCode, cancel.body).toBe(200);
     }
-    accepted.set(id, { kind, cancelled: kind === 'sql-extract' });
+    accepted.set(id, { kind, cancelled: readsSource });
   }
 
   const json = (doc: Doc, idempotencyKey?: string) =>
@@ -527,7 +530,7 @@ describe('POST /jobs under fuzzing: never a 5xx, errors with the API shape and n
       redis.disconnect();
     }
 
-    // Refused extracts released their snapshots; the accepted ones were cancelled, which releases theirs.
+    // Refused jobs released their snapshots; the accepted ones that held one were cancelled, which releases it.
     const { rows: held } = await db.query<{ n: number }>(
       `select count(*)::int as n from pg_stat_activity where application_name = $1 and state like 'idle in transaction%'`,
       [sourceApp],

@@ -182,12 +182,12 @@ describe('the Grafana dashboard against a real Prometheus scraping a running sta
       insert into ${schema}.orders select g, g / 100.0, md5(g::text) from generate_series(1, 20000) g;
       create table ${schema}.travellers (group_id text, person text, home_airport text, destination text);
       insert into ${schema}.travellers values ('g1', 'Ann', 'BOS', 'LGA'), ('g1', 'Bob', 'DAL', 'LGA'), ('g2', 'Cy', 'ORD', 'LGA');
-      create table ${schema}.travellers_gone as table ${schema}.travellers;
       create table ${schema}.flights (origin text, destination text, departure time, arrival interval, price numeric(10,2));
       insert into ${schema}.flights
         select o, d, make_time(h, 0, 0), make_interval(hours => h + 2), 100 + h
           from (values ('BOS', 'LGA'), ('LGA', 'BOS'), ('DAL', 'LGA'), ('LGA', 'DAL'), ('ORD', 'LGA'), ('LGA', 'ORD')) r(o, d),
-               generate_series(6, 20, 2) h;`);
+               generate_series(6, 20, 2) h;
+      create table ${schema}.flights_gone as table ${schema}.flights;`);
 
     stack = await startStack({ workers: 2, workerHttp: true });
     const workers = [...stack.workerHttpPorts.values()].map((port) => `127.0.0.1:${port}`);
@@ -256,27 +256,28 @@ describe('the Grafana dashboard against a real Prometheus scraping a running sta
       output: { container: s.container, prefix: 'extract' },
       dataset: { name: `dashboard-${schema}` },
     });
-    // Retries: a transient error. The travellers table is locked, so each partition's read waits on the lock; its
-    // connection is then terminated (SQLSTATE 57P01, an operator's intervention: worth retrying), the lock released,
-    // and the second attempt succeeds.
+    // Retries: a transient error. The flights table is locked, so each partition's read of its routes waits on the
+    // lock; its connection is then terminated (SQLSTATE 57P01, an operator's intervention: worth retrying), the lock
+    // released, and the second attempt succeeds. (Not the travellers table: the job's snapshot, held from the submit
+    // on, keeps a share lock on what planning read, as pg_dump's does.)
     const input = { postgres: { travellers: `${schema}.travellers`, flights: `${schema}.flights` } };
     const retryId = await s.submit(travel('retry', { input, partitions: 2, retry: { attempts: 3, backoffMs: 200 } }));
     locker = new pg.Client({ connectionString: DATABASE_URL });
     await locker.connect();
     await locker.query('begin');
-    await locker.query(`lock table ${schema}.travellers in access exclusive mode`); // after the submit, which reads it
+    await locker.query(`lock table ${schema}.flights in access exclusive mode`); // after the submit, which checks it
     // A permanent error: this table is gone by the time a worker reads it, so each partition fails at once.
     const failId = await s.submit(
-      travel('fail', { input: { postgres: { ...input.postgres, travellers: `${schema}.travellers_gone` } }, partitions: 2 }),
+      travel('fail', { input: { postgres: { ...input.postgres, flights: `${schema}.flights_gone` } }, partitions: 2 }),
     );
-    await source!.query(`drop table ${schema}.travellers_gone`);
+    await source!.query(`drop table ${schema}.flights_gone`);
     await sleep(2500); // scraped at least twice while waiting
     await s.resumeWorkers();
     const blocked = async () =>
       (
         await source!.query<{ pid: number }>(
           `select pid from pg_stat_activity
-            where application_name = 'partita-worker-source' and wait_event_type = 'Lock' and query like '%travellers%'`,
+            where application_name = 'partita-worker-source' and wait_event_type = 'Lock' and query like '%flights%'`,
         )
       ).rows.map((r) => r.pid);
     await p.until('both partitions of the retry job to wait on the lock', async () => (await blocked()).length === 2, 60_000);
@@ -293,7 +294,7 @@ describe('the Grafana dashboard against a real Prometheus scraping a running sta
     expect(retried.partitions.map((x) => x.attempts)).toEqual([2, 2]);
     expect(failed.status).toBe('failed');
     expect(failed.partitions.map((x) => x.attempts)).toEqual([1, 1]);
-    expect(failed.error?.message).toMatch(/travellers_gone.*does not exist/);
+    expect(failed.error?.message).toMatch(/flights_gone.*does not exist/);
 
     // Three more scrapes of every target after the last job ended, before reading anything.
     const ended = Date.now() / 1000;

@@ -98,4 +98,23 @@ describe('groupsOf: the groups of a skewed table, packed by size, read in the jo
     expect(missing.statusCode).toBe(400);
     expect((missing.json() as { issues: { path: string }[] }).issues[0]!.path).toBe('table');
   });
+
+  it('a master holds at most MAX_OPEN_SNAPSHOTS snapshots: one more is a 429 naming the limit, accepted once one ended', async () => {
+    const table = await orders();
+    stack.env['MAX_OPEN_SNAPSHOTS'] = '1';
+    await stack.restartMaster();
+    try {
+      const spec = { kind: 'group-stats', table, output: { container: stack.container, prefix: 'limit' } };
+      const first = await stack.submit(spec);
+      const second = await stack.master.app.inject({ method: 'POST', url: '/jobs', payload: spec });
+      expect(second.statusCode).toBe(429);
+      expect((second.json() as { message: string }).message).toMatch(/holds 1 source snapshots for running jobs, its limit \(MAX_OPEN_SNAPSHOTS\)/);
+      expect((await stack.master.app.inject({ method: 'DELETE', url: `/jobs/${first}` })).statusCode).toBe(200);
+      const third = await stack.master.app.inject({ method: 'POST', url: '/jobs', payload: spec });
+      expect(third.statusCode, third.body).toBe(202);
+      expect((await stack.master.app.inject({ method: 'DELETE', url: `/jobs/${(third.json() as { id: string }).id}` })).statusCode).toBe(200);
+    } finally {
+      delete stack.env['MAX_OPEN_SNAPSHOTS'];
+    }
+  });
 });

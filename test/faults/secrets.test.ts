@@ -119,7 +119,8 @@ describe('no secret in queue payloads, logs, blobs, the catalog or API answers',
     );
     for (const id of jobs) expect((await api.waitForJob(id)).status).toBe('succeeded');
 
-    // A job that fails on a worker: its table is dropped between planning and running.
+    // A job that fails on a worker: its flights table is dropped between planning and running (not its travellers:
+    // the job's snapshot keeps a share lock on what planning read, until the job ends).
     const groups = Array.from({ length: 6 }, (_, i) => generateGroup(8, i));
     await loadTravelTables(source, groups, 8);
     await stack.pauseWorkers();
@@ -130,7 +131,7 @@ describe('no secret in queue payloads, logs, blobs, the catalog or API answers',
       retry: { attempts: 2, backoffMs: 10 },
       output: { container: stack.container, prefix: 'failing' },
     });
-    await source.sql(`drop table ${s}.travellers`);
+    await source.sql(`drop table ${s}.flights`);
     // A job cancelled before it ran.
     const cancelled = await submit({
       kind: 'travel-plan',

@@ -227,7 +227,7 @@ function progressCell(job) {
       { class: 'progress-text' },
       h('span', { class: 'strong' }, `${p.done}/${p.total}`),
       ' partitions · ',
-      `${formatInt(p.itemsDone)}/${formatInt(p.itemsTotal)} items`,
+      `${formatInt(p.itemsDone)}/${formatInt(p.itemsTotal)} ${p.itemNoun ?? 'items'}`,
     ),
   );
 }
@@ -340,7 +340,7 @@ function renderJob() {
   const eff = $('efficiency').closest('.stat');
   if (eff) eff.dataset.level = !(t.efficiency > 0) ? 'none' : t.efficiency >= 0.8 ? 'good' : t.efficiency >= 0.5 ? 'fair' : 'poor';
   setText('job-progress', `${job.progress.done}/${job.progress.total}`);
-  setText('job-items', `${formatInt(job.progress.itemsDone)}/${formatInt(job.progress.itemsTotal)} items`);
+  setText('job-items', `${formatInt(job.progress.itemsDone)}/${formatInt(job.progress.itemsTotal)} ${job.progress.itemNoun ?? 'items'}`);
 
   const errorEl = $('job-error');
   errorEl.hidden = !job.error;

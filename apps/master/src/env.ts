@@ -50,6 +50,12 @@ export const MasterEnv = z
      * Default 200000 (twenty jobs of 10,000 partitions).
      */
     MAX_QUEUED_PARTITIONS_PER_TOKEN: z.coerce.number().int().min(1).default(200_000),
+    /**
+     * Most source snapshots this master holds for running jobs (each an open transaction, a connection of the source
+     * database, from the submit of a job that reads a source until it ends); a submit that needs one more is a 429.
+     * Keep it below the source's max_connections minus what the workers use. Default 32.
+     */
+    MAX_OPEN_SNAPSHOTS: z.coerce.number().int().min(1).max(10_000).default(32),
     /** The longest statement timeout (`statementTimeoutMs`) an extract may ask for, in ms. Default 21600000 (6 hours). */
     MAX_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(1).max(86_400_000).default(21_600_000),
     /**

@@ -87,6 +87,7 @@ export async function startMaster(
     statementTimeoutMs: env.MAX_STATEMENT_TIMEOUT_MS,
     planTimeoutMs: env.PLAN_TIMEOUT_MS,
     queuedPartitionsPerToken: env.MAX_QUEUED_PARTITIONS_PER_TOKEN,
+    openSnapshots: env.MAX_OPEN_SNAPSHOTS,
   };
   const jobs = new JobsService({ catalog, kinds, queues, source, snapshots, limits, log, metrics });
   const pipelines = new PipelinesService({ catalog, jobs, schedules, log, metrics });

@@ -43,6 +43,7 @@ export async function planExtract(spec: SqlExtractSpec, ctx: PlanContext): Promi
   checkStatementTimeout(spec, ctx.limits);
   ctx.signal.throwIfAborted();
   const snapshot = await ctx.exportSnapshot().catch((err: unknown) => {
+    if (err instanceof PartitaError) throw err; // a limit of the master's
     throw new TransientError(`the source database is unavailable: ${safePgMessage(err)}`, err);
   });
   // Ends the snapshot's backend, whatever it runs: nothing keeps running for a plan nobody waits for.

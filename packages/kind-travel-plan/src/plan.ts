@@ -21,13 +21,19 @@ export type GroupRefs = z.infer<typeof GroupRefs>;
 export async function planTravelGroups(spec: TravelPlanSpec, ctx: PlanContext): Promise<InputPlan> {
   if ('postgres' in spec.input) {
     const { flights } = spec.input.postgres;
-    await probe(
-      ctx.source(),
-      `select origin, destination, departure, arrival, price from ${quoteTableName(flights)} limit 0`,
-      'input.postgres.flights',
-      flights,
-    );
-    return travellerGroups.plan(spec, ctx);
+    const planned = await travellerGroups.plan(spec, ctx);
+    try {
+      await probe(
+        ctx.source(),
+        `select origin, destination, departure, arrival, price from ${quoteTableName(flights)} limit 0`,
+        'input.postgres.flights',
+        flights,
+      );
+    } catch (err) {
+      await planned.lease?.release();
+      throw err;
+    }
+    return planned;
   }
   return planGroups(spec, listTravelGroups(spec.input, ctx.limits.units), ctx.limits.units);
 }

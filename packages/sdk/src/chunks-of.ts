@@ -1,4 +1,5 @@
 import {
+  PartitaError,
   PermanentError,
   TransientError,
   ValidationError,
@@ -108,6 +109,7 @@ async function planChunksOf<S>(spec: S, ctx: PlanContext, options: ChunksOfOptio
     });
   }
   const snapshot = await ctx.exportSnapshot().catch((err: unknown) => {
+    if (err instanceof PartitaError) throw err; // a limit of the master's
     throw new TransientError(`the source database is unavailable: ${safePgMessage(err)}`, err);
   });
   const abort = (): void => void snapshot.terminate();

@@ -1,4 +1,5 @@
 import {
+  PartitaError,
   PermanentError,
   TransientError,
   ValidationError,
@@ -115,6 +116,7 @@ async function planGroups<S>(spec: S, ctx: PlanContext, options: GroupsOfOptions
   const { from, where, calls } = sourceSql(source, path);
   const maxGroupRows = options.maxGroupRows?.(spec) ?? DEFAULT_MAX_GROUP_ROWS;
   const snapshot = await ctx.exportSnapshot().catch((err: unknown) => {
+    if (err instanceof PartitaError) throw err; // a limit of the master's
     throw new TransientError(`the source database is unavailable: ${safePgMessage(err)}`, err);
   });
   const abort = (): void => void snapshot.terminate();

@@ -27,6 +27,11 @@ export class SnapshotRegistry {
     },
   ) {}
 
+  /** Snapshots held for running jobs. */
+  get size(): number {
+    return this.held.size;
+  }
+
   /** Keeps a job's snapshot until `release(jobId)`, and counts `countSql`'s rows in it meanwhile (when given). */
   keep(jobId: string, snapshot: HeldSnapshot, countSql?: string): void {
     const entry: { snapshot: HeldSnapshot; counting: Promise<void> | null } = { snapshot, counting: null };

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { ManifestColumn, PartitionPayload } from '@partita/contracts';
+import { LimitExceededError, type ManifestColumn, type PartitionPayload } from '@partita/contracts';
 import { planKind, type Kind, type PlanLimits } from '@partita/sdk';
 import { exportSnapshot } from '@partita/extract';
 import type { SnapshotRegistry } from '../extract/snapshots.js';
@@ -34,6 +34,8 @@ export interface Plan {
 export interface JobLimits extends PlanLimits {
   /** Most partitions not yet ended that one API token may have. */
   queuedPartitionsPerToken: number;
+  /** Most source snapshots this master holds for running jobs (MAX_OPEN_SNAPSHOTS). */
+  openSnapshots: number;
 }
 
 export interface PlannerContext {
@@ -54,7 +56,16 @@ export async function planJob(jobId: string, kind: Kind, spec: Record<string, un
   const planned = await planKind(kind, spec, {
     jobId,
     source: ctx.source,
-    exportSnapshot: () => exportSnapshot(ctx.source()),
+    exportSnapshot: () => {
+      const held = ctx.snapshots.size;
+      if (held >= ctx.limits.openSnapshots) {
+        const message =
+          `this master holds ${held} source snapshots for running jobs, its limit (MAX_OPEN_SNAPSHOTS): a job that reads ` +
+          'a source holds one until it ends; retry when some have finished';
+        return Promise.reject(new LimitExceededError(message, [{ path: 'kind', message }]));
+      }
+      return exportSnapshot(ctx.source());
+    },
     keepSnapshot: (id, snapshot, countSql) => ctx.snapshots.keep(id, snapshot as Parameters<SnapshotRegistry['keep']>[1], countSql),
     limits: ctx.limits,
     signal: ctx.signal,
