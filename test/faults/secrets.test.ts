@@ -143,7 +143,7 @@ describe('no secret in queue payloads, logs, blobs, the catalog or API answers',
     await stack.resumeWorkers();
     const failed = await api.waitForJob(failing);
     expect(failed.status).toBe('failed');
-    expect(failed.error?.message).toMatch(/travellers/);
+    expect(failed.error?.message).toMatch(/flights/);
     expect((await api.getJob(cancelled)).status).toBe('cancelled');
     jobs.push(failing, cancelled);
 
