@@ -27,7 +27,9 @@ describe('groupsOf: the groups of a skewed table, packed by size, read in the jo
 
   async function orders(): Promise<string> {
     const table = `${source.schema}.orders`;
-    await source.sql(`create table ${table} (id bigint primary key, customer_id int not null, amount numeric(10,2) not null, placed_at timestamptz not null)`);
+    await source.sql(
+      `create table ${table} (id bigint primary key, customer_id int not null, amount numeric(10,2) not null, placed_at timestamptz not null)`,
+    );
     // Half the orders go to the 10 big customers, the other half spread over the 990 others.
     await source.sql(
       `insert into ${table}
@@ -73,7 +75,8 @@ describe('groupsOf: the groups of a skewed table, packed by size, read in the jo
 
     const manifest = Manifest.parse(JSON.parse((await stack.store.get(stack.container, job.output.manifest!)).toString()));
     const rows: Record<string, unknown>[] = [];
-    for (const file of manifest.files) rows.push(...(await readParquet(await stack.store.get(stack.container, file.path), { exact: true })).rows);
+    for (const file of manifest.files)
+      rows.push(...(await readParquet(await stack.store.get(stack.container, file.path), { exact: true })).rows);
     rows.sort((a, b) => (a['customer_id'] as number) - (b['customer_id'] as number));
     expect(rows.map((r) => ({ ...r, id_sum: String(r['id_sum']), latest: String(r['latest']) }))).toEqual(expected.rows);
   });
@@ -89,7 +92,9 @@ describe('groupsOf: the groups of a skewed table, packed by size, read in the jo
     const body = res.json() as { issues: { path: string; message: string }[] };
     expect(body.issues).toHaveLength(1);
     expect(body.issues[0]!.path).toBe('table');
-    expect(body.issues[0]!.message).toMatch(/^10 group\(s\) over 4,000 rows \(maxGroupRows\): \{"customer_id":0\} holds 5,000 rows; \{"customer_id":1\} holds 5,000 rows/);
+    expect(body.issues[0]!.message).toMatch(
+      /^10 group\(s\) over 4,000 rows \(maxGroupRows\): \{"customer_id":0\} holds 5,000 rows; \{"customer_id":1\} holds 5,000 rows/,
+    );
     const missing = await stack.master.app.inject({
       method: 'POST',
       url: '/jobs',
@@ -108,11 +113,15 @@ describe('groupsOf: the groups of a skewed table, packed by size, read in the jo
       const first = await stack.submit(spec);
       const second = await stack.master.app.inject({ method: 'POST', url: '/jobs', payload: spec });
       expect(second.statusCode).toBe(429);
-      expect((second.json() as { message: string }).message).toMatch(/holds 1 source snapshots for running jobs, its limit \(MAX_OPEN_SNAPSHOTS\)/);
+      expect((second.json() as { message: string }).message).toMatch(
+        /holds 1 source snapshots for running jobs, its limit \(MAX_OPEN_SNAPSHOTS\)/,
+      );
       expect((await stack.master.app.inject({ method: 'DELETE', url: `/jobs/${first}` })).statusCode).toBe(200);
       const third = await stack.master.app.inject({ method: 'POST', url: '/jobs', payload: spec });
       expect(third.statusCode, third.body).toBe(202);
-      expect((await stack.master.app.inject({ method: 'DELETE', url: `/jobs/${(third.json() as { id: string }).id}` })).statusCode).toBe(200);
+      expect((await stack.master.app.inject({ method: 'DELETE', url: `/jobs/${(third.json() as { id: string }).id}` })).statusCode).toBe(
+        200,
+      );
     } finally {
       delete stack.env['MAX_OPEN_SNAPSHOTS'];
     }

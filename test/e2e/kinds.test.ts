@@ -232,7 +232,12 @@ describe('loading kinds: a module that cannot be served stops the process, namin
 
   it('a worker process given such a module exits with the module named, before it takes any partition', async () => {
     const child = spawn(process.execPath, [WORKER_MAIN], {
-      env: { ...process.env, PARTITA_KINDS: fixture('throws.mjs'), WORKER_HTTP_PORT: '-1', AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' },
+      env: {
+        ...process.env,
+        PARTITA_KINDS: fixture('throws.mjs'),
+        WORKER_HTTP_PORT: '-1',
+        AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true',
+      },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
@@ -244,7 +249,12 @@ describe('loading kinds: a module that cannot be served stops the process, namin
 
   it('WORKER_KINDS naming a kind nobody loaded stops the worker, listing the kinds it knows', async () => {
     const child = spawn(process.execPath, [WORKER_MAIN], {
-      env: { ...process.env, WORKER_KINDS: 'travel-plan,churn-score', WORKER_HTTP_PORT: '-1', AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' },
+      env: {
+        ...process.env,
+        WORKER_KINDS: 'travel-plan,churn-score',
+        WORKER_HTTP_PORT: '-1',
+        AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true',
+      },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';

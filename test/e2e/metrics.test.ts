@@ -96,8 +96,6 @@ describe('Prometheus metrics of the master and the workers', () => {
     const api = await fetch(`${stack.baseUrl}/admin/queues/api/queues`);
     expect(api.status).toBe(200);
     const body = (await api.json()) as { queues: Array<{ name: string }> };
-    expect(body.queues.map((q) => q.name).sort()).toEqual(
-      ['finalize', PIPELINE_RUNS_QUEUE, ...BUILTIN_QUEUES].sort(),
-    );
+    expect(body.queues.map((q) => q.name).sort()).toEqual(['finalize', PIPELINE_RUNS_QUEUE, ...BUILTIN_QUEUES].sort());
   });
 });

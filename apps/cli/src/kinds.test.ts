@@ -37,7 +37,11 @@ describe('partita kinds', () => {
     });
     const lines = text.split('\n');
     expect(lines[0]).toMatch(/^kind\s+version\s+counts\s+input\s+queue\s+workers\s+description$/);
-    expect(lines.find((l) => l.startsWith('noop'))).toMatch(/noop\s+1\.0\.0\s+partitions\s+range\s+partitions-noop-v1\s+none\s+Partitions that only wait/);
-    expect(lines.find((l) => l.startsWith('echo'))).toMatch(/echo\s+2\.0\.0\s+numbers\s+range\s+partitions-echo-v2\s+3 \(2\.0\.0, 2\.1\.0\)\s+echoes/);
+    expect(lines.find((l) => l.startsWith('noop'))).toMatch(
+      /noop\s+1\.0\.0\s+partitions\s+range\s+partitions-noop-v1\s+none\s+Partitions that only wait/,
+    );
+    expect(lines.find((l) => l.startsWith('echo'))).toMatch(
+      /echo\s+2\.0\.0\s+numbers\s+range\s+partitions-echo-v2\s+3 \(2\.0\.0, 2\.1\.0\)\s+echoes/,
+    );
   });
 });

@@ -87,7 +87,10 @@ export async function startWorker(
   // The catalog knows which kinds (and versions) live workers serve: GET /kinds, and a submit's warning when none does.
   await catalog.workerSeen(env.WORKER_ID, servedKinds);
   const seen = setInterval(
-    () => void catalog.workerSeen(env.WORKER_ID, servedKinds).catch((err: unknown) => log.warn({ err }, 'could not record this worker as alive')),
+    () =>
+      void catalog
+        .workerSeen(env.WORKER_ID, servedKinds)
+        .catch((err: unknown) => log.warn({ err }, 'could not record this worker as alive')),
     HEARTBEAT_INTERVAL_MS,
   );
   seen.unref();

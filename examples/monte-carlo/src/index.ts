@@ -14,7 +14,11 @@ const Spec = z.object({
   /** Paths simulated per scenario. Default 10,000. */
   paths: z.int().min(100).max(1_000_000).default(10_000),
   /** Seed of the whole job: the same spec gives the same numbers. Default 1. */
-  seed: z.int().min(0).max(2 ** 31 - 1).default(1),
+  seed: z
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(1),
 });
 type Spec = z.infer<typeof Spec>;
 

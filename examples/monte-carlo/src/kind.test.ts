@@ -30,7 +30,8 @@ describe('monte-carlo-var', () => {
   });
 
   it('more volatility puts more at risk; the mean follows the drift (law of large numbers)', () => {
-    const at = (volatility: number) => simulate({ scenario: { drift: 0.05, volatility, horizon: 250 }, start: 100, paths: 20_000, seed: 3 });
+    const at = (volatility: number) =>
+      simulate({ scenario: { drift: 0.05, volatility, horizon: 250 }, start: 100, paths: 20_000, seed: 3 });
     expect(at(0.4).var95).toBeGreaterThan(at(0.1).var95);
     // E[S_T] = S_0 · e^(μT); with 20,000 paths the sample mean is within a few standard errors.
     const { mean } = at(0.1);

@@ -255,9 +255,7 @@ export const KindView = z.object({
     fixed: z.boolean(),
   }),
   /** Its files' columns; null when they are known only once a job is planned (an extract's). Empty: no files. */
-  columns: z
-    .array(z.object({ name: z.string(), type: z.string(), nullable: z.boolean() }))
-    .nullable(),
+  columns: z.array(z.object({ name: z.string(), type: z.string(), nullable: z.boolean() })).nullable(),
   /** Runs CPU-heavy work on the workers' threads. */
   cpu: z.boolean(),
   /** JSON Schema of a job's spec. */

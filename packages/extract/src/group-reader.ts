@@ -141,7 +141,10 @@ export async function* readGroups(client: pg.ClientBase, query: GroupQuery, sign
   if (query.keys.length === 0) return;
   const toRow = rowObject(query.columns.map((c) => c.name));
   const keyIndex = query.columns.length;
-  const plans: ColumnPlan[] = [...query.columns, { name: KEY_COLUMN, pgType: 'text', parquet: 'UTF8', nullable: false, wire: 'text', select: '' }];
+  const plans: ColumnPlan[] = [
+    ...query.columns,
+    { name: KEY_COLUMN, pgType: 'text', parquet: 'UTF8', nullable: false, wire: 'text', select: '' },
+  ];
   let current: SourceGroup | null = null;
   yield* copyItems<SourceGroup>(
     client,

@@ -41,7 +41,9 @@ function captureBuffer(plan: ColumnPlan, index: number, target: { row: RowValue[
         ...base,
         physical,
         append: (v: number) =>
-          set(plan.parquet === 'DATE' ? new Date(v * MS_PER_DAY) : plan.parquet === 'DECIMAL' ? decimalText(BigInt(v), plan.scale ?? 0) : v),
+          set(
+            plan.parquet === 'DATE' ? new Date(v * MS_PER_DAY) : plan.parquet === 'DECIMAL' ? decimalText(BigInt(v), plan.scale ?? 0) : v,
+          ),
       };
     case 'INT64':
       return {

@@ -35,6 +35,11 @@ export default defineKind({
   run: (partition, ctx) => runChunk(partition, ctx),
   view: (details, partitions) => ({ extract: extractView(details, partitions) }),
   manifest: ({ spec, details, rowsWritten, partitions }) => ({
-    source: extractSource(spec, details, rowsWritten, partitions.filter((p) => p.ownSnapshot).map((p) => p.index)),
+    source: extractSource(
+      spec,
+      details,
+      rowsWritten,
+      partitions.filter((p) => p.ownSnapshot).map((p) => p.index),
+    ),
   }),
 });

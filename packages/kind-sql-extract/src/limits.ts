@@ -17,7 +17,11 @@ export function checkChunkCount(spec: SqlExtractSpec, limits: PlanLimits): void 
  */
 export function checkExtractRows(spec: SqlExtractSpec, estimatedRows: number, limits: PlanLimits): void {
   if (estimatedRows > limits.rows) {
-    throw overLimit('source', `the source holds about ${n(estimatedRows)} rows`, { value: limits.rows, noun: 'rows', setting: 'MAX_ROWS_PER_JOB' });
+    throw overLimit('source', `the source holds about ${n(estimatedRows)} rows`, {
+      value: limits.rows,
+      noun: 'rows',
+      setting: 'MAX_ROWS_PER_JOB',
+    });
   }
   if ('rowsPerChunk' in spec.chunks) {
     const perChunk = spec.chunks.rowsPerChunk;

@@ -24,7 +24,6 @@ import {
 import type { InputPlan, PlanContext, PlanLimits } from '@partita/sdk';
 import { checkChunkCount, checkExtractRows, checkStatementTimeout } from './limits.js';
 
-
 /**
  * SQLSTATE classes of a source that is wrong (syntax, missing objects, types, values, privileges, a statement too
  * complex or too deeply nested, an error it raised), not unavailable.

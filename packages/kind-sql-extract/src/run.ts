@@ -1,4 +1,11 @@
-import { PermanentError, TransientError, type ExtractChunk, type ExtractDetails, type FileView, type SqlExtractSpec } from '@partita/contracts';
+import {
+  PermanentError,
+  TransientError,
+  type ExtractChunk,
+  type ExtractDetails,
+  type FileView,
+  type SqlExtractSpec,
+} from '@partita/contracts';
 import { buildChunkSelect, classifyPgError, copyChunk, openChunkTransaction, toParquetColumns, type ColumnPlan } from '@partita/extract';
 import { openParquetStream, type ParquetStreamWriter } from '@partita/parquet';
 import type { FileUpload, Partition, RunContext, RunResult } from '@partita/sdk';
@@ -15,10 +22,7 @@ export interface ChunkUnits {
  * are uploaded as block blobs while the rows stream in: memory stays flat whatever the chunk's size. The rows written
  * must equal the rows PostgreSQL says it sent.
  */
-export async function runChunk(
-  payload: Partition<SqlExtractSpec, ChunkUnits>,
-  ctx: RunContext<never, never, never>,
-): Promise<RunResult> {
+export async function runChunk(payload: Partition<SqlExtractSpec, ChunkUnits>, ctx: RunContext<never, never, never>): Promise<RunResult> {
   const spec = payload.spec;
   const details = ctx.details as ExtractDetails<ColumnPlan> | null;
   if (!details?.columns) throw new PermanentError(`job ${payload.jobId} has no recorded column plan`);

@@ -1,4 +1,11 @@
-import { tableLabel, type ExtractDetails, type ExtractView, type ManifestColumn, type SqlExtractSpec } from '@partita/contracts';
+import {
+  PermanentError,
+  tableLabel,
+  type ExtractDetails,
+  type ExtractView,
+  type ManifestColumn,
+  type SqlExtractSpec,
+} from '@partita/contracts';
 
 const OWN_SNAPSHOT_NOTE =
   'the exported snapshot was gone (the master holding it stopped) when these chunks started: each read its own, ' +
@@ -6,7 +13,10 @@ const OWN_SNAPSHOT_NOTE =
   'each such chunk with its own snapshot only';
 
 /** An extract job's chunking, columns, snapshot and completeness, for its status (`extract` in GET /jobs/:id). */
-export function extractView(stored: Record<string, unknown>, partitions: readonly { index: number; ownSnapshot: boolean | null }[]): ExtractView {
+export function extractView(
+  stored: Record<string, unknown>,
+  partitions: readonly { index: number; ownSnapshot: boolean | null }[],
+): ExtractView {
   const d = stored as unknown as ExtractDetails;
   const own = partitions.filter((p) => p.ownSnapshot).map((p) => p.index);
   const sourceRows = d.sourceRows ?? null;
@@ -43,7 +53,7 @@ export function extractView(stored: Record<string, unknown>, partitions: readonl
 /** The files' columns as the manifest and the datasets table publish them: the planned column mapping. */
 export function extractColumns(details: Record<string, unknown> | null): ManifestColumn[] {
   const d = details as unknown as ExtractDetails | null;
-  if (!d?.columns) throw new Error('an extract job has no recorded column plan');
+  if (!d?.columns) throw new PermanentError('an extract job has no recorded column plan');
   return d.columns.map((c) => ({
     name: c.name,
     type: c.parquet,
@@ -55,7 +65,12 @@ export function extractColumns(details: Record<string, unknown> | null): Manifes
 }
 
 /** What the manifest says of the source: what was read, in which snapshot, and the completeness check. */
-export function extractSource(spec: SqlExtractSpec, details: Record<string, unknown> | null, rowsWritten: number, ownSnapshotChunks: number[]) {
+export function extractSource(
+  spec: SqlExtractSpec,
+  details: Record<string, unknown> | null,
+  rowsWritten: number,
+  ownSnapshotChunks: number[],
+) {
   const d = details as unknown as ExtractDetails;
   const source = spec.source;
   return {

@@ -25,7 +25,8 @@ export default defineKind({
     type: 'groups',
     plan: (spec: TravelPlanSpec, ctx) => planTravelGroups(spec, ctx),
     open: async (ref, spec: TravelPlanSpec, ctx) => {
-      if ('postgres' in spec.input) return loadFromPostgres(await travellerGroups.open(ref, spec, ctx), spec.input.postgres.flights, ctx.source());
+      if ('postgres' in spec.input)
+        return loadFromPostgres(await travellerGroups.open(ref, spec, ctx), spec.input.postgres.flights, ctx.source());
       const parsed = GroupRefs.safeParse(ref);
       if (!parsed.success) throw new PermanentError(`partition message: groups ${parsed.error.issues[0]?.message ?? 'malformed'}`);
       return loadGroups(spec.input, parsed.data);

@@ -40,7 +40,9 @@ describe('per-job limits of travel jobs', () => {
       message: "51 groups, over this master's limit of 50 groups per job (MAX_GROUPS_PER_JOB)",
     });
     // The generated groups are listed only up to one more than the limit: the message takes the spec's number.
-    expect(refusal(() => checkTravelGroups(travel({ generate: { groups: 900_000 } }, 5), 51, LIMITS.units)).message).toMatch(/^900,000 groups/);
+    expect(refusal(() => checkTravelGroups(travel({ generate: { groups: 900_000 } }, 5), 51, LIMITS.units)).message).toMatch(
+      /^900,000 groups/,
+    );
     expect(refusal(() => checkTravelGroups(travel(inline(51), 5), 51, LIMITS.units))).toMatchObject({ path: 'input.inline.groups' });
     const pg = travel({ postgres: { travellers: 's.travellers', flights: 's.flights' } }, 5);
     expect(refusal(() => checkTravelGroups(pg, 51, LIMITS.units))).toEqual({
@@ -68,5 +70,4 @@ describe('per-job limits of travel jobs', () => {
     await expect(planTravel(JOB, travel({ generate: { groups: 51 } }, 5), refs(51), LIMITS)).rejects.toThrow(/input\.generate\.groups/);
     expect((await planTravel(JOB, travel({ generate: { groups: 50 } }, 5), refs(50), LIMITS)).partitions).toHaveLength(5);
   });
-
 });

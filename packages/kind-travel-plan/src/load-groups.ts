@@ -72,8 +72,7 @@ export async function loadFromPostgres(read: Groups, flightsTable: string, pool:
 /** The flights of every route the groups fly, read for these routes only. */
 async function withFlights(groups: Group[], flightsTable: string, pool: pg.Pool): Promise<PartitionGroups> {
   const pairs = new Set<string>();
-  for (const g of groups)
-    for (const t of g.travellers) pairs.add(`${t.origin}>${g.destination}`).add(`${g.destination}>${t.origin}`);
+  for (const g of groups) for (const t of g.travellers) pairs.add(`${t.origin}>${g.destination}`).add(`${g.destination}>${t.origin}`);
   const origins = [...pairs].map((p) => p.split('>')[0]!);
   const destinations = [...pairs].map((p) => p.split('>')[1]!);
   const flights = await pool.query<Flight>(

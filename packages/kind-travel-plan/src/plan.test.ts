@@ -10,7 +10,13 @@ import { planTravel } from './plan.fixture.js';
 const JOB = '6f1c1f43-1c55-4a43-9d0b-2f3b0c6f7a10';
 const generated = (groups: number, partitions: number, partitioner: 'hash' | 'round-robin' | 'cost-aware') =>
   TravelPlanSpec.parse({ kind: 'travel-plan', input: { generate: { groups, seed: 9 } }, partitions, partitioner });
-const LIMITS: PlanLimits = { partitions: 10_000, units: 1_000_000, rows: 1_000_000_000, statementTimeoutMs: 21_600_000, planTimeoutMs: 30_000 };
+const LIMITS: PlanLimits = {
+  partitions: 10_000,
+  units: 1_000_000,
+  rows: 1_000_000_000,
+  statementTimeoutMs: 21_600_000,
+  planTimeoutMs: 30_000,
+};
 
 const refs = (groups: number) => Array.from({ length: groups }, (_, i) => ({ key: String(i), size: groupSize(9, i) }));
 
@@ -65,9 +71,7 @@ describe('planTravel', () => {
       ],
       LIMITS,
     );
-    expect(plan.partitions.map((p) => GroupRefs.parse(p.units))).toEqual(
-      expect.arrayContaining([{ ids: ['x'] }, { ids: ['y'] }]),
-    );
+    expect(plan.partitions.map((p) => GroupRefs.parse(p.units))).toEqual(expect.arrayContaining([{ ids: ['x'] }, { ids: ['y'] }]));
 
     const dup = () =>
       planTravel(
@@ -82,6 +86,8 @@ describe('planTravel', () => {
     await expect(dup()).rejects.toThrow(ValidationError);
     await expect(dup()).rejects.toThrow(/input\.inline\.groups\[1\]\.id: duplicate group id "x"/);
     const far = { id: 'z', destination: 'LGA', travellers: [{ name: 'B', origin: 'ORD' }] };
-    await expect(planTravel(JOB, spec([far]), [{ key: 'z', size: 1 }], LIMITS)).rejects.toThrow(/travellers\[0\]: no flights from ORD to LGA/);
+    await expect(planTravel(JOB, spec([far]), [{ key: 'z', size: 1 }], LIMITS)).rejects.toThrow(
+      /travellers\[0\]: no flights from ORD to LGA/,
+    );
   });
 });

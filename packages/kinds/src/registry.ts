@@ -27,7 +27,9 @@ export class KindRegistry {
     for (const entry of loaded) {
       const other = byName.get(entry.kind.name);
       if (other) {
-        throw new KindLoadError(`kind "${entry.kind.name}" is defined twice: by ${other.module} and by ${entry.module}; kind names must be unique`);
+        throw new KindLoadError(
+          `kind "${entry.kind.name}" is defined twice: by ${other.module} and by ${entry.module}; kind names must be unique`,
+        );
       }
       byName.set(entry.kind.name, entry);
     }

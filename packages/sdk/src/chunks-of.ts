@@ -34,8 +34,7 @@ export type ChunkCount = { count: number } | { rowsPerChunk: number };
 
 /** Where chunks are read: a table (with an optional condition and key), or one read-only SELECT with its key. */
 export type ChunkSource =
-  | { table: string; schema?: string | undefined; where?: string | undefined; key?: string | undefined }
-  | { query: string; key: string };
+  { table: string; schema?: string | undefined; where?: string | undefined; key?: string | undefined } | { query: string; key: string };
 
 /** A partition's rows, streamed in batches: one batch in memory at a time. */
 export interface ChunkRows {
@@ -53,7 +52,9 @@ export interface ChunksOfOptions<S> {
   path?: string;
 }
 
-const ChunkRef = z.strictObject({ chunk: z.custom<Chunk>((v) => typeof v === 'object' && v !== null && 'kind' in v, 'must be a planned chunk') });
+const ChunkRef = z.strictObject({
+  chunk: z.custom<Chunk>((v) => typeof v === 'object' && v !== null && 'kind' in v, 'must be a planned chunk'),
+});
 
 interface ChunkDetails {
   snapshot: string;
@@ -78,7 +79,8 @@ export function chunksOf<S>(options: ChunksOfOptions<S>): Input<S, ChunkRows> {
 
 /** The source checked by PostgreSQL's parser: a bad one is a 400 naming its field. */
 function checkSource(source: ChunkSource, path: string): FunctionCall[] {
-  const refuse = (field: string, message: string) => new ValidationError(`${path}.${field}: ${message}`, [{ path: `${path}.${field}`, message }]);
+  const refuse = (field: string, message: string) =>
+    new ValidationError(`${path}.${field}: ${message}`, [{ path: `${path}.${field}`, message }]);
   if ('query' in source) {
     const verdict = checkQuery(source.query);
     if (verdict.problem !== null) throw refuse('query', verdict.problem);
@@ -125,18 +127,23 @@ async function planChunksOf<S>(spec: S, ctx: PlanContext, options: ChunksOfOptio
     }
     const columns = planColumns(await describeColumns(client, 'query' in source ? source : { schema: source.schema, table: source.table }));
     const planSource = selectSource(source);
-    const chunking = await planChunks(client, planSource, 'count' in count ? { chunks: count.count } : { rowsPerChunk: count.rowsPerChunk }, {
-      ...(source.key !== undefined ? { key: source.key } : {}),
-      onEstimate: (rows) => {
-        if (rows > ctx.limits.rows) {
-          throw overLimit(path, `the source holds about ${rows.toLocaleString('en-US')} rows`, {
-            value: ctx.limits.rows,
-            noun: 'rows',
-            setting: 'MAX_ROWS_PER_JOB',
-          });
-        }
+    const chunking = await planChunks(
+      client,
+      planSource,
+      'count' in count ? { chunks: count.count } : { rowsPerChunk: count.rowsPerChunk },
+      {
+        ...(source.key !== undefined ? { key: source.key } : {}),
+        onEstimate: (rows) => {
+          if (rows > ctx.limits.rows) {
+            throw overLimit(path, `the source holds about ${rows.toLocaleString('en-US')} rows`, {
+              value: ctx.limits.rows,
+              noun: 'rows',
+              setting: 'MAX_ROWS_PER_JOB',
+            });
+          }
+        },
       },
-    });
+    );
     const details: ChunkDetails = { snapshot: snapshot.id, chunks: { columns, keyType: chunking.keyType } };
     return {
       units: chunking.chunks.map((c) => ({ key: String(c.index), cost: Math.max(1, c.estimatedRows), items: c.estimatedRows })),

@@ -96,7 +96,8 @@ export function groupsOf<S>(options: GroupsOfOptions<S>): Input<S, Groups> {
 
 /** The FROM and WHERE of a source, checked by PostgreSQL's parser; a bad one is a 400 naming its field. */
 function sourceSql(source: GroupSource, path: string): { from: string; where?: string; calls: FunctionCall[] } {
-  const refuse = (field: string, message: string) => new ValidationError(`${path}.${field}: ${message}`, [{ path: `${path}.${field}`, message }]);
+  const refuse = (field: string, message: string) =>
+    new ValidationError(`${path}.${field}: ${message}`, [{ path: `${path}.${field}`, message }]);
   if ('query' in source) {
     const verdict = checkQuery(source.query);
     if (verdict.problem !== null) throw refuse('query', verdict.problem);
@@ -133,7 +134,9 @@ async function planGroups<S>(spec: S, ctx: PlanContext, options: GroupsOfOptions
     const columnsWanted = options.columns?.(spec);
     const described = await describeColumns(
       client,
-      'query' in source ? source : { schema: source.schema, table: source.table, ...(columnsWanted ? { columns: [...columnsWanted] } : {}) },
+      'query' in source
+        ? source
+        : { schema: source.schema, table: source.table, ...(columnsWanted ? { columns: [...columnsWanted] } : {}) },
     );
     const columns = planColumns(described);
     const missing = by.filter((b) => !described.some((c) => c.name === b));

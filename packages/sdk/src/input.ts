@@ -31,7 +31,11 @@ const IndexRanges = z.array(z.tuple([z.int().min(0), z.int().min(0)])).min(1);
 /** Units `0..count-1`, any more than the master's limit refused naming `path`. */
 function checkUnits(count: number, ctx: PlanContext, path: string): void {
   if (count > ctx.limits.units) {
-    throw overLimit(path, `${count.toLocaleString('en-US')} units`, { value: ctx.limits.units, noun: 'units', setting: 'MAX_GROUPS_PER_JOB' });
+    throw overLimit(path, `${count.toLocaleString('en-US')} units`, {
+      value: ctx.limits.units,
+      noun: 'units',
+      setting: 'MAX_GROUPS_PER_JOB',
+    });
   }
   if (count === 0) throw new ValidationError(`${path}: no units to run`, [{ path, message: 'no units to run' }]);
 }

@@ -10,13 +10,25 @@ describe('defineKind', () => {
     expect(() => defineKind({ ...base, name: 'Churn Score', version: '1.0.0' })).toThrow(/kind "Churn Score": name must be lowercase/);
     expect(() => defineKind({ ...base, name: 'churn', version: '1.0' })).toThrow(/version "1.0" is not major.minor.patch/);
     expect(() => defineKind({ ...base, name: 'churn', version: '1.0.0', cpu: true })).toThrow(/cpu: true needs a compute function/);
-    expect(() => defineKind({ ...base, name: 'churn', version: '1.0.0', spec: z.object({ kind: z.string() }) })).toThrow(/must not declare "kind"/);
-    expect(() => defineKind({ ...base, name: 'churn', version: '1.0.0', output: { columns: { '1x': 'INT32' } } })).toThrow(/output column "1x"/);
-    expect(() => defineKind({ ...base, name: 'churn', version: '1.0.0', output: { columns: { x: 'INT96' as never } } })).toThrow(/unknown type INT96/);
+    expect(() => defineKind({ ...base, name: 'churn', version: '1.0.0', spec: z.object({ kind: z.string() }) })).toThrow(
+      /must not declare "kind"/,
+    );
+    expect(() => defineKind({ ...base, name: 'churn', version: '1.0.0', output: { columns: { '1x': 'INT32' } } })).toThrow(
+      /output column "1x"/,
+    );
+    expect(() => defineKind({ ...base, name: 'churn', version: '1.0.0', output: { columns: { x: 'INT96' as never } } })).toThrow(
+      /unknown type INT96/,
+    );
   });
 
   it('adds the envelope to the kind’s fields, strict, with the major from the version', () => {
-    const kind = defineKind({ name: 'churn', version: '3.2.1', spec: z.object({ customers: z.int() }), input: range((_spec: unknown) => 1), run: noRun });
+    const kind = defineKind({
+      name: 'churn',
+      version: '3.2.1',
+      spec: z.object({ customers: z.int() }),
+      input: range((_spec: unknown) => 1),
+      run: noRun,
+    });
     expect(kind.major).toBe(3);
     const spec = kind.specSchema.parse({ kind: 'churn', customers: 5 });
     expect(spec).toEqual({
@@ -62,7 +74,12 @@ describe('inputs', () => {
     ]);
     const four = await runJob(kind, { a: [1, 2, 3], b: ['x', 'y'], partitions: 4 });
     expect(four).toHaveLength(4);
-    expect(four.flatMap((p) => p.rows).map((r) => `${r['a']}${r['b']}`).sort()).toEqual(['1x', '1y', '2x', '2y', '3x', '3y']);
+    expect(
+      four
+        .flatMap((p) => p.rows)
+        .map((r) => `${r['a']}${r['b']}`)
+        .sort(),
+    ).toEqual(['1x', '1y', '2x', '2y', '3x', '3y']);
   });
 
   it('range and list: costs balance the partitions (LPT), the list is read again from the spec on the worker', async () => {
@@ -90,7 +107,13 @@ describe('inputs', () => {
   });
 
   it('refuses more units than the master allows and a partition message that is not its own', async () => {
-    const seeds = defineKind({ name: 'seeds', version: '1.0.0', spec: z.object({ n: z.int() }), input: range((s: { n: number }) => s.n), run: noRun });
+    const seeds = defineKind({
+      name: 'seeds',
+      version: '1.0.0',
+      spec: z.object({ n: z.int() }),
+      input: range((s: { n: number }) => s.n),
+      run: noRun,
+    });
     await expect(runJob(seeds, { n: 11 }, { limits: { units: 10 } })).rejects.toThrow(
       "input: 11 units, over this master's limit of 10 units per job (MAX_GROUPS_PER_JOB)",
     );

@@ -42,8 +42,7 @@ export type Partition<S, P> = { jobId: string; index: number; spec: S } & P;
 
 /** A kind's output: declared columns (typed rows for `ctx.write`), or columns known only once planned. */
 export type OutputDecl<S, C extends ColumnsDecl> =
-  | { columns: C }
-  | { columns: (spec: S, details: Record<string, unknown> | null) => ManifestColumn[] };
+  { columns: C } | { columns: (spec: S, details: Record<string, unknown> | null) => ManifestColumn[] };
 
 /** What `defineKind` takes. */
 export interface KindConfig<Name extends string, Shape extends z.ZodRawShape, P, C extends ColumnsDecl, Task, Result> {
@@ -68,7 +67,10 @@ export interface KindConfig<Name extends string, Shape extends z.ZodRawShape, P,
   /** One partition: read its units, write rows, report progress. Throw PermanentError when a retry cannot help. */
   run(partition: Partition<KindSpec<Name, Shape>, P>, ctx: RunContext<RowOf<C>, Task, Result>): Promise<void | RunResult>;
   /** Extra fields of the job's status, from what planning recorded and the partitions' views. */
-  view?: (details: Record<string, unknown>, partitions: readonly { index: number; ownSnapshot: boolean | null }[]) => Record<string, unknown>;
+  view?: (
+    details: Record<string, unknown>,
+    partitions: readonly { index: number; ownSnapshot: boolean | null }[],
+  ) => Record<string, unknown>;
   /** Extra fields of the job's manifest (where the data came from, say). */
   manifest?: (job: {
     spec: KindSpec<Name, Shape>;
@@ -79,7 +81,9 @@ export interface KindConfig<Name extends string, Shape extends z.ZodRawShape, P,
 }
 
 /** A spec as the kind's code sees it: its own fields and the envelope. */
-export type KindSpec<Name extends string, Shape extends z.ZodRawShape> = Omit<Envelope, 'kind'> & { kind: Name } & z.infer<z.ZodObject<Shape>>;
+export type KindSpec<Name extends string, Shape extends z.ZodRawShape> = Omit<Envelope, 'kind'> & { kind: Name } & z.infer<
+    z.ZodObject<Shape>
+  >;
 
 /** A defined kind: its configuration and what Partita derives from it. */
 export interface Kind<S = any, P = any> {
@@ -114,11 +118,17 @@ export function isKind(value: unknown): value is Kind {
  * Defines a kind. Checks the definition at once, so a module with a bad kind fails when it is loaded, not when a job
  * first reaches it.
  */
-export function defineKind<Name extends string, Shape extends z.ZodRawShape, P, C extends ColumnsDecl = ColumnsDecl, Task = never, Result = never>(
-  config: KindConfig<Name, Shape, P, C, Task, Result>,
-): Kind<KindSpec<Name, Shape>, P> {
+export function defineKind<
+  Name extends string,
+  Shape extends z.ZodRawShape,
+  P,
+  C extends ColumnsDecl = ColumnsDecl,
+  Task = never,
+  Result = never,
+>(config: KindConfig<Name, Shape, P, C, Task, Result>): Kind<KindSpec<Name, Shape>, P> {
   const where = `kind "${config.name}"`;
-  if (!KIND_NAME.test(config.name)) throw new TypeError(`${where}: name must be lowercase letters, digits and hyphens, starting with a letter`);
+  if (!KIND_NAME.test(config.name))
+    throw new TypeError(`${where}: name must be lowercase letters, digits and hyphens, starting with a letter`);
   const version = KIND_VERSION.exec(config.version);
   if (!version) throw new TypeError(`${where}: version "${config.version}" is not major.minor.patch`);
   if (config.cpu && !config.compute) throw new TypeError(`${where}: cpu: true needs a compute function`);
@@ -129,7 +139,9 @@ export function defineKind<Name extends string, Shape extends z.ZodRawShape, P, 
   const declared = config.output?.columns;
   const columns = declared === undefined ? [] : typeof declared === 'function' ? null : toOutputColumns(declared);
   const columnsOf =
-    typeof declared === 'function' ? (declared as (s: unknown, d: Record<string, unknown> | null) => ManifestColumn[]) : () => columns ?? [];
+    typeof declared === 'function'
+      ? (declared as (s: unknown, d: Record<string, unknown> | null) => ManifestColumn[])
+      : () => columns ?? [];
   return {
     name: config.name,
     version: config.version,

@@ -13,5 +13,6 @@ export function overLimit(path: string, text: string, limit: { value: number; no
 
 /** The partitions a job would get against MAX_PARTITIONS_PER_JOB. */
 export function checkPartitionCount(partitions: number, limit: number, path = 'partitions'): void {
-  if (partitions > limit) throw overLimit(path, `${n(partitions)} partitions`, { value: limit, noun: 'partitions', setting: 'MAX_PARTITIONS_PER_JOB' });
+  if (partitions > limit)
+    throw overLimit(path, `${n(partitions)} partitions`, { value: limit, noun: 'partitions', setting: 'MAX_PARTITIONS_PER_JOB' });
 }

@@ -86,7 +86,9 @@ describe('source inputs run in one process (runJob with a source pool, in an exp
   it('groupsOf: every group once, whole', async () => {
     const runs = await runJob(sizes, { table, partitions: 3 }, { source: reader });
     const rows = runs.flatMap((r) => r.rows).sort((a, b) => String(a['g']).localeCompare(String(b['g'])));
-    const { rows: expected } = await admin.query<{ g: string; n: number }>(`select g, count(*)::int as n from ${table} group by g order by g`);
+    const { rows: expected } = await admin.query<{ g: string; n: number }>(
+      `select g, count(*)::int as n from ${table} group by g order by g`,
+    );
     expect(rows).toEqual(expected);
   });
 });

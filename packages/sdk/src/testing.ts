@@ -45,7 +45,14 @@ export async function runJob(kind: Kind, spec: unknown, options: RunOptions = {}
     source,
     exportSnapshot: () => exportSnapshot(source()),
     keepSnapshot: () => undefined,
-    limits: { partitions: 10_000, units: 1_000_000, rows: Number.MAX_SAFE_INTEGER, statementTimeoutMs: 3_600_000, planTimeoutMs: 60_000, ...options.limits },
+    limits: {
+      partitions: 10_000,
+      units: 1_000_000,
+      rows: Number.MAX_SAFE_INTEGER,
+      statementTimeoutMs: 3_600_000,
+      planTimeoutMs: 60_000,
+      ...options.limits,
+    },
     signal,
   });
   try {
@@ -77,7 +84,8 @@ export async function runJob(kind: Kind, spec: unknown, options: RunOptions = {}
           return {
             path,
             body,
-            uploaded: () => new Promise((resolve) => (body.writableFinished ? resolve({ bytes }) : body.once('finish', () => resolve({ bytes })))),
+            uploaded: () =>
+              new Promise((resolve) => (body.writableFinished ? resolve({ bytes }) : body.once('finish', () => resolve({ bytes })))),
             abort: async (err) => void body.destroy(err),
           };
         },

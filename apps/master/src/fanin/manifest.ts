@@ -11,7 +11,8 @@ export function buildManifest(job: JobRecord, finishedAt: Date, kind?: Kind): Ma
   const schema = job.columns ?? kind?.columnsOf(job.spec, job.details) ?? [];
   const files = job.partitions.flatMap((p) => {
     // A kind with columns writes at least one file per partition (maybe without rows): none means one was lost.
-    if (p.files.length === 0 && schema.length > 0) throw new Error(`partition ${p.index} of job ${job.id} succeeded without a recorded file`);
+    if (p.files.length === 0 && schema.length > 0)
+      throw new Error(`partition ${p.index} of job ${job.id} succeeded without a recorded file`);
     return p.files.map((f) => ({ path: f.path, partition: p.index, rows: f.rows, bytes: f.bytes }));
   });
   const spec = job.spec as { dataset?: Manifest['dataset'] };

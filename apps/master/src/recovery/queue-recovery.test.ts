@@ -132,14 +132,10 @@ describe('recoverQueues (real PostgreSQL and Redis)', () => {
     const id = await recordJob(1);
     await recoverQueues(deps); // enqueues it
     // A consumer that never records anything in the catalog: the message fails on its own, as a stalled-out one does.
-    const worker = new Worker(
-      QUEUE,
-      async () => Promise.reject(new UnrecoverableError('job stalled more than allowable limit')),
-      {
-        connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }),
-        prefix,
-      },
-    );
+    const worker = new Worker(QUEUE, async () => Promise.reject(new UnrecoverableError('job stalled more than allowable limit')), {
+      connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }),
+      prefix,
+    });
     await new Promise<void>((resolve) => worker.once('failed', () => resolve()));
     await worker.close();
     expect(await recoverQueues(deps)).toEqual({ enqueuedJobs: 0, requeued: 0, failed: 1, takenOver: 0 });

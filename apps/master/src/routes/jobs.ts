@@ -30,7 +30,10 @@ export function jobRoutes(deps: { jobs: JobsService; catalog: Catalog; kinds: Ki
         body: SpecBody,
         response: { 200: JobAccepted, 202: JobAccepted, ...errors },
       },
-      validatorCompiler: (route) => (route.httpPart === 'body' ? (body: unknown) => ({ value: body }) : validatorCompiler(route as unknown as Parameters<typeof validatorCompiler>[0])),
+      validatorCompiler: (route) =>
+        route.httpPart === 'body'
+          ? (body: unknown) => ({ value: body })
+          : validatorCompiler(route as unknown as Parameters<typeof validatorCompiler>[0]),
       handler: async (request, reply) => {
         // A client that goes away before the answer abandons the plan: its statements are cancelled at once.
         const gone = new AbortController();
