@@ -13,7 +13,7 @@ import {
   variableQuery,
   type PrometheusConfig,
 } from './deploy-files.js';
-import { BUILTIN_KINDS } from '../support/kinds.js';
+import { BUILTIN_KINDS, queueOf } from '../support/kinds.js';
 
 interface DataSourcesFile {
   apiVersion: number;
@@ -70,6 +70,22 @@ describe('the Grafana dashboard', () => {
     expect(kind).toMatchObject({ type: 'query', includeAll: true, allValue: '.*' });
     expect(kind?.datasource?.uid).toBe(provisioned?.uid);
     expect(variableQuery(kind!)).toBe('label_values(partita_partitions_started_total, kind)');
+  });
+
+  it('queue panels filtered by one kind select its queues, every major of it, and no other kind’s', () => {
+    const exprs = dashboardTargets(readDashboard())
+      .map(({ target }) => target.expr ?? '')
+      .filter((e) => e.includes('$kind') && e.includes('queue=~'));
+    expect(exprs.length).toBeGreaterThanOrEqual(2);
+    for (const expr of exprs) {
+      const pattern = /queue=~"([^"]+)"/.exec(expr)![1]!;
+      // PromQL anchors a regex match at both ends.
+      const matches = (kind: string, queue: string) => new RegExp(`^(?:${pattern.replaceAll('$kind', kind)})$`).test(queue);
+      expect(matches('travel-plan', queueOf('travel-plan')), expr).toBe(true);
+      expect(matches('travel-plan', 'partitions-travel-plan-v2'), expr).toBe(true);
+      expect(matches('travel-plan', queueOf('sql-extract')), expr).toBe(false);
+      expect(matches('.*', queueOf('noop')), expr).toBe(true);
+    }
   });
 
   it('gives each panel a unique id and a place on the grid, without overlaps', () => {

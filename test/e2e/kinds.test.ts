@@ -226,6 +226,10 @@ describe('loading kinds: a module that cannot be served stops the process, namin
     await expect(load('no-kind.mjs')).rejects.toThrow(/no-kind\.mjs exports no kind/);
     await expect(load('noop-again.mjs')).rejects.toThrow(/kind "noop" is defined twice: by @partita\/kind-noop and by .*noop-again\.mjs/);
     await expect(loadKinds(['@partita/no-such-kind'])).rejects.toThrow(/cannot import @partita\/no-such-kind/);
+    // Two modules of one kind (two versions of echo): a process serves one version of a kind.
+    await expect(loadKinds(parseKindModules(`${fixture('echo-v1/index.mjs')},${fixture('echo-v2/index.mjs')}`))).rejects.toThrow(
+      /kind "echo" is defined twice: by .*echo-v1\/index\.mjs and by .*echo-v2\/index\.mjs/,
+    );
     // Relative paths are taken from the working directory.
     expect(parseKindModules('./a.js, @org/kind ,', '/srv/app')).toEqual(['file:///srv/app/a.js', '@org/kind']);
   });

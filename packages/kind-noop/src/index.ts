@@ -16,8 +16,8 @@ export default defineKind({
   }),
   // One unit per partition: `partitions` of them.
   input: range((spec: { partitions?: number }) => spec.partitions ?? 16),
+  // No progress reports: a partition's items count as done when it succeeds, and a report costs a catalog write.
   run: async (partition, ctx) => {
     if (partition.spec.sleepMs > 0) await sleep(partition.spec.sleepMs, undefined, { signal: ctx.signal });
-    ctx.progress(partition.items.length);
   },
 });

@@ -25,8 +25,8 @@ export interface Items<T> {
   items: T[];
 }
 
-/** A partition's units as index ranges in its queue message: `[[0, 99], [250, 260]]`. */
-const IndexRanges = z.array(z.tuple([z.int().min(0), z.int().min(0)])).min(1);
+/** A partition's units as index ranges in its queue message: `{ ranges: [[0, 99], [250, 260]] }`. */
+const IndexRanges = z.strictObject({ ranges: z.array(z.tuple([z.int().min(0), z.int().min(0)])).min(1) });
 
 /** Units `0..count-1`, any more than the master's limit refused naming `path`. */
 function checkUnits(count: number, ctx: PlanContext, path: string): void {
@@ -60,7 +60,7 @@ function indexed<S, T>(
       return { units, encode: (indices) => ({ ranges: toRanges(indices) }) };
     },
     open(ref, spec) {
-      const parsed = z.strictObject({ ranges: IndexRanges }).safeParse(ref);
+      const parsed = IndexRanges.safeParse(ref);
       if (!parsed.success) throw new PermanentError(`partition message: units ${parsed.error.issues[0]?.message ?? 'malformed'}`);
       const n = count(spec);
       const at = itemAt(spec);
