@@ -735,6 +735,8 @@ export class Catalog {
 
   /** A worker says it is alive and which kinds (name and version) it serves: at start-up and with every beat. */
   async workerSeen(id: string, kinds: readonly { name: string; version: string }[]): Promise<void> {
+    // Workers that vanished without a word (killed) are forgotten after a day.
+    await this.pool.query(`delete from workers where seen_at < now() - interval '1 day'`);
     await this.pool.query(
       `insert into workers (id, kinds) values ($1, $2)
        on conflict (id) do update set kinds = excluded.kinds, seen_at = now()`,
@@ -747,9 +749,8 @@ export class Catalog {
     await this.pool.query('delete from workers where id = $1', [id]);
   }
 
-  /** Workers seen within `aliveMs`, with the kinds they serve; long-silent ones are forgotten on the way. */
+  /** Workers seen within `aliveMs`, with the kinds they serve. */
   async liveWorkers(aliveMs: number): Promise<{ id: string; kinds: { name: string; version: string }[]; seenAt: string }[]> {
-    await this.pool.query(`delete from workers where seen_at < now() - interval '1 day'`);
     const { rows } = await this.pool.query<{ id: string; kinds: { name: string; version: string }[]; seen_at: Date }>(
       `select id, kinds, seen_at from workers where seen_at >= now() - $1 * interval '1 millisecond' order by id`,
       [aliveMs],

@@ -48,6 +48,8 @@ export interface ChunksOfOptions<S> {
   chunks: (spec: S) => ChunkCount;
   /** Rows per batch handed to `run`. Default 10,000. */
   batchRows?: number;
+  /** The statement timeout of a partition's read, in ms. Default 1 hour. */
+  statementTimeoutMs?: (spec: S) => number;
   /** The spec field that holds the source, for error messages. Default `source`. */
   path?: string;
 }
@@ -187,7 +189,7 @@ function openChunk<S>(ref: unknown, spec: S, ctx: OpenContext, options: ChunksOf
         client.on('error', onError);
         let complete = false;
         try {
-          await openChunkTransaction(client, details.snapshot, 3_600_000, ctx.log);
+          await openChunkTransaction(client, details.snapshot, options.statementTimeoutMs?.(spec) ?? 3_600_000, ctx.log);
           yield* readRowBatches(client, sql, details.chunks.columns, options.batchRows ?? 10_000, ctx.signal);
           complete = true;
           await client.query('rollback');

@@ -59,6 +59,8 @@ export interface GroupsOfOptions<S> {
   cost?: (rows: number, spec: S) => number;
   /** A group larger than this is refused when the job is planned, naming its key and size. Default 1,000,000 rows. */
   maxGroupRows?: (spec: S) => number;
+  /** The statement timeout of a partition's read, in ms. Default 1 hour. */
+  statementTimeoutMs?: (spec: S) => number;
   /** The spec field that holds the source, for error messages. Default `input`. */
   path?: string;
 }
@@ -221,7 +223,12 @@ function openGroups<S>(ref: unknown, spec: S, ctx: OpenContext, options: GroupsO
         let delivered = 0;
         let complete = false;
         try {
-          const { ownSnapshot } = await openChunkTransaction(client, details.snapshot, 3_600_000, ctx.log);
+          const { ownSnapshot } = await openChunkTransaction(
+            client,
+            details.snapshot,
+            options.statementTimeoutMs?.(spec) ?? 3_600_000,
+            ctx.log,
+          );
           const read = readGroups(client, { from, where, columns, keyExpression: keyExpression(by), keys }, ctx.signal);
           for await (const group of read) {
             delivered++;
