@@ -99,7 +99,7 @@ describe('a kind written outside Partita, loaded with PARTITA_KINDS, run over RE
         const res = await stack.master.app.inject({ method: 'GET', url: '/kinds' });
         expect(res.statusCode).toBe(200);
         const { items } = res.json() as KindList;
-        expect(items.map((k) => k.name)).toEqual(['travel-plan', 'sql-extract', 'noop', 'monte-carlo-var']);
+        expect(items.map((k) => k.name)).toEqual(['travel-plan', 'sql-extract', 'noop', 'program', 'monte-carlo-var']);
         const mc = items.find((k) => k.name === 'monte-carlo-var')!;
         expect(mc).toMatchObject({ version: '1.0.0', itemNoun: 'scenarios', queue: 'partitions-monte-carlo-var-v1', cpu: true });
         expect(mc.input).toEqual({ type: 'grid', fixed: false });
@@ -124,7 +124,10 @@ describe('a kind written outside Partita, loaded with PARTITA_KINDS, run over RE
         expect(res.statusCode).toBe(400);
         const body = res.json() as { message: string; issues: { path: string; message: string }[] };
         expect(body.issues).toEqual([
-          { path: 'kind', message: 'unknown kind "churn-score": this master knows travel-plan, sql-extract, noop, monte-carlo-var' },
+          {
+            path: 'kind',
+            message: 'unknown kind "churn-score": this master knows travel-plan, sql-extract, noop, program, monte-carlo-var',
+          },
         ]);
         const bad = await stack.master.app.inject({ method: 'POST', url: '/jobs', payload: { kind: 'monte-carlo-var', drifts: [] } });
         expect(bad.statusCode).toBe(400);
@@ -265,6 +268,6 @@ describe('loading kinds: a module that cannot be served stops the process, namin
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(code).not.toBe(0);
-    expect(stderr).toMatch(/WORKER_KINDS: unknown kind churn-score: this worker knows travel-plan, sql-extract, noop/);
+    expect(stderr).toMatch(/WORKER_KINDS: unknown kind churn-score: this worker knows travel-plan, sql-extract, noop, program/);
   });
 });

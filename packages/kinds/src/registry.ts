@@ -5,7 +5,12 @@ import { ValidationError, fieldPath, partitionQueueName } from '@partita/contrac
 import { isKind, type Kind } from '@partita/sdk';
 
 /** The kinds every master and worker serves, loaded through the same path as the modules of PARTITA_KINDS. */
-export const BUILTIN_KIND_MODULES: readonly string[] = ['@partita/kind-travel-plan', '@partita/kind-sql-extract', '@partita/kind-noop'];
+export const BUILTIN_KIND_MODULES: readonly string[] = [
+  '@partita/kind-travel-plan',
+  '@partita/kind-sql-extract',
+  '@partita/kind-noop',
+  '@partita/kind-program',
+];
 
 /** A kind and the module it came from (what a CPU thread imports to run its `compute`). */
 export interface LoadedKind {

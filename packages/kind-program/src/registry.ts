@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ValidationError } from '@partita/contracts';
+
+const COLUMN_TYPES = ['BOOLEAN', 'INT32', 'INT64', 'FLOAT', 'DOUBLE', 'UTF8', 'BINARY', 'DATE', 'TIMESTAMP_MICROS'] as const;
+const ColumnType = z.enum(COLUMN_TYPES);
+const NAME = /^[a-z][a-z0-9-]{0,62}$/;
+
+/** One program as the operator registers it. */
+const ProgramEntry = z.strictObject({
+  name: z.string().regex(NAME, 'must be lowercase letters, digits and hyphens, starting with a letter'),
+  description: z.string().max(500).default(''),
+  /** The argv run for every partition, without a shell; relative paths are taken from the programs file's folder. */
+  command: z.array(z.string().min(1)).min(1),
+  /** JSON Schema of the params a job gives; validated on the master. Default: any object. */
+  params: z.record(z.string(), z.unknown()).default({ type: 'object' }),
+  output: z.strictObject({
+    columns: z.record(z.string(), z.union([ColumnType, z.strictObject({ type: ColumnType, nullable: z.boolean().default(false) })])),
+  }),
+  /** How long one partition's run may take. Default 3600 s. */
+  timeoutSeconds: z
+    .int()
+    .min(1)
+    .max(7 * 86_400)
+    .default(3600),
+  /** Names of the worker's environment variables passed on (the rest of the environment is cleared). */
+  env: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/)).default([]),
+});
+export type ProgramEntry = z.infer<typeof ProgramEntry>;
+
+const ProgramsFile = z.strictObject({ programs: z.array(ProgramEntry) });
+
+/** A registered program, its params checked by its JSON Schema. */
+export interface Program extends ProgramEntry {
+  /** The folder of the programs file: relative command paths and the working directory's origin. */
+  base: string;
+  checkParams(params: unknown): void;
+}
+
+/** The programs an operator registered (PARTITA_PROGRAMS), by name. */
+export class ProgramRegistry {
+  constructor(private readonly byName: ReadonlyMap<string, Program>) {}
+
+  get names(): string[] {
+    return [...this.byName.keys()];
+  }
+
+  /** The program a spec names, or a 400 naming `program` and the registered ones. */
+  require(name: string): Program {
+    const program = this.byName.get(name);
+    if (program) return program;
+    const known = this.names.length > 0 ? `registered are ${this.names.join(', ')}` : 'none is registered (PARTITA_PROGRAMS)';
+    const message = `unknown program "${name}": ${known}`;
+    throw new ValidationError(`program: ${message}`, [{ path: 'program', message }]);
+  }
+}
+
+/** Reads and checks a programs file (YAML or JSON); a bad one is an error naming the file and the field. */
+export function readPrograms(path: string): ProgramRegistry {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new Error(`PARTITA_PROGRAMS: cannot read ${path}: ${(err as Error).message}`);
+  }
+  const parsed = ProgramsFile.safeParse(parseYaml(text));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`PARTITA_PROGRAMS ${path}: ${issue.path.join('.')}: ${issue.message}`);
+  }
+  const base = path.replace(/[^/]*$/, '') || './';
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  const byName = new Map<string, Program>();
+  for (const entry of parsed.data.programs) {
+    if (byName.has(entry.name)) throw new Error(`PARTITA_PROGRAMS ${path}: program "${entry.name}" is registered twice`);
+    let validate: ValidateFunction;
+    try {
+      validate = ajv.compile(entry.params);
+    } catch (err) {
+      throw new Error(`PARTITA_PROGRAMS ${path}: program "${entry.name}": params is not a valid JSON Schema: ${(err as Error).message}`);
+    }
+    byName.set(entry.name, {
+      ...entry,
+      base,
+      checkParams(params) {
+        if (validate(params)) return;
+        const issues = (validate.errors ?? []).map((e) => {
+          const at = e.instancePath.split('/').filter(Boolean).join('.');
+          const missing = e.keyword === 'required' ? `.${(e.params as { missingProperty: string }).missingProperty}` : '';
+          return { path: `params${at ? `.${at}` : ''}${missing}`, message: e.message ?? 'invalid' };
+        });
+        throw new ValidationError(issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
+      },
+    });
+  }
+  return new ProgramRegistry(byName);
+}
+
+let loaded: { path: string; registry: ProgramRegistry } | undefined;
+
+/** The registry of PARTITA_PROGRAMS, read once per process; none registered when it is not set. */
+export function programs(env: NodeJS.ProcessEnv = process.env): ProgramRegistry {
+  const path = env['PARTITA_PROGRAMS'];
+  if (!path) return new ProgramRegistry(new Map());
+  if (loaded?.path !== path) loaded = { path, registry: readPrograms(path) };
+  return loaded.registry;
+}

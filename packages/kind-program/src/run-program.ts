@@ -1,0 +1,166 @@
+import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { PermanentError, TransientError } from '@partita/contracts';
+import { jsonLine, outputRow, type ColumnType } from './encoding.js';
+import type { Program } from './registry.js';
+
+/** The exit code a program uses to ask for another attempt (sysexits' EX_TEMPFAIL). */
+export const EX_TEMPFAIL = 75;
+/** The end of stderr kept for the partition's error. */
+export const STDERR_TAIL_BYTES = 4096;
+/** Longest output or progress line. */
+export const MAX_LINE_BYTES = 1 << 20;
+/** After SIGTERM, how long a program has before SIGKILL. */
+export const KILL_GRACE_MS = 5000;
+
+export interface ProgramRun {
+  program: Program;
+  columns: readonly { name: string; type: ColumnType }[];
+  /** `context.json`: who runs, the params, the partition's units. */
+  context: Record<string, unknown>;
+  /** The partition's input, one JSON value per line (items, or rows with their group's key). */
+  input: AsyncIterable<unknown>;
+  env: { jobId: string; partition: number; attempt: number };
+  signal: AbortSignal;
+  write(row: Record<string, unknown>): Promise<void>;
+  progress(done: number): void;
+}
+
+/** Splits a stream into lines of at most MAX_LINE_BYTES, calling `onLine` for each, in order, awaited. */
+async function eachLine(stream: Readable, what: string, onLine: (line: string, n: number) => Promise<void> | void): Promise<void> {
+  let pending = '';
+  let n = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    pending += chunk.toString('utf8');
+    let at: number;
+    while ((at = pending.indexOf('\n')) >= 0) {
+      const line = pending.slice(0, at);
+      pending = pending.slice(at + 1);
+      if (line.trim() !== '') await onLine(line, ++n);
+    }
+    if (pending.length > MAX_LINE_BYTES) throw new PermanentError(`${what} line ${n + 1} is longer than ${MAX_LINE_BYTES} bytes`);
+  }
+  if (pending.trim() !== '') await onLine(pending, ++n);
+}
+
+/**
+ * Runs a registered program for one partition: a private working directory with `context.json` and `input.jsonl`,
+ * the command without a shell in its own process group, a cleared environment (the program's allowed names and
+ * PARTITA_*), JSON lines on stdout written as the partition's rows, `{"done": n}` lines on fd 3 as progress.
+ * Exit 0 succeeds, 75 asks for another attempt, anything else fails for good with the end of stderr. The timeout,
+ * a cancel or a shutdown sends SIGTERM to the process group, then SIGKILL after a grace.
+ */
+export async function runProgram(run: ProgramRun): Promise<{ rows: number }> {
+  const { program } = run;
+  const dir = await mkdtemp(join(tmpdir(), 'partita-program-'));
+  try {
+    await writeFile(join(dir, 'context.json'), JSON.stringify(run.context));
+    const inputPath = join(dir, 'input.jsonl');
+    const out = createWriteStream(inputPath);
+    for await (const value of run.input) {
+      if (!out.write(jsonLine(value))) await new Promise<void>((r) => out.once('drain', () => r()));
+    }
+    out.end();
+    await finished(out);
+    const outputDir = join(dir, 'output');
+    await mkdir(outputDir);
+
+    const env: Record<string, string> = {};
+    for (const name of program.env) if (process.env[name] !== undefined) env[name] = process.env[name]!;
+    Object.assign(env, {
+      PARTITA_JOB_ID: run.env.jobId,
+      PARTITA_PARTITION: String(run.env.partition),
+      PARTITA_ATTEMPT: String(run.env.attempt),
+      PARTITA_INPUT: inputPath,
+      PARTITA_CONTEXT: join(dir, 'context.json'),
+      PARTITA_OUTPUT_DIR: outputDir,
+    });
+    const [command, ...args] = program.command as [string, ...string[]];
+    const executable = command.includes('/') && !isAbsolute(command) ? resolve(program.base, command) : command;
+    const child = spawn(
+      executable,
+      args.map((a) => (a.startsWith('./') ? resolve(program.base, a) : a)),
+      {
+        cwd: dir,
+        env,
+        detached: true, // its own process group: a stop reaches whatever it started
+        stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+      },
+    );
+    let stopped: string | null = null;
+    const stop = (why: string) => {
+      if (stopped !== null || child.exitCode !== null || child.pid === undefined) return;
+      stopped = why;
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+      setTimeout(() => {
+        try {
+          if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }, KILL_GRACE_MS).unref();
+    };
+    const timer = setTimeout(() => stop(`timed out after ${program.timeoutSeconds} s (timeoutSeconds)`), program.timeoutSeconds * 1000);
+    const onAbort = () => stop('stopped: the worker is shutting down');
+    run.signal.addEventListener('abort', onAbort, { once: true });
+
+    let tail = Buffer.alloc(0);
+    child.stderr!.on('data', (chunk: Buffer) => {
+      tail = Buffer.concat([tail, chunk]);
+      if (tail.length > STDERR_TAIL_BYTES) tail = tail.subarray(tail.length - STDERR_TAIL_BYTES);
+    });
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolveExit, rejectExit) => {
+      child.once('error', rejectExit);
+      child.once('exit', (code, signal) => resolveExit({ code, signal }));
+    });
+    let rows = 0;
+    let failure: unknown = null;
+    const reading = Promise.all([
+      eachLine(child.stdout!, 'output', async (line, n) => {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(line);
+        } catch {
+          throw new PermanentError(`output line ${n} is not JSON: ${line.slice(0, 80)}`);
+        }
+        await run.write(outputRow(n, parsed, run.columns));
+        rows++;
+      }),
+      eachLine(child.stdio[3] as Readable, 'progress', (line) => {
+        const done = (JSON.parse(line) as { done?: unknown }).done;
+        if (typeof done === 'number') run.progress(done);
+      }).catch(() => undefined), // progress is advisory: a bad line does not fail the partition
+    ]).catch((err: unknown) => {
+      failure = err;
+      stop('stopped: its output was refused');
+    });
+    const result = await exited.catch((err: unknown) => {
+      throw new PermanentError(`program ${program.name} could not start: ${(err as Error).message}`, err);
+    });
+    await reading;
+    clearTimeout(timer);
+    run.signal.removeEventListener('abort', onAbort);
+    const stderr = tail.toString('utf8').trim();
+    const said = stderr ? `; stderr ends with: ${stderr}` : '';
+    if (failure) throw failure;
+    if (stopped !== null) {
+      if (run.signal.aborted) throw new TransientError(`program ${program.name} ${stopped}`);
+      throw new PermanentError(`program ${program.name} ${stopped}${said}`);
+    }
+    if (result.code === 0) return { rows };
+    if (result.code === EX_TEMPFAIL) throw new TransientError(`program ${program.name} asked for another attempt (exit 75)${said}`);
+    const how = result.code === null ? `was killed by ${result.signal}` : `exited with code ${result.code}`;
+    throw new PermanentError(`program ${program.name} ${how}${said}`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,118 @@
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { JobView } from '@partita/contracts';
+import { readJobResult } from '../support/results.js';
+import { useSourceSchema } from '../support/source-schema.js';
+import { startStack, type TestStack } from '../support/stack.js';
+
+const PROGRAMS = fileURLToPath(new URL('../fixtures/programs/programs.yaml', import.meta.url));
+
+describe('programs: registered scripts (Python) run once per partition through the program protocol', () => {
+  const source = useSourceSchema();
+  let stack: TestStack;
+  let passed = true;
+
+  beforeAll(async () => {
+    // The program kind reads its registry from its process's environment: the worker processes get it from the
+    // stack, the master runs in this process.
+    process.env['PARTITA_PROGRAMS'] = PROGRAMS;
+    stack = await startStack({ workers: 2, env: { PARTITA_PROGRAMS: PROGRAMS } });
+  });
+  afterAll(async () => {
+    delete process.env['PARTITA_PROGRAMS'];
+    await stack?.close(passed);
+  });
+  afterEach((ctx) => {
+    if (ctx.task.result?.state !== 'pass') passed = false;
+  });
+
+  const run = async (spec: Record<string, unknown>, prefix: string): Promise<JobView> =>
+    stack.waitForJob(await stack.submit({ kind: 'program', ...spec, output: { container: stack.container, prefix } }));
+
+  it('runs a program over a grid: its JSON lines become typed Parquet rows; params reach it, progress comes back', async () => {
+    const job = await run({ program: 'square', params: { scale: 3 }, input: { grid: { x: [1, 2, 3, 4, 5, 6] } }, partitions: 3 }, 'square');
+    expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
+    expect(job.progress).toMatchObject({ itemsDone: 6, itemsTotal: 6 });
+    const { manifest, rows } = await readJobResult(stack, job, { exact: true });
+    expect(manifest.schema.map((c) => `${c.name}:${c.type}`)).toEqual(['x:INT32', 'y:INT64', 'attempt:INT32', 'at:TIMESTAMP_MICROS']);
+    const byX = [...rows].sort((a, b) => (a['x'] as number) - (b['x'] as number));
+    expect(byX.map((r) => r['x'])).toEqual([1, 2, 3, 4, 5, 6]);
+    // 64-bit integers beyond 2^53 arrive exact (as strings), timestamps with their microseconds.
+    expect(byX.map((r) => String(r['y']))).toEqual([1, 4, 9, 16, 25, 36].map((v) => String(BigInt(v * 3) * 10n ** 12n)));
+    expect(byX.every((r) => r['at'] === 1767323045123456n && r['attempt'] === 1)).toBe(true);
+  });
+
+  it('feeds whole groups of a table, contiguous, with their keys, read in the job’s snapshot', async () => {
+    const table = `${source.schema}.sales`;
+    await source.sql(`create table ${table} (id int, g text, v numeric(12,2))`);
+    await source.sql(`insert into ${table} select i, 'g' || (i % 5), i * 1.25 from generate_series(1, 1000) as i`);
+    const job = await run({ program: 'group-sum', input: { groupsOf: { table, by: ['g'] } }, partitions: 2 }, 'groups');
+    expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
+    const { rows } = await readJobResult(stack, job);
+    const expected = await source.sql(`select g, count(*)::int as n, sum(v)::text as total from ${table} group by g order by g`);
+    expect([...rows].sort((a, b) => String(a['g']).localeCompare(String(b['g'])))).toEqual(expected.rows);
+  });
+
+  it('retries a program that exits 75, and fails for good on any other code with the end of its stderr, publishing nothing', async () => {
+    const flaky = await run({ program: 'flaky', input: { range: 1 }, retry: { attempts: 3, backoffMs: 10 } }, 'flaky');
+    expect(flaky.status, JSON.stringify(flaky.error)).toBe('succeeded');
+    expect(flaky.partitions[0]!.attempts).toBe(2);
+    expect((await readJobResult(stack, flaky)).rows).toEqual([{ x: 1, attempt: 2 }]);
+
+    const fails = await run({ program: 'fails', input: { range: 1 }, retry: { attempts: 3, backoffMs: 10 } }, 'fails');
+    expect(fails.status).toBe('failed');
+    const error = fails.partitions[0]!.error!;
+    expect(fails.partitions[0]!.attempts).toBe(1);
+    expect(error.retryable).toBe(false);
+    expect(error.message).toMatch(
+      /^program fails exited with code 3; stderr ends with: .*ValueError: the column 'price' has negative values$/s,
+    );
+    expect(error.message.length).toBeLessThan(4096 + 200);
+    expect(await stack.store.list(stack.container, 'fails/')).toEqual([]);
+  });
+
+  it('stops a program that hangs at its timeout, and refuses output that is not JSON or does not fit a column, naming it', async () => {
+    const hangs = await run({ program: 'hangs', input: { range: 1 }, retry: { attempts: 1, backoffMs: 10 } }, 'hangs');
+    expect(hangs.status).toBe('failed');
+    expect(hangs.partitions[0]!.error!.message).toMatch(/^program hangs timed out after 1 s \(timeoutSeconds\)/);
+    expect(hangs.partitions[0]!.runMs).toBeLessThan(8000);
+
+    const garbage = await run({ program: 'garbage', input: { range: 1 }, retry: { attempts: 2, backoffMs: 10 } }, 'garbage');
+    expect(garbage.partitions[0]).toMatchObject({ attempts: 1, error: { retryable: false } });
+    expect(garbage.partitions[0]!.error!.message).toBe('output line 1 is not JSON: this is not JSON');
+
+    const bad = await run({ program: 'bad-value', input: { range: 1 }, retry: { attempts: 2, backoffMs: 10 } }, 'bad');
+    expect(bad.partitions[0]!.error!.message).toBe('output line 2, column "x": "seven" must be a number (INT32)');
+    for (const prefix of ['hangs/', 'garbage/', 'bad/']) expect(await stack.store.list(stack.container, prefix)).toEqual([]);
+  });
+
+  it('clears the environment: the program sees only its allowed names and PARTITA_*', async () => {
+    const job = await run({ program: 'environment', input: { range: 1 } }, 'env');
+    expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
+    const names = String((await readJobResult(stack, job)).rows[0]!['names']).split(',');
+    expect(names.filter((n) => !n.startsWith('PARTITA_') && n !== 'PATH' && n !== 'LC_CTYPE')).toEqual([]);
+    expect(names).toEqual(
+      expect.arrayContaining(['PARTITA_JOB_ID', 'PARTITA_PARTITION', 'PARTITA_ATTEMPT', 'PARTITA_INPUT', 'PARTITA_OUTPUT_DIR']),
+    );
+    expect(names.some((n) => /DATABASE|REDIS|AZURE/.test(n))).toBe(false);
+  });
+
+  it('only a registered program with valid params is accepted: a 400 naming the field otherwise', async () => {
+    const post = (payload: Record<string, unknown>) =>
+      stack.master.app.inject({ method: 'POST', url: '/jobs', payload: { kind: 'program', ...payload } });
+    const unknown = await post({ program: 'rm-rf', input: { range: 1 } });
+    expect(unknown.statusCode).toBe(400);
+    expect((unknown.json() as { issues: unknown[] }).issues).toEqual([
+      { path: 'program', message: expect.stringMatching(/^unknown program "rm-rf": registered are square, group-sum, /) },
+    ]);
+    const missing = await post({ program: 'square', params: {}, input: { range: 1 } });
+    expect((missing.json() as { issues: unknown[] }).issues).toEqual([
+      { path: 'params.scale', message: "must have required property 'scale'" },
+    ]);
+    const wrong = await post({ program: 'square', params: { scale: 0, command: 'sh' }, input: { range: 1 } });
+    expect((wrong.json() as { issues: { path: string }[] }).issues.map((i) => i.path).sort()).toEqual(['params', 'params.scale']);
+    // No command ever comes through the API.
+    const command = await post({ program: 'square', command: ['sh', '-c', 'id'], params: { scale: 1 }, input: { range: 1 } });
+    expect(command.statusCode).toBe(400);
+  });
+});
