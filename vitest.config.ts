@@ -28,6 +28,7 @@ const PURE = [
   'apps/bench/src/**/*.test.ts',
   'apps/worker/src/batcher.test.ts',
   'test/deploy/**/*.test.ts',
+  'test/python/**/*.test.ts',
 ];
 
 export default defineConfig({

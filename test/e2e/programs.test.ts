@@ -53,6 +53,20 @@ describe('programs: registered scripts (Python) run once per partition through t
     expect([...rows].sort((a, b) => String(a['g']).localeCompare(String(b['g'])))).toEqual(expected.rows);
   });
 
+  it('runs a program written with the Python helper: whole groups, decimals exact', async () => {
+    const table = `${source.schema}.sales`;
+    await source.sql(`create table ${table} (id int, g text, v numeric(12,2))`);
+    await source.sql(`insert into ${table} select i, 'g' || (i % 3), i * 0.01 from generate_series(1, 300) as i`);
+    const job = await run({ program: 'group-mean', input: { groupsOf: { table, by: ['g'] } }, partitions: 2 }, 'mean');
+    expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
+    const { rows } = await readJobResult(stack, job);
+    const expected = await source.sql(
+      `select g, count(*)::int as n, (sum(v) / count(*))::text as mean from ${table} group by g order by g`,
+    );
+    const sorted = [...rows].sort((a, b) => String(a['g']).localeCompare(String(b['g'])));
+    expect(sorted.map((r) => [r['g'], r['n'], Number(r['mean'])])).toEqual(expected.rows.map((r) => [r.g, r.n, Number(r.mean)]));
+  });
+
   it('retries a program that exits 75, and fails for good on any other code with the end of its stderr, publishing nothing', async () => {
     const flaky = await run({ program: 'flaky', input: { range: 1 }, retry: { attempts: 3, backoffMs: 10 } }, 'flaky');
     expect(flaky.status, JSON.stringify(flaky.error)).toBe('succeeded');

@@ -53,6 +53,12 @@ function columnsOf(program: Program) {
   );
 }
 
+/** The planned columns of a `groupsOf` input (name and Parquet type), or null for items. */
+function inputColumns(details: Record<string, unknown> | null): { name: string; type: string }[] | null {
+  const groups = details?.['groups'] as { columns?: { name: string; parquet: string }[] } | undefined;
+  return groups?.columns?.map((c) => ({ name: c.name, type: c.parquet })) ?? null;
+}
+
 /** A program known to this process, or a permanent failure (a worker without the master's PARTITA_PROGRAMS). */
 function programOf(spec: Spec): Program {
   try {
@@ -104,6 +110,8 @@ export default defineKind({
         program: program.name,
         params: spec.params,
         units: units.items ?? { groups: units.groupCount ?? 0 },
+        // The input's columns and their types, so that a program can read decimals, 64-bit integers and times exactly.
+        columns: inputColumns(ctx.details),
       },
       input,
       env: { jobId: ctx.jobId, partition: ctx.index, attempt: ctx.attempt },
