@@ -121,11 +121,15 @@ describe('the master restarted mid extract', () => {
         const waiting = job.partitions.filter((p) => p.status === 'queued').length;
         return job.extract?.completeness.sourceRows !== null && running && waiting >= 2 ? running.index : undefined;
       });
+      // The waiting chunks stay waiting until the master is back, however slowly it stops (the queue is paused; the
+      // running chunk goes on).
+      await stack.pauseWorkers();
       let notStarted: number[] = [];
       await stack.restartMaster(async () => {
         // The snapshot's transaction ended with the old master: whatever has not started by now cannot read it.
         notStarted = (await catalogState(stack, id)).partitions.flatMap((s, i) => (s === 'queued' ? [i] : []));
       });
+      await stack.resumeWorkers();
       const job = await waitForJobWithLiveWorkers(stack, id);
       await expectSameOutput(stack, job, clean, extractKey('id'), { exact: true });
       await expectRegistered(stack, job, 'restart-extract');
