@@ -90,6 +90,29 @@ class ProtocolTest(unittest.TestCase):
             partita._pandas = saved
         self.assertEqual(rows, [{"g": 1, "total": 3}, {"g": 2, "total": 5}])
 
+    def test_group_map_with_pandas_hands_data_frames_and_writes_numpy_values(self):
+        self.assertIsNotNone(partita._pandas, "python3-pandas is installed by scripts/test-tools.sh")
+        at = "2026-01-02T03:04:05.000001Z"
+        self.files(
+            [{"key": {"g": "a"}, "row": {"g": "a", "v": "1.5", "n": 1, "at": at}},
+             {"key": {"g": "a"}, "row": {"g": "a", "v": "2.5", "n": 2, "at": at}},
+             {"key": {"g": "b"}, "row": {"g": "b", "v": "4.0", "n": 3, "at": at}}],
+            {"params": {}, "columns": [{"name": "v", "type": "DECIMAL"}, {"name": "at", "type": "TIMESTAMP_MICROS"}]},
+        )
+        seen = []
+
+        def summary(key, frame):
+            seen.append(type(frame).__name__)
+            out = frame.groupby("g").agg(total=("v", "sum"), n=("n", "sum"), last=("at", "max"), mean=("n", "mean"))
+            return out.reset_index()
+
+        rows = self.output(lambda: partita.group_map(summary))
+        self.assertEqual(seen, ["DataFrame", "DataFrame"])
+        self.assertEqual(rows, [
+            {"g": "a", "total": "4.0", "n": 3, "last": at, "mean": 1.5},
+            {"g": "b", "total": "4.0", "n": 3, "last": at, "mean": 3.0},
+        ])
+
     def test_retry_exits_75(self):
         self.files([], {"params": {}})
 
