@@ -50,7 +50,7 @@ describe('the example Python programs through REST on two workers, equal to the 
       partitions: 3,
       output: { container: stack.container, prefix: 'grid' },
     });
-    const job = await stack.waitForJob(id, { timeoutMs: 120_000 });
+    const job = await stack.waitForJob(id, 120_000);
     expect(job.status, JSON.stringify(job.partitions.map((p) => p.error))).toBe('succeeded');
     expect(new Set(job.partitions.map((p) => p.workerId)).size).toBe(2);
     expect(job.progress).toMatchObject({ itemsDone: 6, itemsTotal: 6 });
@@ -77,7 +77,7 @@ describe('the example Python programs through REST on two workers, equal to the 
       partitions: 4,
       output: { container: stack.container, prefix: 'travel' },
     });
-    const job = await stack.waitForJob(id, { timeoutMs: 120_000 });
+    const job = await stack.waitForJob(id, 120_000);
     expect(job.status, JSON.stringify(job.partitions.map((p) => p.error))).toBe('succeeded');
     const { rows } = await readJobResult(stack, job);
     expect(rows).toHaveLength(8);
