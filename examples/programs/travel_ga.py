@@ -90,8 +90,6 @@ def genetic(flights, rng, generations, popsize=50, elite=0.2, mutprob=0.2, step=
 def plan_group(key, rows):
     """One output row per group: its best plan's cost and flights."""
     settings = partita.params()
-    if hasattr(rows, "to_dict"):  # a pandas DataFrame
-        rows = rows.to_dict("records")
     names, flights = problem_of(rows)
     rng = random.Random(f"{settings.get('seed', 0)}:{key['group_id']}")
     started = time.perf_counter()
@@ -110,4 +108,4 @@ def plan_group(key, rows):
 
 
 if __name__ == "__main__":
-    partita.group_map(plan_group)
+    partita.group_map(plan_group, frames=False)  # plain rows: no pandas to import in every partition

@@ -1,6 +1,7 @@
 """Partita's program protocol, for Python programs: read the partition's input, write its rows, report progress.
 
-One file, the standard library only; when pandas is installed, group_map hands each group over as a DataFrame.
+One file, the standard library only; when pandas is installed, group_map hands each group over as a DataFrame (pandas
+is imported only then: a program that does not use it does not pay for its import in every partition).
 
     import partita_program as partita
 
@@ -23,10 +24,21 @@ import sys
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
-try:  # pandas is optional
-    import pandas as _pandas
-except ImportError:  # pragma: no cover - depends on the machine
-    _pandas = None
+#: pandas once imported, False when it is not installed, None before the first need.
+_pandas = None
+
+
+def _pd():
+    """pandas, imported on first use, or None without it."""
+    global _pandas
+    if _pandas is None:
+        try:
+            import pandas
+
+            _pandas = pandas
+        except ImportError:  # pragma: no cover - depends on the machine
+            _pandas = False
+    return _pandas or None
 
 EX_TEMPFAIL = 75
 
@@ -108,7 +120,7 @@ def groups():
 def _encode(value):
     if value is None or isinstance(value, (bool, str)):
         return value
-    if _pandas is not None and value is _pandas.NaT:
+    if type(value).__name__ == "NaTType":  # pandas' missing time
         return None
     if hasattr(value, "item") and not isinstance(value, (list, dict)):  # numpy scalars
         value = value.item()
@@ -154,7 +166,7 @@ def progress(done, total=None):
 def _rows(result):
     if result is None:
         return []
-    if _pandas is not None and isinstance(result, _pandas.DataFrame):
+    if hasattr(result, "to_dict") and hasattr(result, "columns"):  # a pandas DataFrame
         return result.to_dict("records")
     if isinstance(result, dict):
         return [result]
@@ -175,12 +187,16 @@ def run(fn):
     _main(lambda: [write(row) for row in _rows(fn(context()))])
 
 
-def group_map(fn):
-    """Runs fn(key, rows) for each group (rows as a DataFrame when pandas is installed), writing what it returns."""
+def group_map(fn, frames=None):
+    """Runs fn(key, rows) for each group, writing what it returns. The rows are a pandas DataFrame when pandas is
+    installed (frames=None) or required (frames=True), a list of dicts without it or with frames=False."""
 
     def body():
+        pandas = _pd() if frames is not False else None
+        if frames and pandas is None:
+            raise ImportError("group_map(frames=True) needs pandas")
         for done, (key, rows) in enumerate(groups(), 1):
-            frame = _pandas.DataFrame(rows) if _pandas is not None else rows
+            frame = pandas.DataFrame(rows) if pandas is not None else rows
             for row in _rows(fn(key, frame)):
                 write(row)
             progress(done)

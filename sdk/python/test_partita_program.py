@@ -83,15 +83,18 @@ class ProtocolTest(unittest.TestCase):
             [{"key": {"g": 1}, "row": {"v": 1}}, {"key": {"g": 1}, "row": {"v": 2}}, {"key": {"g": 2}, "row": {"v": 5}}],
             {"params": {}, "columns": [{"name": "v", "type": "INT32"}]},
         )
-        saved, partita._pandas = partita._pandas, None
+        total = lambda key, rows: {"g": key["g"], "total": sum(r["v"] for r in rows), "type": type(rows).__name__}
+        saved, partita._pandas = partita._pandas, False  # as without pandas installed
         try:
-            rows = self.output(lambda: partita.group_map(lambda key, rows: {"g": key["g"], "total": sum(r["v"] for r in rows)}))
+            rows = self.output(lambda: partita.group_map(total))
         finally:
             partita._pandas = saved
-        self.assertEqual(rows, [{"g": 1, "total": 3}, {"g": 2, "total": 5}])
+        self.assertEqual(rows, [{"g": 1, "total": 3, "type": "list"}, {"g": 2, "total": 5, "type": "list"}])
+        partita._context = None
+        self.assertEqual(self.output(lambda: partita.group_map(total, frames=False)), rows)
 
     def test_group_map_with_pandas_hands_data_frames_and_writes_numpy_values(self):
-        self.assertIsNotNone(partita._pandas, "python3-pandas is installed by scripts/test-tools.sh")
+        self.assertIsNotNone(partita._pd(), "python3-pandas is installed by scripts/test-tools.sh")
         at = "2026-01-02T03:04:05.000001Z"
         self.files(
             [{"key": {"g": "a"}, "row": {"g": "a", "v": "1.5", "n": 1, "at": at}},
@@ -112,6 +115,14 @@ class ProtocolTest(unittest.TestCase):
             {"g": "a", "total": "4.0", "n": 3, "last": at, "mean": 1.5},
             {"g": "b", "total": "4.0", "n": 3, "last": at, "mean": 3.0},
         ])
+
+    def test_importing_the_helper_does_not_import_pandas(self):
+        import subprocess
+
+        here = os.path.dirname(os.path.abspath(__file__))
+        probe = "import sys, partita_program; print('pandas' in sys.modules)"
+        out = subprocess.run([sys.executable, "-c", probe], cwd=here, capture_output=True, text=True, check=True)
+        self.assertEqual(out.stdout.strip(), "False")
 
     def test_retry_exits_75(self):
         self.files([], {"params": {}})

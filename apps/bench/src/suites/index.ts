@@ -3,7 +3,8 @@ import { balance } from './balance.js';
 import { dispatch } from './dispatch.js';
 import { extract } from './extract.js';
 import { optimiser } from './optimiser.js';
+import { programs } from './programs.js';
 import { scaling } from './scaling.js';
 
 /** Every suite, in the order `npm run bench` runs them. */
-export const SUITES: readonly Suite[] = [scaling, balance, dispatch, extract, optimiser];
+export const SUITES: readonly Suite[] = [scaling, balance, dispatch, extract, optimiser, programs];
