@@ -100,6 +100,24 @@ describe('programs: registered scripts (Python) run once per partition through t
     for (const prefix of ['hangs/', 'garbage/', 'bad/']) expect(await stack.store.list(stack.container, prefix)).toEqual([]);
   });
 
+  it('a program that floods stderr, ignores its input or writes too much each ends with a clear error or its own result', async () => {
+    const floods = await run({ program: 'floods', input: { range: 1 }, retry: { attempts: 2, backoffMs: 10 } }, 'floods');
+    expect(floods.partitions[0]).toMatchObject({ attempts: 1, error: { retryable: false } });
+    const said = floods.partitions[0]!.error!.message;
+    expect(said).toMatch(/^program floods exited with code 2; stderr ends with: (noise )+\s*the real reason comes last$/s);
+    expect(said.length).toBeLessThan(4096 + 200);
+
+    // Its input is a file, not a pipe: a program that never reads it cannot block the worker.
+    const ignores = await run({ program: 'ignores-input', input: { range: 200_000 }, partitions: 1 }, 'ignores');
+    expect(ignores.status, JSON.stringify(ignores.error)).toBe('succeeded');
+    expect((await readJobResult(stack, ignores)).rows).toEqual([{ x: 1 }]);
+
+    const tooMuch = await run({ program: 'too-much', input: { range: 1 }, retry: { attempts: 2, backoffMs: 10 } }, 'too-much');
+    expect(tooMuch.partitions[0]).toMatchObject({ attempts: 1, error: { retryable: false } });
+    expect(tooMuch.partitions[0]!.error!.message).toBe('output is larger than 4096 bytes (maxOutputBytes)');
+    for (const prefix of ['floods/', 'too-much/']) expect(await stack.store.list(stack.container, prefix)).toEqual([]);
+  });
+
   it('clears the environment: the program sees only its allowed names and PARTITA_*', async () => {
     const job = await run({ program: 'environment', input: { range: 1 } }, 'env');
     expect(job.status, JSON.stringify(job.error)).toBe('succeeded');

@@ -25,6 +25,12 @@ const ProgramEntry = z.strictObject({
     .min(1)
     .max(7 * 86_400)
     .default(3600),
+  /** Most bytes a partition's output may have (JSON lines on stdout). Default 1 GiB. */
+  maxOutputBytes: z
+    .int()
+    .min(1)
+    .max(2 ** 40)
+    .default(2 ** 30),
   /** Names of the worker's environment variables passed on (the rest of the environment is cleared). */
   env: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/)).default([]),
 });

@@ -31,11 +31,22 @@ export interface ProgramRun {
   progress(done: number): void;
 }
 
-/** Splits a stream into lines of at most MAX_LINE_BYTES, calling `onLine` for each, in order, awaited. */
-async function eachLine(stream: Readable, what: string, onLine: (line: string, n: number) => Promise<void> | void): Promise<void> {
+/**
+ * Splits a stream into lines of at most MAX_LINE_BYTES, calling `onLine` for each, in order, awaited; fails when the
+ * stream holds more than `maxBytes`.
+ */
+async function eachLine(
+  stream: Readable,
+  what: string,
+  onLine: (line: string, n: number) => Promise<void> | void,
+  maxBytes = Number.POSITIVE_INFINITY,
+): Promise<void> {
   let pending = '';
   let n = 0;
+  let bytes = 0;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
+    bytes += chunk.length;
+    if (bytes > maxBytes) throw new PermanentError(`${what} is larger than ${maxBytes} bytes (maxOutputBytes)`);
     pending += chunk.toString('utf8');
     let at: number;
     while ((at = pending.indexOf('\n')) >= 0) {
@@ -125,16 +136,21 @@ export async function runProgram(run: ProgramRun): Promise<{ rows: number }> {
     let rows = 0;
     let failure: unknown = null;
     const reading = Promise.all([
-      eachLine(child.stdout!, 'output', async (line, n) => {
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(line);
-        } catch {
-          throw new PermanentError(`output line ${n} is not JSON: ${line.slice(0, 80)}`);
-        }
-        await run.write(outputRow(n, parsed, run.columns));
-        rows++;
-      }),
+      eachLine(
+        child.stdout!,
+        'output',
+        async (line, n) => {
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(line);
+          } catch {
+            throw new PermanentError(`output line ${n} is not JSON: ${line.slice(0, 80)}`);
+          }
+          await run.write(outputRow(n, parsed, run.columns));
+          rows++;
+        },
+        program.maxOutputBytes,
+      ),
       eachLine(child.stdio[3] as Readable, 'progress', (line) => {
         const done = (JSON.parse(line) as { done?: unknown }).done;
         if (typeof done === 'number') run.progress(done);
