@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { JobView } from '@partita/contracts';
+import type { JobView, PipelineRunView } from '@partita/contracts';
+import { api } from '../support/faults-api.js';
 import { readJobResult } from '../support/results.js';
 import { useSourceSchema } from '../support/source-schema.js';
 import { startStack, type TestStack } from '../support/stack.js';
@@ -127,6 +128,54 @@ describe('programs: registered scripts (Python) run once per partition through t
       expect.arrayContaining(['PARTITA_JOB_ID', 'PARTITA_PARTITION', 'PARTITA_ATTEMPT', 'PARTITA_INPUT', 'PARTITA_OUTPUT_DIR']),
     );
     expect(names.some((n) => /DATABASE|REDIS|AZURE/.test(n))).toBe(false);
+  });
+
+  it('a pipeline runs a program entry beside an extract: its settings name the program and its params, the entry overrides one', async () => {
+    const table = `${source.schema}.sales`;
+    await source.sql(`create table ${table} (id int primary key, g text)`);
+    await source.sql(`insert into ${table} select i, 'g' || (i % 4) from generate_series(1, 40) as i`);
+    const name = `nightly-${source.schema}`;
+    const put = await api(stack, 'PUT', `/pipelines/${name}`, {
+      settings: { container: stack.container, job: { program: 'square', params: { scale: 2 } } },
+      entries: [
+        { name: `squares-${source.schema}`, job: { kind: 'program', input: { grid: { x: [1, 2, 3] } }, partitions: 2 } },
+        {
+          name: `tripled-${source.schema}`,
+          job: { kind: 'program', input: { list: [{ x: 1 }, { x: 2 }] } },
+          settings: { job: { params: { scale: 3 } } },
+        },
+        { name: `sales-${source.schema}`, source: { table }, settings: { chunks: { count: 2 } } },
+      ],
+    });
+    expect(put.status, JSON.stringify(put.json)).toBe(201);
+    const started = await api(stack, 'POST', `/pipelines/${name}/runs`, {});
+    expect(started.status).toBe(202);
+    let run = started.json as PipelineRunView;
+    for (const deadline = Date.now() + 60_000; run.finishedAt === null && Date.now() < deadline;) {
+      await new Promise((r) => setTimeout(r, 200));
+      run = (await api(stack, 'GET', `/pipelines/${name}/runs/${run.id}`)).json as PipelineRunView;
+    }
+    expect(run.status, JSON.stringify(run.entries.map((e) => e.job?.error))).toBe('succeeded');
+    const jobOf = async (entry: string) =>
+      (await api(stack, 'GET', `/jobs/${run.entries.find((e) => e.entry.startsWith(entry))!.job!.id}`)).json as JobView;
+    const squares = await readJobResult(stack, await jobOf('squares-'));
+    expect(squares.rows.map((r) => [r['x'], Number(r['y'])]).sort()).toEqual([1, 2, 3].map((x) => [x, x * x * 2 * 10 ** 12]));
+    const tripled = await readJobResult(stack, await jobOf('tripled-'));
+    expect(tripled.rows.map((r) => Number(r['y'])).sort((a, b) => a - b)).toEqual([3 * 10 ** 12, 12 * 10 ** 12]);
+    expect((await jobOf('tripled-')).dataset).toMatchObject({ name: `tripled-${source.schema}` });
+    expect((await readJobResult(stack, await jobOf('sales-'))).rows).toHaveLength(40);
+
+    // An entry's job is checked by its kind when the pipeline is saved: a 400 naming the entry and the field.
+    const bad = await api(stack, 'PUT', `/pipelines/${name}`, {
+      entries: [{ name: 'bad', job: { kind: 'program', program: 'square', input: { range: 0 } } }],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.json.issues).toEqual([
+      { path: 'entries[0]', message: expect.stringMatching(/^its spec with the pipeline's settings: input/) },
+    ]);
+    const unknownKind = await api(stack, 'PUT', `/pipelines/${name}`, { entries: [{ name: 'bad', job: { kind: 'nope' } }] });
+    expect(unknownKind.status).toBe(400);
+    expect(JSON.stringify(unknownKind.json.issues)).toMatch(/unknown kind|nope/);
   });
 
   it('only a registered program with valid params is accepted: a 400 naming the field otherwise', async () => {

@@ -303,10 +303,14 @@ async function read(db: pg.Pool | pg.PoolClient, name: string): Promise<StoredPi
     'select key, value from pipeline_settings where pipeline = $1 order by key',
     [name],
   );
-  const entries = await db.query<{ name: string; category: string | null; enabled: boolean; source: PipelineEntry['source']; sink: Sink }>(
-    'select name, category, enabled, source, sink from pipeline_entries where pipeline = $1 order by position',
-    [name],
-  );
+  const entries = await db.query<{
+    name: string;
+    category: string | null;
+    enabled: boolean;
+    source: PipelineEntry['source'] | null;
+    job: PipelineEntry['job'] | null;
+    sink: Sink;
+  }>('select name, category, enabled, source, job, sink from pipeline_entries where pipeline = $1 order by position', [name]);
   const entrySettings = await db.query<{ entry: string; key: string; value: unknown }>(
     'select entry, key, value from pipeline_entry_settings where pipeline = $1 order by entry, key',
     [name],
@@ -316,8 +320,10 @@ async function read(db: pg.Pool | pg.PoolClient, name: string): Promise<StoredPi
     description: row.description,
     schedule: row.schedule,
     settings: Object.fromEntries(settings.rows.map((s) => [s.key, s.value])) as PipelineSettings,
-    entries: entries.rows.map((e) => ({
+    entries: entries.rows.map(({ source, job, ...e }) => ({
       ...e,
+      ...(source !== null ? { source } : {}),
+      ...(job !== null ? { job } : {}),
       settings: Object.fromEntries(entrySettings.rows.filter((s) => s.entry === e.name).map((s) => [s.key, s.value])) as EntrySettings,
     })),
     createdAt: row.created_at,
@@ -372,15 +378,16 @@ async function write(client: pg.PoolClient, p: PipelineDefinition): Promise<void
     settings.map(([, v]) => JSON.stringify(v)),
   ]);
   await client.query(
-    `insert into pipeline_entries (pipeline, name, position, category, enabled, source, sink)
-     select $1, * from unnest($2::text[], $3::int[], $4::text[], $5::boolean[], $6::jsonb[], $7::jsonb[])`,
+    `insert into pipeline_entries (pipeline, name, position, category, enabled, source, job, sink)
+     select $1, * from unnest($2::text[], $3::int[], $4::text[], $5::boolean[], $6::jsonb[], $7::jsonb[], $8::jsonb[])`,
     [
       p.name,
       p.entries.map((e) => e.name),
       p.entries.map((_, i) => i),
       p.entries.map((e) => e.category),
       p.entries.map((e) => e.enabled),
-      p.entries.map((e) => JSON.stringify(e.source)),
+      p.entries.map((e) => (e.source === undefined ? null : JSON.stringify(e.source))),
+      p.entries.map((e) => (e.job === undefined ? null : JSON.stringify(e.job))),
       p.entries.map((e) => JSON.stringify(e.sink)),
     ],
   );

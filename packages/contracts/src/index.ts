@@ -50,7 +50,9 @@ export {
   PipelineApply,
   PipelineBody,
   PipelineDefinition,
+  JobTemplate,
   PipelineEntry,
+  PipelineEntryBody,
   PipelineList,
   PipelineName,
   PipelineRunList,
@@ -62,6 +64,8 @@ export {
   RunRequest,
   RunStatus,
   RunTrigger,
+  EXTRACT_SETTING_KEYS,
+  JOB_SETTING_KEYS,
   SETTING_KEYS,
   SINK_SETTING_KEYS,
   Schedule,
@@ -70,7 +74,7 @@ export {
   Sink,
   cronProblem,
 } from './pipelines.js';
-export type { PipelineDefinitionInput, PipelineEntryInput, SettingKey } from './pipelines.js';
+export type { ExtractSettingKey, PipelineDefinitionInput, PipelineEntryInput, SettingKey } from './pipelines.js';
 export { ExtractChunk, PartitionPayload, SnapshotId } from './payloads.js';
 export {
   ApiError,

@@ -5,8 +5,9 @@ import { CastSpec, ChunkRule, Compression, ExtractSource, MaxRowsPerFile, RowsPe
 import { JobSummary } from './views.js';
 
 /*
- * Pipelines: a named list of extracts kept in the catalog (the source–sink pattern), with key–value settings that
- * every entry inherits and may override (the key–value pattern). A run submits one sql-extract job per enabled entry.
+ * Pipelines: a named list of entries kept in the catalog (the source–sink pattern), with key–value settings that
+ * every entry inherits and may override (the key–value pattern). An entry is an extract (`source`) or a job of any
+ * kind (`job`); a run submits one job per enabled entry.
  */
 
 /** Names of pipelines, entries and categories: used in URLs, blob prefixes and scheduler ids. */
@@ -45,10 +46,21 @@ export const PipelineSettings = z.strictObject({
   compression: Compression.optional(),
   /** Default most rows per file. Default 5,000,000. */
   maxRowsPerFile: MaxRowsPerFile.optional(),
+  /**
+   * Fields of every `job` entry's spec, such as the program a `program` job runs and its params. The entry's own
+   * `settings.job` is laid over the pipeline's, and the entry's `job` over both; an object-valued field (`params`)
+   * merges key by key, the nearer value winning.
+   */
+  job: z.record(z.string().min(1).max(63), z.unknown()).optional(),
 });
 export type PipelineSettings = z.infer<typeof PipelineSettings>;
 export type SettingKey = keyof PipelineSettings;
 export const SETTING_KEYS = Object.keys(PipelineSettings.shape) as SettingKey[];
+/** The settings of an extract entry: all but `job`. */
+export type ExtractSettingKey = Exclude<SettingKey, 'job'>;
+export const EXTRACT_SETTING_KEYS = SETTING_KEYS.filter((k): k is ExtractSettingKey => k !== 'job');
+/** The settings of a `job` entry: those any kind takes, and the fields of its spec. */
+export const JOB_SETTING_KEYS = ['retry', 'tags', 'container', 'job'] as const satisfies readonly SettingKey[];
 
 /** The settings that describe the sink: an entry overrides them in its `sink`, not in its `settings`. */
 export const SINK_SETTING_KEYS = ['container', 'compression', 'maxRowsPerFile'] as const satisfies readonly SettingKey[];
@@ -73,17 +85,38 @@ export const Sink = z.strictObject({
 });
 export type Sink = z.infer<typeof Sink>;
 
-/** One source–sink pair of a pipeline: a run makes one sql-extract job of it. */
-export const PipelineEntry = z.strictObject({
+/** A job of any kind, as an entry gives it: its spec without `output` and `dataset`, which the entry's sink sets. */
+export const JobTemplate = z.looseObject({ kind: z.string().min(1).max(63) }).superRefine((spec, ctx) => {
+  for (const field of ['output', 'dataset'] as const) {
+    if (field in spec) ctx.addIssue({ code: 'custom', path: [field], message: "is set by the entry's sink" });
+  }
+});
+export type JobTemplate = z.infer<typeof JobTemplate>;
+
+const entryFields = z.strictObject({
   name: EntryName,
   /** A run may be limited to one category. */
   category: Category.nullable().default(null),
   /** Disabled entries are kept but not run. Default true. */
   enabled: z.boolean().default(true),
-  source: ExtractSource,
+  /** An extract's source (a sql-extract job). */
+  source: ExtractSource.optional(),
+  /** Or a job of any kind (`{ kind: "program", program: …, input: … }`): the settings' `job` fields fill it in. */
+  job: JobTemplate.optional(),
   sink: Sink.default({}),
   settings: EntrySettings.default({}),
 });
+
+function sourceOrJob(entry: { source?: unknown; job?: unknown }, ctx: z.RefinementCtx): void {
+  if ((entry.source === undefined) === (entry.job === undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['source'], message: 'an entry has either a source (an extract) or a job, not both' });
+  }
+}
+
+/** One source–sink pair of a pipeline: a run makes one job of it, an extract of `source` or the `job` it gives. */
+export const PipelineEntry = entryFields.superRefine(sourceOrJob);
+/** An entry without its name, as `PUT /pipelines/:name/entries/:entry` takes it. */
+export const PipelineEntryBody = entryFields.omit({ name: true }).superRefine(sourceOrJob);
 export type PipelineEntry = z.infer<typeof PipelineEntry>;
 export type PipelineEntryInput = z.input<typeof PipelineEntry>;
 
@@ -184,7 +217,7 @@ export const SettingSource = z.enum(['default', 'pipeline', 'entry', 'pipeline+e
 /** An entry as a run would submit it: each setting with its origin, and the job spec itself. */
 export const EffectiveEntry = z.object({
   settings: z.record(z.string(), z.object({ value: z.unknown(), from: SettingSource })),
-  /** The sql-extract spec a run submits for this entry. */
+  /** The job spec a run submits for this entry. */
   spec: z.record(z.string(), z.unknown()),
 });
 export type EffectiveEntry = z.infer<typeof EffectiveEntry>;
@@ -193,7 +226,8 @@ export const EntryView = z.object({
   name: z.string(),
   category: z.string().nullable(),
   enabled: z.boolean(),
-  source: z.record(z.string(), z.unknown()),
+  source: z.record(z.string(), z.unknown()).optional(),
+  job: z.record(z.string(), z.unknown()).optional(),
   sink: z.record(z.string(), z.unknown()),
   settings: z.record(z.string(), z.unknown()),
   effective: EffectiveEntry,

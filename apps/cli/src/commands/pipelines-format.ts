@@ -69,7 +69,10 @@ export function chunksText(rule: unknown): string {
   return '-';
 }
 
-/** Per entry: name, category, enabled, source (the table, or "query"), and from the effective spec its sink and chunks. */
+/**
+ * Per entry: name, category, enabled, source (the table, "query", or a job's kind), and from the effective spec its
+ * sink and chunks.
+ */
 export function entriesTable(entries: readonly EntryView[]): string {
   return table(
     ['entry', 'category', 'enabled', 'source', 'dataset', 'container/prefix', 'chunks'],
@@ -80,7 +83,7 @@ export function entriesTable(entries: readonly EntryView[]): string {
         e.name,
         e.category ?? '-',
         e.enabled ? 'yes' : 'no',
-        typeof e.source['table'] === 'string' ? e.source['table'] : 'query',
+        sourceText(e),
         text(record(spec['dataset'])['name'], e.name),
         `${text(output['container'], '-')}/${text(output['prefix'], '')}`,
         chunksText(e.effective.settings['chunks']?.value),
@@ -88,6 +91,12 @@ export function entriesTable(entries: readonly EntryView[]): string {
     }),
     ['left', 'left', 'left', 'left', 'left', 'left', 'left'],
   );
+}
+
+/** An extract's table (or "query"), or a job entry's kind. */
+function sourceText(e: EntryView): string {
+  if (e.source) return typeof e.source['table'] === 'string' ? e.source['table'] : 'query';
+  return `job: ${text(e.effective.spec['kind'], '?')}`;
 }
 
 type RunSummary = PipelineRunList['items'][number];

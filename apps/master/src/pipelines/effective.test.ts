@@ -1,10 +1,21 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
-import { PipelineEntry, PipelineSettings, SETTING_KEYS, SINK_SETTING_KEYS, SqlExtractSpec, type SettingKey } from '@partita/contracts';
+import {
+  EXTRACT_SETTING_KEYS as SETTING_KEYS,
+  PipelineEntry,
+  PipelineSettings,
+  SINK_SETTING_KEYS,
+  SqlExtractSpec,
+  type ExtractSettingKey as SettingKey,
+} from '@partita/contracts';
 import { effectiveEntry, entrySpec, resolveSettings } from './effective.js';
 
-type Values = Required<PipelineSettings>;
+/** The settings of an extract entry (a job entry's are tested below). */
+type Values = Required<Omit<PipelineSettings, 'job'>>;
+
+/** An extract entry's spec, as the extract's schema types it. */
+const extractSpec = (...args: Parameters<typeof entrySpec>): SqlExtractSpec => entrySpec(...args) as SqlExtractSpec;
 
 /** The extract's own defaults, as SqlExtractSpec documents them. */
 const DEFAULTS = {
@@ -214,7 +225,7 @@ describe('resolveSettings', () => {
           const settings = PipelineSettings.parse(pipelineValues);
           const e = entryWith(entryValues);
           const s = resolveSettings(settings, e);
-          const spec = entrySpec('nightly', settings, e);
+          const spec = extractSpec('nightly', settings, e);
           expect(SqlExtractSpec.parse(spec)).toEqual(spec);
           expect(spec).toEqual({
             kind: 'sql-extract',
@@ -240,7 +251,7 @@ describe('resolveSettings', () => {
 
 describe('entrySpec', () => {
   it("is the extract's default spec, with the pipeline's name as prefix and the entry's as dataset, when nothing is set", () => {
-    const spec = entrySpec('nightly', PipelineSettings.parse({}), entry());
+    const spec = extractSpec('nightly', PipelineSettings.parse({}), entry());
     expect(spec).toEqual(
       SqlExtractSpec.parse({
         kind: 'sql-extract',
@@ -254,7 +265,7 @@ describe('entrySpec', () => {
   });
 
   it('holds the resolved value of every setting', () => {
-    const spec = entrySpec('nightly', PipelineSettings.parse(PIPELINE_VALUES), entryWith(ENTRY_VALUES));
+    const spec = extractSpec('nightly', PipelineSettings.parse(PIPELINE_VALUES), entryWith(ENTRY_VALUES));
     expect(spec).toEqual({
       kind: 'sql-extract',
       source: { table: 'public.orders' },
@@ -268,7 +279,7 @@ describe('entrySpec', () => {
   });
 
   it("holds the pipeline's values where the entry sets none", () => {
-    const spec = entrySpec('nightly', PipelineSettings.parse(PIPELINE_VALUES), entry());
+    const spec = extractSpec('nightly', PipelineSettings.parse(PIPELINE_VALUES), entry());
     expect(spec).toMatchObject({
       chunks: { rowsPerChunk: 100_000 },
       output: { container: 'pipeline-out', prefix: 'nightly', compression: 'GZIP', rowsPerRowGroup: 65_536, maxRowsPerFile: 1_000_000 },
@@ -280,7 +291,7 @@ describe('entrySpec', () => {
   });
 
   it("takes the prefix, dataset name and description from the entry's sink", () => {
-    const spec = entrySpec(
+    const spec = extractSpec(
       'nightly',
       PipelineSettings.parse({}),
       entry({ sink: { prefix: 'sales/orders', dataset: 'orders_v2', description: 'All orders' } }),
@@ -291,7 +302,7 @@ describe('entrySpec', () => {
 
   it('passes a query source through', () => {
     const source = { query: 'select o.id, o.total from public.orders o where o.total > 0', key: 'id' };
-    const spec = entrySpec('nightly', PipelineSettings.parse({}), entry({ source }));
+    const spec = extractSpec('nightly', PipelineSettings.parse({}), entry({ source }));
     expect(spec.source).toEqual(source);
     expect(SqlExtractSpec.parse(spec)).toEqual(spec);
   });
@@ -313,12 +324,12 @@ describe('entrySpec', () => {
 
   describe('the 64-tag limit', () => {
     it('allows a merge of exactly 64 tags', () => {
-      const spec = entrySpec('nightly', PipelineSettings.parse({ tags: manyTags('p', 40) }), entryWith({ tags: manyTags('e', 24) }));
+      const spec = extractSpec('nightly', PipelineSettings.parse({ tags: manyTags('p', 40) }), entryWith({ tags: manyTags('e', 24) }));
       expect(Object.keys(spec.dataset.tags)).toHaveLength(64);
     });
 
     it('counts a tag both levels set once', () => {
-      const spec = entrySpec('nightly', PipelineSettings.parse({ tags: manyTags('t', 60) }), entryWith({ tags: manyTags('t', 50, 'w') }));
+      const spec = extractSpec('nightly', PipelineSettings.parse({ tags: manyTags('t', 60) }), entryWith({ tags: manyTags('t', 50, 'w') }));
       expect(Object.keys(spec.dataset.tags)).toHaveLength(60);
       expect(spec.dataset.tags.t0).toBe('w');
       expect(spec.dataset.tags.t59).toBe('v');
@@ -344,5 +355,49 @@ describe('effectiveEntry', () => {
     expect(effective.settings.tags).toEqual({ value: { team: 'data', env: 'prod', owner: 'sales' }, from: 'pipeline+entry' });
     expect(effective.settings.retry).toEqual({ value: { attempts: 5, backoffMs: 2000 }, from: 'pipeline' });
     expect(effective.spec).toMatchObject({ output: { prefix: 'sales' }, dataset: { name: 'orders' } });
+  });
+});
+
+describe('a job entry (any kind)', () => {
+  const job = { kind: 'program', input: { groupsOf: { table: 'sales.north', by: ['store'] } } };
+  const settings = PipelineSettings.parse({
+    job: { program: 'forecast', params: { horizon: 14, model: 'ets' } },
+    tags: { team: 'data' },
+    compression: 'GZIP',
+  });
+
+  it('lays the entry’s job over its settings’ job fields over the pipeline’s; params merge key by key', () => {
+    const e = PipelineEntry.parse({ name: 'north', job, settings: { job: { params: { horizon: 28 } }, tags: { region: 'n' } } });
+    expect(entrySpec('daily', settings, e)).toEqual({
+      kind: 'program',
+      program: 'forecast',
+      params: { horizon: 28, model: 'ets' },
+      input: job.input,
+      output: { container: 'results', prefix: 'daily' },
+      dataset: { name: 'north', description: '', tags: { team: 'data', region: 'n' } },
+    });
+    const own = PipelineEntry.parse({ name: 'north', job: { ...job, program: 'other', params: { model: 'arima' } } });
+    expect(entrySpec('daily', settings, own)).toMatchObject({ program: 'other', params: { horizon: 14, model: 'arima' } });
+  });
+
+  it('takes only the settings any kind takes; retry only when a level sets it', () => {
+    const e = PipelineEntry.parse({ name: 'north', job, sink: { container: 'forecasts', prefix: 'f', dataset: 'fc' } });
+    expect(Object.keys(resolveSettings(settings, e)).sort()).toEqual(['container', 'job', 'retry', 'tags']);
+    const spec = entrySpec('daily', settings, e);
+    expect(spec).not.toHaveProperty('retry');
+    expect(spec).not.toHaveProperty('compression');
+    expect(spec['output']).toEqual({ container: 'forecasts', prefix: 'f' });
+    const retried = entrySpec('daily', { ...settings, retry: { attempts: 5, backoffMs: 10 } }, e);
+    expect(retried['retry']).toEqual({ attempts: 5, backoffMs: 10 });
+    expect(effectiveEntry('daily', settings, e).settings['job']).toEqual({ value: settings.job, from: 'pipeline' });
+  });
+
+  it('has a source or a job, never both or neither; its sink, not its job, says where the files go', () => {
+    const issues = (fields: Record<string, unknown>) =>
+      PipelineEntry.safeParse({ name: 'e', ...fields }).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    expect(issues({ job, source: { table: 'a.b' } })).toEqual(['source: an entry has either a source (an extract) or a job, not both']);
+    expect(issues({})).toEqual(['source: an entry has either a source (an extract) or a job, not both']);
+    expect(issues({ job: { ...job, output: { container: 'x' } } })).toEqual(["job.output: is set by the entry's sink"]);
+    expect(issues({ job: { input: {} } })?.[0]).toMatch(/^job\.kind: /);
   });
 });

@@ -5,7 +5,6 @@ import {
   NotFoundError,
   PipelineDefinition,
   PipelineSettings,
-  SqlExtractSpec,
   ValidationError,
   type ApplyOutcome,
   type ApplyResult,
@@ -21,7 +20,7 @@ import {
 } from '@partita/contracts';
 import type { Catalog, StoredPipeline } from '@partita/catalog';
 import type { Logger, MasterMetrics } from '@partita/telemetry';
-import type { JobsService } from '../services/jobs.js';
+import type { JobSpec, JobsService } from '../services/jobs.js';
 import { effectiveEntry, entrySpec } from './effective.js';
 import type { PipelineSchedules } from './schedules.js';
 
@@ -40,9 +39,8 @@ export interface PipelinesServiceDeps {
 }
 
 /**
- * Pipelines: definitions kept in the catalog, each change validated whole (every entry must make a valid extract
- * spec with the settings it inherits); runs that submit one sql-extract job per enabled entry; schedules that start
- * the same runs.
+ * Pipelines: definitions kept in the catalog, each change validated whole (every entry must make a valid spec of its
+ * kind with the settings it inherits); runs that submit one job per enabled entry; schedules that start the same runs.
  */
 export class PipelinesService {
   private readonly expanding = new Map<string, Promise<void>>();
@@ -81,7 +79,7 @@ export class PipelinesService {
 
   /** Creates a pipeline; 409 when one of that name exists. */
   async create(definition: PipelineDefinition): Promise<PipelineView> {
-    checkEffective(definition);
+    this.checkEffective(definition);
     if (!(await this.store.create(definition))) throw new ConflictError(`pipeline ${definition.name} already exists`);
     await this.scheduleChanged(definition.name, definition.schedule);
     return this.get(definition.name);
@@ -89,13 +87,13 @@ export class PipelinesService {
 
   /** Creates or replaces pipelines, all or none (`partita pipelines apply`). */
   async apply(definitions: readonly PipelineDefinition[]): Promise<ApplyResult> {
-    definitions.forEach((d, i) => checkEffective(d, ['pipelines', i]));
+    definitions.forEach((d, i) => this.checkEffective(d, ['pipelines', i]));
     return { items: await this.write(definitions) };
   }
 
   /** Creates or replaces one pipeline. */
   async put(definition: PipelineDefinition): Promise<{ outcome: ApplyOutcome; pipeline: PipelineView }> {
-    checkEffective(definition);
+    this.checkEffective(definition);
     const [item] = await this.write([definition]);
     return { outcome: item!.outcome, pipeline: await this.get(definition.name) };
   }
@@ -183,7 +181,7 @@ export class PipelinesService {
       category: options.category ?? null,
       trigger: options.trigger,
       triggerKey: options.triggerKey,
-      entries: chosen.map((e) => ({ entry: e.name, spec: entrySpec(name, pipeline.settings, e) })),
+      entries: chosen.map((e) => ({ entry: e.name, spec: entrySpec(name, pipeline.settings, e) as { dataset: { name: string } } })),
     });
     if (run.created) {
       this.deps.metrics.pipelineRuns.inc({ trigger: options.trigger });
@@ -271,7 +269,7 @@ export class PipelinesService {
     let next = 0;
     const lane = async (): Promise<void> => {
       for (let item = pending[next++]; item; item = pending[next++]) {
-        const spec = SqlExtractSpec.parse(item.spec);
+        const spec = item.spec as JobSpec;
         const key = `pipeline-run:${runId}:${item.entry}`;
         const jobId = await jobs.submit(spec, key).then(
           (r) => r.id,
@@ -295,6 +293,7 @@ export class PipelinesService {
     let after: PipelineDefinition | undefined;
     const result = await this.store.update(name, (current) => {
       after = validated(fn(current));
+      this.checkEffective(after);
       return after;
     });
     if (!result || !after) throw new NotFoundError(`pipeline ${name} does not exist`);
@@ -316,6 +315,28 @@ export class PipelinesService {
       .catch((err: unknown) => this.deps.log.warn({ err, pipeline: name }, 'schedule saved; its scheduler is set on the next reconcile'));
   }
 
+  /**
+   * Every entry of a definition must resolve to a valid spec of its kind with the settings it inherits (the
+   * pipeline's and its own tags together may exceed the limit, say; a job entry may name an unknown kind): refused
+   * with the entry's path otherwise.
+   */
+  private checkEffective(definition: PipelineDefinition, at: ReadonlyArray<string | number> = []): void {
+    const issues: Array<{ path: string; message: string }> = [];
+    definition.entries.forEach((entry, i) => {
+      const found = (path: string, message: string) =>
+        issues.push({ path: dotted([...at, 'entries', i]), message: `its spec with the pipeline's settings: ${path} ${message}` });
+      try {
+        this.deps.jobs.checkSpec(entrySpec(definition.name, definition.settings, entry));
+      } catch (err) {
+        if (err instanceof ZodError) for (const issue of err.issues) found(dotted(issue.path), issue.message);
+        else if (err instanceof ValidationError)
+          for (const issue of err.issues ?? [{ path: 'kind', message: err.message }]) found(issue.path, issue.message);
+        else throw err;
+      }
+    });
+    if (issues.length > 0) throw new ValidationError(issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
+  }
+
   private async nextRuns(): Promise<Map<string, number>> {
     return this.deps.schedules.nextRuns().catch(() => new Map<string, number>());
   }
@@ -330,30 +351,7 @@ function validated(definition: PipelineDefinition): PipelineDefinition {
     const issues = parsed.error.issues.map((i) => ({ path: dotted(i.path), message: i.message }));
     throw new ValidationError(issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
   }
-  checkEffective(parsed.data);
   return parsed.data;
-}
-
-/**
- * Every entry of a definition must resolve to a valid extract spec with the settings it inherits (the pipeline's and
- * its own tags together may exceed the limit, say): refused with the entry's path otherwise.
- */
-function checkEffective(definition: PipelineDefinition, at: ReadonlyArray<string | number> = []): void {
-  const issues: Array<{ path: string; message: string }> = [];
-  definition.entries.forEach((entry, i) => {
-    try {
-      entrySpec(definition.name, definition.settings, entry);
-    } catch (err) {
-      if (!(err instanceof ZodError)) throw err;
-      for (const issue of err.issues) {
-        issues.push({
-          path: dotted([...at, 'entries', i]),
-          message: `its spec with the pipeline's settings: ${dotted(issue.path)} ${issue.message}`,
-        });
-      }
-    }
-  });
-  if (issues.length > 0) throw new ValidationError(issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
 }
 
 /** `['entries', 0, 'sink']` → `entries[0].sink`, as the API names fields. */

@@ -9,7 +9,7 @@ import {
   PipelineApply,
   PipelineBody,
   PipelineDefinition,
-  PipelineEntry,
+  PipelineEntryBody,
   PipelineList,
   PipelineName,
   PipelineRunList,
@@ -124,7 +124,7 @@ export function pipelineRoutes(deps: { pipelines: PipelinesService }) {
       schema: {
         summary: 'Create or replace an entry',
         params: NamedEntry,
-        body: PipelineEntry.omit({ name: true }),
+        body: PipelineEntryBody,
         response: { 200: EntryView, 201: EntryView, ...errors },
       },
       handler: async (request, reply) => {

@@ -40,6 +40,11 @@ export interface JobsServiceDeps {
 export class JobsService {
   constructor(private readonly deps: JobsServiceDeps) {}
 
+  /** Checks a spec against its kind's schema: a ValidationError naming the kind or the field otherwise. */
+  checkSpec(body: unknown): void {
+    this.deps.kinds.parseSpec(body);
+  }
+
   /**
    * Validates beyond the schema (planning may reject the input), records the job and its partitions, then enqueues.
    * Nothing reaches the queue before the whole plan is valid and recorded; if the queue is down the job is removed
