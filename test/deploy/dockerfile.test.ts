@@ -339,4 +339,28 @@ describe('deploy/docker/Dockerfile', () => {
       }
     }
   });
+
+  it('has a worker-python target: the worker, Python with pandas and scikit-learn, the helper beside the registered programs', () => {
+    const stage = dockerfile.stages.find((st) => st.name === 'worker-python');
+    expect(stage?.from).toBe('worker');
+    const chain = chainInstructions(dockerfile, 'worker-python');
+    const install = chain.find((i) => i.keyword === 'RUN' && /apt-get install\b/.test(i.args) && /python3\b/.test(i.args));
+    for (const pkg of ['python3', 'python3-pandas', 'python3-numpy', 'python3-sklearn'])
+      expect(install?.args).toMatch(new RegExp(`\\s${pkg}(\\s|$)`));
+    expect(effective(dockerfile, 'worker-python', 'USER')?.args).toBe('1000:1000');
+    expect(effective(dockerfile, 'worker-python', 'CMD')?.args).toBe(effective(dockerfile, 'worker', 'CMD')?.args);
+    // The programs file it registers is the example's, copied with its scripts and the helper they import.
+    const workdir = workdirOf('worker-python');
+    const copies = stage!.instructions.filter((i) => i.keyword === 'COPY').map((i) => i.args.split(/\s+/));
+    expect(copies).toEqual([
+      ['sdk/python/partita_program.py', 'programs/'],
+      ['examples/programs/', 'programs/'],
+    ]);
+    const env = stage!.instructions.find((i) => i.keyword === 'ENV' && i.args.startsWith('PARTITA_PROGRAMS='))?.args;
+    expect(env).toBe(`PARTITA_PROGRAMS=${posix.join(workdir, 'programs/programs.yaml')}`);
+    const registered = readFileSync(join(ROOT, 'examples/programs/programs.yaml'), 'utf8');
+    for (const script of registered.matchAll(/\.\/([\w.-]+\.py)/g))
+      expect(existsSync(join(ROOT, 'examples/programs', script[1]!)), script[1]).toBe(true);
+    for (const path of ['sdk/python/partita_program.py', 'examples/programs']) expect(dockerignored(path), path).toBe(false);
+  });
 });

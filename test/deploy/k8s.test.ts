@@ -10,7 +10,7 @@ import { QUEUE_STATES, createMasterMetrics, createWorkerMetrics, type QueueDepth
 import { MasterEnv } from '../../apps/master/src/env.js';
 import { WorkerEnv } from '../../apps/worker/src/env.js';
 import { appStatus } from './app-http.js';
-import { DEPLOY, exposedPorts, metricNames, readDockerfile, readYaml, relabel, type PrometheusConfig } from './deploy-files.js';
+import { DEPLOY, exposedPorts, metricNames, readDockerfile, readYaml, relabel, stageChain, type PrometheusConfig } from './deploy-files.js';
 import { BUILTIN_KINDS, BUILTIN_QUEUES } from '../support/kinds.js';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -488,14 +488,17 @@ describe.each(VARIANTS)('$name', (variant) => {
       expect(exposes.has(w.app), `${w.at}: no Dockerfile target ${w.app}`).toBe(true);
       expect(w.container.image, w.at).toMatch(/:[\w][\w.-]*$|@sha256:[0-9a-f]{64}$/);
       expect(w.container.image, w.at).not.toMatch(/:latest$/);
-      // The repositories `az acr build` pushes to (deploy/README.md): partita-master and partita-worker.
+      // The repositories `az acr build` pushes to (deploy/README.md): partita-<target>, of the app's own target or of
+      // one built from it (the worker-python target is a worker).
+      const repository = w.container.image
+        .replace(/[:@].*$/, '')
+        .split('/')
+        .pop();
+      const target = /^partita-(.+)$/.exec(repository ?? '')?.[1] ?? '';
       expect(
-        w.container.image
-          .replace(/[:@].*$/, '')
-          .split('/')
-          .pop(),
+        stageChain(readDockerfile(), target).map((s) => s.name),
         `${w.at}: image ${w.container.image}`,
-      ).toBe(`partita-${w.app}`);
+      ).toContain(w.app);
     }
   });
 

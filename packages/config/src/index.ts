@@ -27,6 +27,11 @@ export const ServiceEnv = {
    * exporting kinds made with @partita/sdk's defineKind. Master and workers must load the same modules. Default none.
    */
   PARTITA_KINDS: z.string().default(''),
+  /**
+   * The programs file (YAML or JSON) of the `program` kind: the programs an operator registered (docs/programs.md).
+   * Master (which checks params) and workers (which run them) must read the same file. Default: no program.
+   */
+  PARTITA_PROGRAMS: z.string().min(1).optional(),
   /** The queue's Redis (`rediss://` for TLS). */
   REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
   /** BullMQ key prefix: isolates deployments sharing one Redis. Default `partita`. */

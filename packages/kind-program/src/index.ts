@@ -4,6 +4,9 @@ import type { ColumnType } from './encoding.js';
 import { programs, type Program } from './registry.js';
 import { runProgram } from './run-program.js';
 
+// The programs file is read when the kind is loaded, at the process's start: a bad file stops it there, named.
+programs();
+
 /** Where a program's units come from: any of the SDK's inputs, named in the spec. */
 const ProgramInput = z.union([
   z.strictObject({ range: z.int().min(1).max(10_000_000) }),
