@@ -18,6 +18,7 @@ const PURE = [
   'packages/catalog/src/run-view.test.ts',
   'packages/travel/src/**/*.test.ts',
   'packages/sdk/src/kind.test.ts',
+  'packages/kind-program/src/csv.test.ts',
   'examples/*/src/**/*.test.ts',
   'packages/kinds/src/**/*.test.ts',
   'packages/kind-travel-plan/src/**/*.test.ts',

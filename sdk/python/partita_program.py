@@ -97,6 +97,10 @@ def _decoders():
 
 def items():
     """The partition's items, in order: integers of a range, list items, or parameter sets of a grid."""
+    kind = context().get("inputFormat", "jsonl")
+    if kind != "jsonl":
+        raise ValueError(f"the helper reads JSON lines; this program's input is {kind}: read PARTITA_INPUT itself "
+                         "(pandas.read_csv, pandas.read_parquet)")
     with open(os.environ["PARTITA_INPUT"]) as lines:
         for line in lines:
             if line.strip():

@@ -130,6 +130,85 @@ describe('programs: registered scripts (Python) run once per partition through t
     expect(names.some((n) => /DATABASE|REDIS|AZURE/.test(n))).toBe(false);
   });
 
+  describe('input and output formats', () => {
+    /** A table whose text needs CSV quoting and whose timestamps carry microseconds; some values null. */
+    const table = async (): Promise<string> => {
+      const name = `${source.schema}.events`;
+      await source.sql(`create table ${name} (id bigint, g text, label text, at timestamptz)`);
+      await source.sql(
+        `insert into ${name} select i, 'g' || (i % 3),
+           (array['plain', 'comma, inside', 'quote " inside', e'two\nlines', null])[1 + i % 5],
+           case when i % 7 = 0 then null else timestamptz '2026-01-02 03:04:05.123456+00' + i * interval '1.000001 second' end
+         from generate_series(1, 60) as i`,
+      );
+      return name;
+    };
+    const expected = async (name: string) =>
+      (
+        await source.sql(
+          `select id::text as id_text, label, (extract(epoch from at) * 1000000)::bigint::text as at from ${name} order by id`,
+        )
+      ).rows.map((r: { id_text: string; label: string | null; at: string | null }) => ({
+        id: BigInt(r.id_text),
+        label: r.label,
+        at: r.at === null ? null : BigInt(r.at),
+      }));
+
+    it('CSV in, a CSV file out: quotes, commas, line breaks, nulls and microseconds survive both ways', async () => {
+      const name = await table();
+      const job = await run({ program: 'csv-echo', input: { groupsOf: { table: name, by: ['g'] } }, partitions: 2 }, 'csv');
+      expect(job.status, JSON.stringify(job.partitions.map((p) => p.error))).toBe('succeeded');
+      const { rows } = await readJobResult(stack, job, { exact: true });
+      const fromFiles = rows.filter((r) => r['id'] !== -1n).sort((a, b) => Number((a['id'] as bigint) - (b['id'] as bigint)));
+      expect(fromFiles).toEqual(await expected(name));
+      // Stdout's rows come too, before the files'.
+      expect(
+        rows
+          .filter((r) => r['id'] === -1n)
+          .map((r) => r['label'])
+          .sort(),
+      ).toEqual(['group g0', 'group g1', 'group g2']);
+    });
+
+    it('Parquet in, a Parquet file out, from a program in another language; a file of other types is refused', async () => {
+      const name = await table();
+      const job = await run({ program: 'parquet-echo', input: { groupsOf: { table: name, by: ['g'] } }, partitions: 2 }, 'parquet');
+      expect(job.status, JSON.stringify(job.partitions.map((p) => p.error))).toBe('succeeded');
+      const { rows } = await readJobResult(stack, job, { exact: true });
+      expect([...rows].sort((a, b) => Number((a['id'] as bigint) - (b['id'] as bigint)))).toEqual(await expected(name));
+
+      const wrong = await run(
+        { program: 'parquet-wrong', input: { groupsOf: { table: name, by: ['g'] } }, partitions: 1, retry: { attempts: 2, backoffMs: 10 } },
+        'wrong',
+      );
+      expect(wrong.partitions[0]).toMatchObject({ attempts: 1, error: { retryable: false } });
+      expect(wrong.partitions[0]!.error!.message).toBe(
+        'output file rows.parquet: column "id" is BYTE_ARRAY (STRING), the program declares INT64',
+      );
+      // Parquet input needs typed columns: a grid is refused when the job is submitted.
+      const grid = await stack.master.app.inject({
+        method: 'POST',
+        url: '/jobs',
+        payload: { kind: 'program', program: 'parquet-echo', input: { grid: { x: [1] } } },
+      });
+      expect(grid.statusCode).toBe(400);
+      expect(grid.json().issues).toEqual([
+        { path: 'input', message: "program parquet-echo reads Parquet: its input must be groupsOf (a table's typed columns)" },
+      ]);
+      for (const prefix of ['wrong/']) expect(await stack.store.list(stack.container, prefix)).toEqual([]);
+    });
+
+    it('reads JSON-lines files of the output directory after stdout; any other file fails the partition, naming it', async () => {
+      const job = await run({ program: 'stray-file', input: { range: 1 }, retry: { attempts: 2, backoffMs: 10 } }, 'stray');
+      expect(job.partitions[0]).toMatchObject({ attempts: 1, error: { retryable: false } });
+      // more.jsonl is read first (name order), then notes.txt is refused.
+      expect(job.partitions[0]!.error!.message).toBe(
+        'output file notes.txt: not a .jsonl, .ndjson, .csv or .parquet file (see docs/programs.md)',
+      );
+      expect(await stack.store.list(stack.container, 'stray/')).toEqual([]);
+    });
+  });
+
   it('a pipeline runs a program entry beside an extract: its settings name the program and its params, the entry overrides one', async () => {
     const table = `${source.schema}.sales`;
     await source.sql(`create table ${table} (id int primary key, g text)`);

@@ -3,7 +3,7 @@
 import type pg from 'pg';
 import { quoteLiteral } from '@partita/contracts';
 import { copyChunk } from './copy-chunk.js';
-import { RowCapture, type RowValue } from './row-capture.js';
+import { RowCapture, type RowCaptureOptions, type RowValue } from './row-capture.js';
 import type { ColumnPlan } from './type-map.js';
 
 /** One group: its key (a JSON array of the grouping columns' values, as text) and all its rows. */
@@ -23,6 +23,8 @@ export interface GroupQuery {
   keyExpression: string;
   /** The keys of the groups to read. */
   keys: readonly string[];
+  /** How TIMESTAMP_MICROS values come (see RowCaptureOptions). Default `Date`. */
+  timestamps?: RowCaptureOptions['timestamps'];
 }
 
 const KEY_COLUMN = '__partita_group';
@@ -56,6 +58,7 @@ export async function* copyItems<T>(
   plans: readonly ColumnPlan[],
   collect: ItemCollector<T>,
   signal: AbortSignal,
+  options: RowCaptureOptions = {},
 ): AsyncGenerator<T> {
   // The hand-over: the producer waits in `flush` until the consumer took the ready item and asked for the next.
   const state: { ready: T | null; taken: (() => void) | null; wake: (() => void) | null; finished: boolean; failure: unknown } = {
@@ -76,6 +79,7 @@ export async function* copyItems<T>(
     plans,
     (values) => (complete = collect.row(values)) !== null,
     () => hand(complete!),
+    options,
   );
   const stop = new AbortController();
   const copying = copyChunk(client, {
@@ -164,6 +168,7 @@ export async function* readGroups(client: pg.ClientBase, query: GroupQuery, sign
       end: () => current,
     },
     signal,
+    { timestamps: query.timestamps },
   );
 }
 

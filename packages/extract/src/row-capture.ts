@@ -8,7 +8,8 @@ import type { ColumnPlan } from './type-map.js';
 /**
  * A value as a kind's code gets it, by the column's Parquet type: BOOLEAN boolean; INT32 number; INT64 bigint (exact);
  * FLOAT and DOUBLE number; DECIMAL string in plain notation (exact); UTF8 string (json, uuid included); BINARY Buffer;
- * DATE and TIMESTAMP_MICROS Date (UTC; microseconds are cut to milliseconds); NULL null.
+ * DATE Date (UTC midnight); TIMESTAMP_MICROS Date (UTC; microseconds are cut to milliseconds), or with
+ * `timestamps: 'micros'` a bigint of microseconds since the epoch (exact); NULL null.
  */
 export type RowValue = boolean | number | bigint | string | Buffer | Date | null;
 
@@ -22,14 +23,20 @@ function decimalText(unscaled: bigint, scale: number): string {
   return negative ? `-${text}` : text;
 }
 
+export interface RowCaptureOptions {
+  /** TIMESTAMP_MICROS values as `Date` (milliseconds, the default) or as bigint microseconds (exact). */
+  timestamps?: 'date' | 'micros';
+}
+
 /** One column's capturing buffer: each decoded value converted and put at its place in the row being decoded. */
-function captureBuffer(plan: ColumnPlan, index: number, target: { row: RowValue[] }): ColumnBuffer {
+function captureBuffer(plan: ColumnPlan, index: number, target: { row: RowValue[] }, options: RowCaptureOptions): ColumnBuffer {
+  const micros = options.timestamps === 'micros';
   const physical = bufferPhysical(plan);
   const column = { name: plan.name, type: plan.parquet, nullable: plan.nullable };
   const set = (value: RowValue): void => void (target.row[index] = value);
   const int64 = (value: bigint): RowValue => {
     if (plan.parquet === 'DECIMAL') return decimalText(value, plan.scale ?? 0);
-    if (plan.parquet === 'TIMESTAMP_MICROS') return new Date(Number(value / 1000n) - (value % 1000n < 0n ? 1 : 0));
+    if (plan.parquet === 'TIMESTAMP_MICROS' && !micros) return new Date(Number(value / 1000n) - (value % 1000n < 0n ? 1 : 0));
     return value;
   };
   const base = { column, length: 0, appendNull: () => set(null) };
@@ -84,9 +91,10 @@ export class RowCapture implements RowWriter {
     plans: readonly ColumnPlan[],
     private readonly onRow: (row: RowValue[]) => boolean,
     readonly flush: () => Promise<void>,
+    options: RowCaptureOptions = {},
   ) {
     this.target = { row: new Array<RowValue>(plans.length).fill(null) };
-    this.buffers = plans.map((plan, i) => captureBuffer(plan, i, this.target));
+    this.buffers = plans.map((plan, i) => captureBuffer(plan, i, this.target, options));
   }
 
   endRow(): boolean {

@@ -15,6 +15,33 @@ export function toJsonValue(value: unknown): unknown {
   return value;
 }
 
+/** A column of a `groupsOf` input, as planned: name, Parquet type and the details its Parquet file needs. */
+export interface InputColumn {
+  name: string;
+  type: string;
+  nullable: boolean;
+  precision?: number;
+  scale?: number;
+  adjustedToUTC?: boolean;
+}
+
+/** Microseconds since the epoch as ISO-8601 UTC with all six digits: `2026-01-02T03:04:05.123456Z`. */
+export function isoMicros(micros: bigint): string {
+  const ms = micros / 1000n - (micros % 1000n < 0n ? 1n : 0n);
+  const rest = micros - ms * 1000n;
+  return new Date(Number(ms)).toISOString().replace(/Z$/, `${rest.toString().padStart(3, '0')}Z`);
+}
+
+/** A row of a group in the protocol's encoding: timestamps (exact microseconds) by their column's type. */
+export function encodeRow(row: Record<string, unknown>, columns: readonly InputColumn[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const c of columns) {
+    const value = row[c.name];
+    out[c.name] = c.type === 'TIMESTAMP_MICROS' && typeof value === 'bigint' ? isoMicros(value) : toJsonValue(value);
+  }
+  return out;
+}
+
 /** One JSON line of a program's input. */
 export function jsonLine(value: unknown): string {
   return `${JSON.stringify(toJsonValue(value))}\n`;
@@ -57,20 +84,23 @@ function fromJson(type: ColumnType, value: unknown): { value: unknown } | { prob
   }
 }
 
-/** Converts one parsed output line to a row of `columns`; a value that does not fit fails the partition, named. */
-export function outputRow(line: number, parsed: unknown, columns: readonly { name: string; type: ColumnType }[]): Record<string, unknown> {
+/**
+ * Converts one parsed output record to a row of `columns`; a value that does not fit fails the partition, naming
+ * `where` (`output line 3`, `output file a.csv line 3`) and the column.
+ */
+export function outputRow(where: string, parsed: unknown, columns: readonly { name: string; type: ColumnType }[]): Record<string, unknown> {
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new PermanentError(`output line ${line}: must be a JSON object with the program's columns`);
+    throw new PermanentError(`${where}: must be a JSON object with the program's columns`);
   }
   const source = parsed as Record<string, unknown>;
   const unknown = Object.keys(source).filter((k) => !columns.some((c) => c.name === k));
-  if (unknown.length > 0) throw new PermanentError(`output line ${line}: column "${unknown[0]}" is not one of the program's columns`);
+  if (unknown.length > 0) throw new PermanentError(`${where}: column "${unknown[0]}" is not one of the program's columns`);
   const row: Record<string, unknown> = {};
   for (const column of columns) {
     const converted = fromJson(column.type, source[column.name]);
     if ('problem' in converted) {
       const shown = JSON.stringify(source[column.name]).slice(0, 80);
-      throw new PermanentError(`output line ${line}, column "${column.name}": ${shown} ${converted.problem} (${column.type})`);
+      throw new PermanentError(`${where}, column "${column.name}": ${shown} ${converted.problem} (${column.type})`);
     }
     row[column.name] = converted.value;
   }

@@ -1,6 +1,7 @@
-import { PermanentError } from '@partita/contracts';
+import { PermanentError, ValidationError } from '@partita/contracts';
 import { custom, defineKind, grid, groupsOf, list, range, z, type Groups, type Input, type Items } from '@partita/sdk';
-import type { ColumnType } from './encoding.js';
+import type { ColumnType, InputColumn } from './encoding.js';
+import type { ProgramInput } from './input-files.js';
 import { programs, type Program } from './registry.js';
 import { runProgram } from './run-program.js';
 
@@ -43,6 +44,8 @@ const inputs = {
     by: (spec: Spec) => ('groupsOf' in spec.input ? spec.input.groupsOf.by : []),
     maxGroupRows: (spec: Spec) => ('groupsOf' in spec.input ? (spec.input.groupsOf.maxGroupRows ?? 1_000_000) : 1_000_000),
     path: 'input.groupsOf',
+    // Programs read timestamps with their microseconds.
+    timestamps: 'micros',
   }),
 };
 type InputName = keyof typeof inputs;
@@ -56,10 +59,20 @@ function columnsOf(program: Program) {
   );
 }
 
-/** The planned columns of a `groupsOf` input (name and Parquet type), or null for items. */
-function inputColumns(details: Record<string, unknown> | null): { name: string; type: string }[] | null {
-  const groups = details?.['groups'] as { columns?: { name: string; parquet: string }[] } | undefined;
-  return groups?.columns?.map((c) => ({ name: c.name, type: c.parquet })) ?? null;
+/** The planned columns of a `groupsOf` input (name, Parquet type and its details), or null for items. */
+function inputColumns(details: Record<string, unknown> | null): InputColumn[] | null {
+  type Planned = { name: string; parquet: string; nullable: boolean; precision?: number; scale?: number; adjustedToUTC?: boolean };
+  const groups = details?.['groups'] as { columns?: Planned[] } | undefined;
+  return (
+    groups?.columns?.map(({ name, parquet, nullable, precision, scale, adjustedToUTC }) => ({
+      name,
+      type: parquet,
+      nullable,
+      ...(precision !== undefined ? { precision } : {}),
+      ...(scale !== undefined ? { scale } : {}),
+      ...(adjustedToUTC !== undefined ? { adjustedToUTC } : {}),
+    })) ?? null
+  );
 }
 
 /** A program known to this process, or a permanent failure (a worker without the master's PARTITA_PROGRAMS). */
@@ -87,6 +100,10 @@ export default defineKind({
     plan: async (spec: Spec, ctx) => {
       const program = programs().require(spec.program);
       program.checkParams(spec.params);
+      if (program.input.format === 'parquet' && !('groupsOf' in spec.input)) {
+        const message = `program ${program.name} reads Parquet: its input must be groupsOf (a table's typed columns)`;
+        throw new ValidationError(`input: ${message}`, [{ path: 'input', message }]);
+      }
       return inputOf(spec).plan(spec, ctx);
     },
     open: (ref, spec: Spec, ctx) => inputOf(spec).open(ref, spec, ctx),
@@ -96,13 +113,16 @@ export default defineKind({
     const spec = partition.spec as Spec;
     const program = programOf(spec);
     const units = partition as unknown as Partial<Items<unknown> & Groups>;
-    const input: AsyncIterable<unknown> = units.groups
-      ? (async function* () {
-          for await (const group of units.groups!) for (const row of group.rows) yield { key: group.key, row };
-        })()
-      : (async function* () {
-          yield* units.items ?? [];
-        })();
+    const columns = inputColumns(ctx.details);
+    const input: ProgramInput = units.groups
+      ? {
+          type: 'groups',
+          columns: columns ?? [],
+          rows: (async function* () {
+            for await (const group of units.groups!) for (const row of group.rows) yield { key: group.key, row };
+          })(),
+        }
+      : { type: 'items', items: units.items ?? [] };
     await runProgram({
       program,
       columns: columnsOf(program) as { name: string; type: ColumnType }[],
@@ -113,8 +133,10 @@ export default defineKind({
         program: program.name,
         params: spec.params,
         units: units.items ?? { groups: units.groupCount ?? 0 },
-        // The input's columns and their types, so that a program can read decimals, 64-bit integers and times exactly.
-        columns: inputColumns(ctx.details),
+        // The input's format, columns and types, so that a program can read decimals, 64-bit integers and times exactly.
+        inputFormat: program.input.format,
+        groupBy: (ctx.details?.['groups'] as { by?: string[] } | undefined)?.by ?? null,
+        columns: columns?.map(({ name, type }) => ({ name, type })) ?? null,
       },
       input,
       env: { jobId: ctx.jobId, partition: ctx.index, attempt: ctx.attempt },

@@ -16,6 +16,9 @@ const ProgramEntry = z.strictObject({
   command: z.array(z.string().min(1)).min(1),
   /** JSON Schema of the params a job gives; validated on the master. Default: any object. */
   params: z.record(z.string(), z.unknown()).default({ type: 'object' }),
+  /** How the program reads its input: JSON lines (default), CSV, or Parquet (a groupsOf input only). */
+  input: z.strictObject({ format: z.enum(['jsonl', 'csv', 'parquet']).default('jsonl') }).default({ format: 'jsonl' }),
+  /** Its rows: JSON lines on stdout, and files it leaves in PARTITA_OUTPUT_DIR (.jsonl, .csv, .parquet). */
   output: z.strictObject({
     columns: z.record(z.string(), z.union([ColumnType, z.strictObject({ type: ColumnType, nullable: z.boolean().default(false) })])),
   }),

@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { finished } from 'node:stream/promises';
 import { PermanentError, TransientError } from '@partita/contracts';
-import { jsonLine, outputRow, type ColumnType } from './encoding.js';
+import { outputRow, type ColumnType } from './encoding.js';
+import { writeInput, type ProgramInput } from './input-files.js';
+import { outputFileRows } from './output-files.js';
 import type { Program } from './registry.js';
 
 /** The exit code a program uses to ask for another attempt (sysexits' EX_TEMPFAIL). */
@@ -23,8 +23,8 @@ export interface ProgramRun {
   columns: readonly { name: string; type: ColumnType }[];
   /** `context.json`: who runs, the params, the partition's units. */
   context: Record<string, unknown>;
-  /** The partition's input, one JSON value per line (items, or rows with their group's key). */
-  input: AsyncIterable<unknown>;
+  /** The partition's input: items, or the rows of whole groups with their columns. */
+  input: ProgramInput;
   env: { jobId: string; partition: number; attempt: number };
   signal: AbortSignal;
   write(row: Record<string, unknown>): Promise<void>;
@@ -33,14 +33,14 @@ export interface ProgramRun {
 
 /**
  * Splits a stream into lines of at most MAX_LINE_BYTES, calling `onLine` for each, in order, awaited; fails when the
- * stream holds more than `maxBytes`.
+ * stream holds more than `maxBytes`. Returns the bytes it read.
  */
 async function eachLine(
   stream: Readable,
   what: string,
   onLine: (line: string, n: number) => Promise<void> | void,
   maxBytes = Number.POSITIVE_INFINITY,
-): Promise<void> {
+): Promise<number> {
   let pending = '';
   let n = 0;
   let bytes = 0;
@@ -57,12 +57,14 @@ async function eachLine(
     if (pending.length > MAX_LINE_BYTES) throw new PermanentError(`${what} line ${n + 1} is longer than ${MAX_LINE_BYTES} bytes`);
   }
   if (pending.trim() !== '') await onLine(pending, ++n);
+  return bytes;
 }
 
 /**
- * Runs a registered program for one partition: a private working directory with `context.json` and `input.jsonl`,
+ * Runs a registered program for one partition: a private working directory with `context.json` and its input file,
  * the command without a shell in its own process group, a cleared environment (the program's allowed names and
- * PARTITA_*), JSON lines on stdout written as the partition's rows, `{"done": n}` lines on fd 3 as progress.
+ * PARTITA_*), JSON lines on stdout and then the files it left in PARTITA_OUTPUT_DIR written as the partition's rows,
+ * `{"done": n}` lines on fd 3 as progress.
  * Exit 0 succeeds, 75 asks for another attempt, anything else fails for good with the end of stderr. The timeout,
  * a cancel or a shutdown sends SIGTERM to the process group, then SIGKILL after a grace.
  */
@@ -71,13 +73,7 @@ export async function runProgram(run: ProgramRun): Promise<{ rows: number }> {
   const dir = await mkdtemp(join(tmpdir(), 'partita-program-'));
   try {
     await writeFile(join(dir, 'context.json'), JSON.stringify(run.context));
-    const inputPath = join(dir, 'input.jsonl');
-    const out = createWriteStream(inputPath);
-    for await (const value of run.input) {
-      if (!out.write(jsonLine(value))) await new Promise<void>((r) => out.once('drain', () => r()));
-    }
-    out.end();
-    await finished(out);
+    const inputPath = await writeInput(program.input.format, dir, run.input);
     const outputDir = join(dir, 'output');
     await mkdir(outputDir);
 
@@ -134,6 +130,7 @@ export async function runProgram(run: ProgramRun): Promise<{ rows: number }> {
       child.once('exit', (code, signal) => resolveExit({ code, signal }));
     });
     let rows = 0;
+    let stdoutBytes = 0;
     let failure: unknown = null;
     const reading = Promise.all([
       eachLine(
@@ -146,11 +143,11 @@ export async function runProgram(run: ProgramRun): Promise<{ rows: number }> {
           } catch {
             throw new PermanentError(`output line ${n} is not JSON: ${line.slice(0, 80)}`);
           }
-          await run.write(outputRow(n, parsed, run.columns));
+          await run.write(outputRow(`output line ${n}`, parsed, run.columns));
           rows++;
         },
         program.maxOutputBytes,
-      ),
+      ).then((bytes) => void (stdoutBytes = bytes)),
       eachLine(child.stdio[3] as Readable, 'progress', (line) => {
         const done = (JSON.parse(line) as { done?: unknown }).done;
         if (typeof done === 'number') run.progress(done);
@@ -172,7 +169,14 @@ export async function runProgram(run: ProgramRun): Promise<{ rows: number }> {
       if (run.signal.aborted) throw new TransientError(`program ${program.name} ${stopped}`);
       throw new PermanentError(`program ${program.name} ${stopped}${said}`);
     }
-    if (result.code === 0) return { rows };
+    if (result.code === 0) {
+      // Then the files it left in its output directory, in name order.
+      for await (const row of outputFileRows(outputDir, run.columns, program.maxOutputBytes, stdoutBytes)) {
+        await run.write(row);
+        rows++;
+      }
+      return { rows };
+    }
     if (result.code === EX_TEMPFAIL) throw new TransientError(`program ${program.name} asked for another attempt (exit 75)${said}`);
     const how = result.code === null ? `was killed by ${result.signal}` : `exited with code ${result.code}`;
     throw new PermanentError(`program ${program.name} ${how}${said}`);

@@ -1,5 +1,5 @@
 export { ParquetRowError } from './errors.js';
-export { readParquet, type ReadParquetOptions } from './reader.js';
+export { readParquet, readParquetSchema, type ParquetFileColumn, type ReadParquetOptions } from './reader.js';
 export { openParquetStream } from './stream-writer.js';
 export type {
   BooleanBuffer,

@@ -1,5 +1,14 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { parquetMetadata, parquetReadObjects, parquetSchema, type Compressors, type FileMetaData, type ParquetParsers } from 'hyparquet';
+import {
+  parquetMetadata,
+  parquetReadObjects,
+  parquetSchema,
+  type Compressors,
+  type FileMetaData,
+  type ParquetParsers,
+  type SchemaElement,
+} from 'hyparquet';
+import type { ParquetType } from './types.js';
 
 /** Codecs hyparquet lacks, from node:zlib (it decodes SNAPPY itself). */
 const COMPRESSORS: Compressors = {
@@ -69,6 +78,58 @@ export async function readParquet(
     }
   }
   return { columns, rows };
+}
+
+/** A top-level column of a Parquet file as its schema declares it; `type` null for a type Partita does not write. */
+export interface ParquetFileColumn {
+  name: string;
+  type: ParquetType | null;
+  nullable: boolean;
+  /** How the file declares it, for messages: physical type and annotation, e.g. `INT64 (TIMESTAMP_MILLIS)`. */
+  declared: string;
+}
+
+/** The column type of a schema element in Partita's terms (see ParquetType), or null. */
+function columnType(e: SchemaElement): ParquetType | null {
+  const logical = e.logical_type;
+  const converted = e.converted_type;
+  if (logical?.type === 'DECIMAL' || converted === 'DECIMAL') return 'DECIMAL';
+  if (logical?.type === 'STRING' || converted === 'UTF8') return e.type === 'BYTE_ARRAY' ? 'UTF8' : null;
+  if (logical?.type === 'DATE' || converted === 'DATE') return e.type === 'INT32' ? 'DATE' : null;
+  if (logical?.type === 'TIMESTAMP') return e.type === 'INT64' && logical.unit === 'MICROS' ? 'TIMESTAMP_MICROS' : null;
+  if (converted === 'TIMESTAMP_MICROS') return e.type === 'INT64' ? 'TIMESTAMP_MICROS' : null;
+  if (logical !== undefined || converted !== undefined) {
+    const plainInt = logical?.type === 'INTEGER' && logical.isSigned && logical.bitWidth === (e.type === 'INT32' ? 32 : 64);
+    const plainConverted = converted === (e.type === 'INT32' ? 'INT_32' : 'INT_64');
+    if (!plainInt && !plainConverted) return null;
+  }
+  switch (e.type) {
+    case 'BOOLEAN':
+    case 'INT32':
+    case 'INT64':
+    case 'FLOAT':
+    case 'DOUBLE':
+      return e.type;
+    case 'BYTE_ARRAY':
+      return 'BINARY';
+    default:
+      return null;
+  }
+}
+
+/** The top-level columns of a Parquet file (its footer only): name, type and whether they may hold nulls. */
+export function readParquetSchema(data: Buffer | Uint8Array): ParquetFileColumn[] {
+  const file = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
+  return parquetSchema(parquetMetadata(file)).children.map(({ element: e, children }) => {
+    const annotation = e.logical_type ? e.logical_type.type : e.converted_type;
+    const unit = e.logical_type && 'unit' in e.logical_type ? `_${e.logical_type.unit}` : '';
+    return {
+      name: e.name,
+      type: children.length > 0 ? null : columnType(e),
+      nullable: e.repetition_type !== 'REQUIRED',
+      declared: `${e.type ?? 'GROUP'}${annotation ? ` (${annotation}${unit})` : ''}`,
+    };
+  });
 }
 
 /** The unscaled integer of a raw decimal: INT32 number, INT64 bigint, or big-endian two's complement bytes. */

@@ -63,6 +63,8 @@ export interface GroupsOfOptions<S> {
   statementTimeoutMs?: (spec: S) => number;
   /** The spec field that holds the source, for error messages. Default `input`. */
   path?: string;
+  /** TIMESTAMP_MICROS values as `Date` (milliseconds, the default) or as bigint microseconds since the epoch (exact). */
+  timestamps?: 'date' | 'micros';
 }
 
 export const DEFAULT_MAX_GROUP_ROWS = 1_000_000;
@@ -229,7 +231,11 @@ function openGroups<S>(ref: unknown, spec: S, ctx: OpenContext, options: GroupsO
             options.statementTimeoutMs?.(spec) ?? 3_600_000,
             ctx.log,
           );
-          const read = readGroups(client, { from, where, columns, keyExpression: keyExpression(by), keys }, ctx.signal);
+          const read = readGroups(
+            client,
+            { from, where, columns, keyExpression: keyExpression(by), keys, timestamps: options.timestamps },
+            ctx.signal,
+          );
           for await (const group of read) {
             delivered++;
             yield toGroup(by, group);

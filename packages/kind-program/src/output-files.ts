@@ -1,0 +1,136 @@
+import { createReadStream } from 'node:fs';
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PermanentError } from '@partita/contracts';
+import { readParquet, readParquetSchema } from '@partita/parquet';
+import { csvRecords } from './csv.js';
+import { outputRow, type ColumnType } from './encoding.js';
+
+type Columns = readonly { name: string; type: ColumnType; nullable?: boolean }[];
+
+/** The formats of output files, by their name's ending. */
+const FORMATS: Record<string, 'jsonl' | 'csv' | 'parquet'> = {
+  '.jsonl': 'jsonl',
+  '.ndjson': 'jsonl',
+  '.csv': 'csv',
+  '.parquet': 'parquet',
+};
+
+const formatOf = (name: string) => FORMATS[/\.[^.]+$/.exec(name)?.[0]?.toLowerCase() ?? ''];
+
+/** A CSV field as the JSON value its column takes: numbers and booleans parsed, everything else text. */
+function csvValue(type: ColumnType, text: string | null): unknown {
+  if (text === null) return null;
+  switch (type) {
+    case 'INT32':
+    case 'FLOAT':
+    case 'DOUBLE': {
+      const n = Number(text);
+      return text.trim() !== '' && Number.isFinite(n) ? n : text;
+    }
+    case 'BOOLEAN':
+      return text === 'true' ? true : text === 'false' ? false : text;
+    default:
+      return text;
+  }
+}
+
+/**
+ * The rows of the files a program left in its output directory, in name order, checked and converted to `columns`:
+ * JSON lines (`.jsonl`, `.ndjson`) as stdout's, CSV (`.csv`, with a header of column names) in the same encoding as
+ * text, and Parquet (`.parquet`) whose columns must be the declared ones with their types. Any other file, or files
+ * larger than `maxBytes` together (stdout's `used` bytes counted), fails the partition for good, naming the file.
+ */
+export async function* outputFileRows(
+  dir: string,
+  columns: Columns,
+  maxBytes: number,
+  used: number,
+): AsyncGenerator<Record<string, unknown>> {
+  const names = (await readdir(dir)).sort();
+  let bytes = used;
+  for (const name of names) {
+    const path = join(dir, name);
+    const info = await stat(path);
+    const format = formatOf(name);
+    if (!info.isFile() || !format) {
+      throw new PermanentError(`output file ${name}: not a .jsonl, .ndjson, .csv or .parquet file (see docs/programs.md)`);
+    }
+    bytes += info.size;
+    if (bytes > maxBytes) throw new PermanentError(`output is larger than ${maxBytes} bytes (maxOutputBytes), with output file ${name}`);
+    const what = `output file ${name}`;
+    if (format === 'parquet') yield* parquetRows(path, what, columns);
+    else if (format === 'csv') yield* csvRows(path, what, columns);
+    else yield* jsonRows(path, what, columns);
+  }
+}
+
+async function* jsonRows(path: string, what: string, columns: Columns): AsyncGenerator<Record<string, unknown>> {
+  let n = 0;
+  let pending = '';
+  const parse = (line: string) => {
+    n++;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      throw new PermanentError(`${what} line ${n} is not JSON: ${line.slice(0, 80)}`);
+    }
+    return outputRow(`${what} line ${n}`, parsed, columns);
+  };
+  for await (const chunk of createReadStream(path, { encoding: 'utf8' }) as AsyncIterable<string>) {
+    pending += chunk;
+    let at: number;
+    while ((at = pending.indexOf('\n')) >= 0) {
+      const line = pending.slice(0, at);
+      pending = pending.slice(at + 1);
+      if (line.trim() !== '') yield parse(line);
+    }
+  }
+  if (pending.trim() !== '') yield parse(pending);
+}
+
+async function* csvRows(path: string, what: string, columns: Columns): AsyncGenerator<Record<string, unknown>> {
+  let header: string[] | null = null;
+  for await (const record of csvRecords(createReadStream(path), what, 1 << 20)) {
+    if (header === null) {
+      header = record.fields.map((f) => f ?? '');
+      continue;
+    }
+    if (record.fields.length !== header.length) {
+      throw new PermanentError(`${what} line ${record.line}: ${record.fields.length} fields, the header has ${header.length}`);
+    }
+    const parsed: Record<string, unknown> = {};
+    header.forEach((name, i) => {
+      const type = columns.find((c) => c.name === name)?.type ?? 'UTF8';
+      parsed[name] = csvValue(type, record.fields[i]!);
+    });
+    yield outputRow(`${what} line ${record.line}`, parsed, columns);
+  }
+}
+
+async function* parquetRows(path: string, what: string, columns: Columns): AsyncGenerator<Record<string, unknown>> {
+  const data = await readFile(path);
+  let schema;
+  try {
+    schema = readParquetSchema(data);
+  } catch (err) {
+    throw new PermanentError(`${what} is not a Parquet file: ${(err as Error).message}`);
+  }
+  for (const column of schema) {
+    const declared = columns.find((c) => c.name === column.name);
+    if (!declared) throw new PermanentError(`${what}: column "${column.name}" is not one of the program's columns`);
+    if (column.type !== declared.type) {
+      throw new PermanentError(`${what}: column "${column.name}" is ${column.declared}, the program declares ${declared.type}`);
+    }
+  }
+  const { rows } = await readParquet(data, { exact: true });
+  for (const row of rows) {
+    for (const c of columns) {
+      const value = row[c.name];
+      // DATE comes back as days since the epoch, BINARY as bytes: the writer takes both as they are.
+      if (value instanceof Uint8Array && !Buffer.isBuffer(value)) row[c.name] = Buffer.from(value);
+    }
+    yield row;
+  }
+}
