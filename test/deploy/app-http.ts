@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-import type { Catalog } from '@partita/catalog';
+import type { Catalog, JobEnds } from '@partita/catalog';
 import { createLogger, createMasterMetrics, createWorkerMetrics } from '@partita/telemetry';
 import { buildApp } from '../../apps/master/src/app.js';
 import type { PipelinesService } from '../../apps/master/src/pipelines/service.js';
@@ -18,6 +18,7 @@ export async function appStatus(app: 'master' | 'worker', path: string): Promise
     const metrics = createMasterMetrics({ kinds: BUILTIN_KINDS, queueDepths: async () => ({}) });
     const server = await buildApp({
       catalog: {} as Catalog,
+      jobEnds: {} as JobEnds,
       jobs: {} as JobsService,
       kinds: BUILTIN,
       pipelines: {} as PipelinesService,

@@ -26,6 +26,36 @@ describe('noop jobs: the platform without any work in the way', () => {
     expect((await partitionMessages(stack.prefix, 'noop')).every((m) => m.finishedOn !== undefined)).toBe(true);
   });
 
+  it('answer GET /jobs/:id?wait=N when the job ends, or after N seconds with its state, or at once once it has ended', async () => {
+    const { stack } = ctx;
+    const get = async (id: string, query: string) => {
+      const t0 = performance.now();
+      const res = await fetch(`${stack.baseUrl}/jobs/${id}${query}`);
+      return { status: res.status, body: (await res.json()) as { status: string; issues?: unknown }, ms: performance.now() - t0 };
+    };
+    const quick = await stack.submit({ kind: 'noop', partitions: 4, sleepMs: 200, output: { container: stack.container } });
+    const ended = await get(quick, '?wait=25');
+    expect(ended.body.status).toBe('succeeded');
+    // Answered at its end, not at the deadline.
+    expect(ended.ms).toBeLessThan(10_000);
+    const again = await get(quick, '?wait=25');
+    expect(again.body.status).toBe('succeeded');
+
+    const slow = await stack.submit({ kind: 'noop', partitions: 1, sleepMs: 4000, output: { container: stack.container } });
+    const pending = await get(slow, '?wait=1');
+    expect(['queued', 'running']).toContain(pending.body.status);
+    expect(pending.ms).toBeGreaterThanOrEqual(950);
+    // A cancel ends it: the waiter hears of it.
+    const waiting = get(slow, '?wait=25');
+    await new Promise((r) => setTimeout(r, 100));
+    expect((await fetch(`${stack.baseUrl}/jobs/${slow}`, { method: 'DELETE' })).status).toBe(200);
+    expect((await waiting).body.status).toBe('cancelled');
+
+    const tooLong = await get(slow, '?wait=26');
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.issues).toEqual([{ path: 'querystring.wait', message: expect.stringMatching(/25/) }]);
+  });
+
   it('refuse more partitions than the master allows, naming the field and the limit', async () => {
     const res = await fetch(`${ctx.stack.baseUrl}/jobs`, {
       method: 'POST',

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { TERMINAL_JOB_STATUSES, type JobList, type JobSummary, type JobView } from '@partita/contracts';
+import { TERMINAL_JOB_STATUSES, type JobView } from '@partita/contracts';
 import { loadKinds } from '@partita/kinds';
 import { LOCAL_READER_ROLE, connectAs, ensureReaderRole } from '@partita/extract';
 import { freePort, startNodeProcess, waitUntilReady, type Child } from '@partita/processes';
@@ -31,8 +31,8 @@ export interface BenchStack {
   /** POST /jobs; returns the job id. */
   submit(spec: unknown): Promise<string>;
   getJob(id: string): Promise<JobView>;
-  /** Polls until the job ends; throws when it did not succeed. */
-  waitForJob(id: string, options?: { timeoutMs?: number; pollMs?: number }): Promise<JobView>;
+  /** Waits until the job ends (the master answers at its end); throws when it did not succeed. */
+  waitForJob(id: string, options?: { timeoutMs?: number }): Promise<JobView>;
   stop(): Promise<void>;
 }
 
@@ -130,16 +130,10 @@ export async function startBenchStack(
     throw new Error(`${(err as Error).message} (logs in ${logDir})`);
   }
 
-  const getJob = async (jobId: string): Promise<JobView> => {
-    const res = await fetch(`${baseUrl}/jobs/${jobId}`, { headers });
+  const getJob = async (jobId: string, waitSeconds = 0): Promise<JobView> => {
+    const res = await fetch(`${baseUrl}/jobs/${jobId}${waitSeconds > 0 ? `?wait=${waitSeconds}` : ''}`, { headers });
     if (res.status !== 200) throw new Error(`GET /jobs/${jobId}: ${res.status} ${await res.text()}`);
     return (await res.json()) as JobView;
-  };
-
-  const getSummary = async (jobId: string): Promise<JobSummary | undefined> => {
-    const res = await fetch(`${baseUrl}/jobs?limit=20`, { headers });
-    if (res.status !== 200) throw new Error(`GET /jobs: ${res.status} ${await res.text()}`);
-    return ((await res.json()) as JobList).items.find((j) => j.id === jobId);
   };
 
   return {
@@ -156,18 +150,17 @@ export async function startBenchStack(
       return body.id;
     },
     getJob,
-    async waitForJob(jobId, { timeoutMs = 600_000, pollMs = 100 } = {}) {
+    async waitForJob(jobId, { timeoutMs = 600_000 } = {}) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        // Polled through the list's summaries: a job's full view names every partition, heavy to build many times a second.
-        const status = (await getSummary(jobId))?.status ?? (await getJob(jobId)).status;
-        if (TERMINAL_JOB_STATUSES.includes(status)) {
-          const job = await getJob(jobId);
+        // The master answers when the job ends (GET /jobs/:id?wait=), so a job's end is seen at once, without polling.
+        const wait = Math.max(1, Math.min(25, Math.ceil((deadline - Date.now()) / 1000)));
+        const job = await getJob(jobId, wait);
+        if (TERMINAL_JOB_STATUSES.includes(job.status)) {
           if (job.status !== 'succeeded') throw new Error(`job ${jobId} ${job.status}: ${JSON.stringify(job.error)} (logs in ${logDir})`);
           return job;
         }
-        if (Date.now() > deadline) throw new Error(`job ${jobId} still ${status} after ${timeoutMs} ms (logs in ${logDir})`);
-        await new Promise((r) => setTimeout(r, pollMs));
+        if (Date.now() > deadline) throw new Error(`job ${jobId} still ${job.status} after ${timeoutMs} ms (logs in ${logDir})`);
       }
     },
     async stop() {

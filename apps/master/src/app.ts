@@ -1,6 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { Catalog } from '@partita/catalog';
+import type { Catalog, JobEnds } from '@partita/catalog';
 import type { KindRegistry } from '@partita/kinds';
 import type { Queue } from 'bullmq';
 import type { Logger, Registry } from '@partita/telemetry';
@@ -36,6 +36,8 @@ export interface AppDeps {
   queues: readonly Queue[];
   /** API_AUTH, API_TOKENS and METRICS_PUBLIC: bearer tokens and the session cookie, or no checks. */
   auth: AuthConfig;
+  /** Job ends as the catalog announces them: `GET /jobs/:id?wait=`. */
+  jobEnds: JobEnds;
 }
 
 /** The master's HTTP API, without listening: `main.ts` listens, tests use `app.inject`. */
@@ -57,7 +59,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerOpenApi(app, auth);
   if (auth.mode === 'on') await app.register(sessionRoutes(auth.tokens, deps.catalog.sessions, deps.auth.SESSION_TTL_SECONDS));
   await app.register(healthRoutes(deps.readiness));
-  await app.register(jobRoutes({ jobs: deps.jobs, catalog: deps.catalog, kinds: deps.kinds }));
+  await app.register(jobRoutes({ jobs: deps.jobs, catalog: deps.catalog, kinds: deps.kinds, jobEnds: deps.jobEnds }));
   await app.register(kindRoutes({ kinds: deps.kinds, catalog: deps.catalog }));
   await app.register(datasetRoutes({ catalog: deps.catalog }));
   await app.register(pipelineRoutes({ pipelines: deps.pipelines }));

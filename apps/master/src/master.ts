@@ -144,8 +144,11 @@ export async function startMaster(
     redis: producer.duplicate(),
   };
   readiness.redis.on('error', () => undefined); // the check reports it
+  const jobEnds = catalog.jobEnds();
+  await jobEnds.start();
   const app = await buildApp({
     catalog,
+    jobEnds,
     jobs,
     kinds,
     pipelines,
@@ -177,6 +180,7 @@ export async function startMaster(
     catalog,
     fanIn,
     async close() {
+      await jobEnds.close();
       await app.close();
       await fanIn.stop();
       await pipelines.close();

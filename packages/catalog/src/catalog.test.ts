@@ -9,7 +9,7 @@ describe('Catalog (real PostgreSQL, own schema)', () => {
   let catalog: Catalog;
   beforeAll(async () => {
     catalog = new Catalog({ connectionString: DATABASE_URL, schema, max: 25 });
-    expect(await catalog.migrate()).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(await catalog.migrate()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(await catalog.migrate()).toEqual([]); // idempotent
   });
   afterAll(async () => {
@@ -30,6 +30,38 @@ describe('Catalog (real PostgreSQL, own schema)', () => {
     await catalog.markEnqueued(id);
     return id;
   }
+
+  it('announces a job’s end when it commits: a waiter wakes at once, a waiter for another job or schema does not', async () => {
+    const ends = catalog.jobEnds();
+    const other = new Catalog({ connectionString: DATABASE_URL, schema: `${schema}_other` });
+    const otherEnds = other.jobEnds();
+    await Promise.all([ends.start(), otherEnds.start()]);
+    try {
+      const [id, bystander] = [await newJob(1), await newJob(1)];
+      const woken = ends.wait(id, 10_000);
+      const notWoken = ends.wait(bystander, 1500);
+      const elsewhere = otherEnds.wait(id, 1500);
+      // Not yet: the update is not committed.
+      const client = await catalog.pool.connect();
+      try {
+        await client.query('begin');
+        await client.query(`update jobs set status = 'running' where id = $1`, [id]);
+        await client.query(`update jobs set status = 'cancelled', finished_at = now() where id = $1`, [id]);
+        const early = await Promise.race([woken, new Promise((r) => setTimeout(() => r('not yet'), 300))]);
+        expect(early).toBe('not yet');
+        await client.query('commit');
+      } finally {
+        client.release();
+      }
+      expect(await woken).toBe(true);
+      expect(await notWoken).toBe(false);
+      expect(await elsewhere).toBe(false);
+    } finally {
+      await ends.close();
+      await otherEnds.close();
+      await other.close();
+    }
+  });
 
   it('of many partitions ending at once, exactly one sees the job complete', async () => {
     const id = await newJob(20);

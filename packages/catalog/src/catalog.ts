@@ -14,6 +14,7 @@ import { JOB_COUNTS } from './job-counts.js';
 import { migrate } from './migrate.js';
 import { PipelineStore } from './pipelines.js';
 import { SessionStore } from './sessions.js';
+import { JobEnds } from './job-ends.js';
 import { transaction } from './transaction.js';
 import {
   toDatasetVersion,
@@ -139,7 +140,7 @@ export class Catalog {
   /** Browser sessions (the session cookie's ids, hashed). */
   readonly sessions: SessionStore;
 
-  constructor(options: CatalogOptions) {
+  constructor(private readonly options: CatalogOptions) {
     this.schema = options.schema ?? 'partita';
     if (!SCHEMA_NAME.test(this.schema)) throw new Error(`catalog schema "${this.schema}" must match ${SCHEMA_NAME}`);
     this.pool = new pg.Pool({
@@ -152,6 +153,11 @@ export class Catalog {
     this.pool.on('error', () => undefined);
     this.pipelines = new PipelineStore(this.pool);
     this.sessions = new SessionStore(this.pool);
+  }
+
+  /** Job ends as they commit, for waiters (`GET /jobs/:id?wait=`): a connection of its own once started. */
+  jobEnds(): JobEnds {
+    return new JobEnds(this.options.connectionString, this.schema);
   }
 
   migrate(): Promise<number[]> {

@@ -1,4 +1,5 @@
 export { Catalog } from './catalog.js';
+export { JobEnds } from './job-ends.js';
 export type { JobRecord } from './rows.js';
 export type {
   PartitionEnd,

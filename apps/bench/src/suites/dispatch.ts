@@ -79,7 +79,7 @@ export const dispatch: Suite = {
         const t0 = performance.now();
         const id = await stack.submit({ kind: 'noop', partitions: n, output: { container: stack.container } });
         const submitMs = performance.now() - t0;
-        const job = await stack.waitForJob(id, { pollMs: 50 });
+        const job = await stack.waitForJob(id);
         const cpuMs = cpuBetween(before, cpuSnapshot());
         if (job.progress.succeeded !== n) throw new Error(`noop job: ${job.progress.succeeded} of ${n} partitions succeeded`);
         const p = { wallMs: job.timings.wallMs, planMs: job.timings.planMs ?? Number.NaN, submitMs, cpuMs };

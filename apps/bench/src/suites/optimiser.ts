@@ -72,12 +72,12 @@ export const optimiser: Suite = {
     try {
       // A running service has run jobs before: the first job's one-off costs (the output container, the workers' CPU
       // threads and compiled code) are not the workload's.
-      await stack.waitForJob(await submitNotebook('optimiser/warm-up'), { timeoutMs: 300_000, pollMs: 50 });
+      await stack.waitForJob(await submitNotebook('optimiser/warm-up'), { timeoutMs: 300_000 });
       for (let r = 1; r <= ctx.repeat; r++) {
         ctx.log(`round ${r}/${ctx.repeat}: notebook workload sequential, then through Partita`);
         const sequential = await runChild<{ ms: number }>('optimiser', `notebook:${SEED}`);
         const id = await submitNotebook(`optimiser/notebook-${r}`);
-        const job = await stack.waitForJob(id, { timeoutMs: 300_000, pollMs: 50 });
+        const job = await stack.waitForJob(id, { timeoutMs: 300_000 });
         if (job.timings.runMedianMs === null) throw new Error(`job ${id} reports no partition run times`);
         notebook.push({
           sequentialMs: sequential.ms,

@@ -45,7 +45,7 @@ function comparable(rows: readonly Record<string, unknown>[], key: Workload['key
 }
 
 async function jobRows(store: BlobStore, stack: BenchStack, id: string): Promise<{ timing: JobTiming; rows: Record<string, unknown>[] }> {
-  const job = await stack.waitForJob(id, { pollMs: 50, timeoutMs: 30 * 60_000 });
+  const job = await stack.waitForJob(id, { timeoutMs: 30 * 60_000 });
   const rows: Record<string, unknown>[] = [];
   for (const file of job.partitions.flatMap((p) => p.files))
     rows.push(...(await readParquet(await store.get(job.output.container, file.path))).rows);

@@ -39,7 +39,7 @@ export interface TravelRun {
 
 /** Submits `spec`, waits for its success and reads its files back. */
 export async function runTravelJob(stack: BenchStack, store: BlobStore, spec: unknown): Promise<TravelRun> {
-  const job = await stack.waitForJob(await stack.submit(spec), { pollMs: 50 });
+  const job = await stack.waitForJob(await stack.submit(spec));
   const timing = jobTiming(job);
   const digest = new PlanDigest();
   for (const file of job.partitions.flatMap((p) => p.files)) {

@@ -1,16 +1,22 @@
 import type { FastifyInstance } from 'fastify';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ApiError, JobAccepted, JobList, JobStatus, JobView, NotFoundError } from '@partita/contracts';
-import type { Catalog } from '@partita/catalog';
+import { ApiError, JobAccepted, JobList, JobStatus, JobView, NotFoundError, TERMINAL_JOB_STATUSES } from '@partita/contracts';
+import type { Catalog, JobEnds } from '@partita/catalog';
 import type { KindRegistry } from '@partita/kinds';
 import { jobView } from '../kinds/views.js';
 import type { JobsService } from '../services/jobs.js';
 
 const JobParams = z.object({ id: z.uuid() });
+
+/** Longest `?wait=` in seconds: below the server's request timeout (30 s). */
+export const MAX_JOB_WAIT_SECONDS = 25;
+
+/** While a waiter waits, the job is read again this often: what a notification lost to a reconnect costs at most. */
+const REREAD_MS = 1000;
 const errors = { 400: ApiError, 404: ApiError, 408: ApiError, 409: ApiError, 413: ApiError, 415: ApiError, 429: ApiError, 503: ApiError };
 
-export function jobRoutes(deps: { jobs: JobsService; catalog: Catalog; kinds: KindRegistry }) {
+export function jobRoutes(deps: { jobs: JobsService; catalog: Catalog; kinds: KindRegistry; jobEnds: JobEnds }) {
   // Every kind's spec, one of which a body must be: what the OpenAPI document shows. The body itself is validated by
   // its kind's schema when submitted, so that an unknown kind is answered with the kinds this master knows.
   const schemas = deps.kinds.specSchemas();
@@ -62,13 +68,40 @@ export function jobRoutes(deps: { jobs: JobsService; catalog: Catalog; kinds: Ki
     r.get('/jobs/:id', {
       schema: {
         summary: 'A job: status, progress, partitions, timings and output',
+        description:
+          'With `wait=N`, answers as soon as the job has ended (succeeded, failed or cancelled), or after N seconds with ' +
+          'its state then: one request instead of polling.',
         params: JobParams,
+        querystring: z.object({
+          wait: z.coerce
+            .number()
+            .int()
+            .min(0)
+            .max(MAX_JOB_WAIT_SECONDS)
+            .optional()
+            .describe(`Seconds to wait for the job to end before answering (0–${MAX_JOB_WAIT_SECONDS}); default 0`),
+        }),
         response: { 200: JobView, ...errors },
       },
-      handler: async (request) => {
-        const job = await deps.catalog.getJob(request.params.id);
-        if (!job) throw new NotFoundError(`job ${request.params.id} does not exist`);
-        return jobView(job, deps.kinds);
+      handler: async (request, reply) => {
+        const { id } = request.params;
+        const deadline = Date.now() + (request.query.wait ?? 0) * 1000;
+        const gone = new AbortController();
+        reply.raw.once('close', () => gone.abort());
+        for (;;) {
+          // Listening before reading: an end that commits in between wakes the wait at once.
+          const read = new AbortController();
+          const remaining = deadline - Date.now();
+          const ended =
+            remaining > 0 ? deps.jobEnds.wait(id, Math.min(REREAD_MS, remaining), AbortSignal.any([gone.signal, read.signal])) : null;
+          const job = await deps.catalog.getJob(id);
+          if (!job) throw new NotFoundError(`job ${id} does not exist`);
+          if (!ended || TERMINAL_JOB_STATUSES.includes(job.status) || gone.signal.aborted) {
+            read.abort();
+            return jobView(job, deps.kinds);
+          }
+          await ended;
+        }
       },
     });
 
