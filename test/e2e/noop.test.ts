@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Manifest } from '@partita/contracts';
+import { Manifest, type JobView } from '@partita/contracts';
 import { partitionMessages } from '../support/isolation.js';
 import { useStack } from '../support/stack.js';
 
@@ -54,6 +54,49 @@ describe('noop jobs: the platform without any work in the way', () => {
     const tooLong = await get(slow, '?wait=26');
     expect(tooLong.status).toBe(400);
     expect(tooLong.body.issues).toEqual([{ path: 'querystring.wait', message: expect.stringMatching(/25/) }]);
+  });
+
+  it('run at most maxConcurrency partitions of a job at once, on many free slots, and release the next as each ends', async () => {
+    const { stack } = ctx;
+    const id = await stack.submit({
+      kind: 'noop',
+      partitions: 20,
+      sleepMs: 250,
+      maxConcurrency: 3,
+      output: { container: stack.container },
+    });
+    const job = await stack.waitForJob(id);
+    expect(job.status).toBe('succeeded');
+    expect(job.maxConcurrency).toBe(3);
+    const spans = job.partitions.map((p) => [Date.parse(p.startedAt!), Date.parse(p.finishedAt!)] as const);
+    const overlap = (t: number) => spans.filter(([start, end]) => start <= t && t < end).length;
+    const most = Math.max(...spans.map(([start]) => overlap(start)));
+    // 16 slots free, 3 at a time: never more, and the cap was used.
+    expect(most).toBe(3);
+    // ceil(20 / 3) rounds of 250 ms, one after another.
+    const first = Math.min(...spans.map(([start]) => start));
+    const last = Math.max(...spans.map(([, end]) => end));
+    expect(last - first).toBeGreaterThanOrEqual(7 * 250 - 50);
+    expect(job.partitions.every((p) => p.attempts === 1)).toBe(true);
+
+    // Cancelled, a capped job ends at once: its held partitions are cancelled with it and never run.
+    const capped = await stack.submit({
+      kind: 'noop',
+      partitions: 6,
+      sleepMs: 1500,
+      maxConcurrency: 1,
+      output: { container: stack.container },
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await fetch(`${stack.baseUrl}/jobs/${capped}`, { method: 'DELETE' })).status).toBe(200);
+    const cancelled = (await (await fetch(`${stack.baseUrl}/jobs/${capped}?wait=10`)).json()) as JobView;
+    expect(cancelled.status).toBe('cancelled');
+    await new Promise((r) => setTimeout(r, 1800));
+    const after = (await (await fetch(`${stack.baseUrl}/jobs/${capped}`)).json()) as JobView;
+    expect(after.partitions.filter((p) => p.startedAt !== null).length).toBeLessThanOrEqual(1);
+    expect(
+      await partitionMessages(stack.prefix, 'noop').then((ms) => ms.filter((m) => m.id?.startsWith(capped) && m.finishedOn === undefined)),
+    ).toEqual([]);
   });
 
   it('refuse more partitions than the master allows, naming the field and the limit', async () => {

@@ -52,6 +52,7 @@ export function jobView(overrides: Partial<JobView> = {}): JobView {
     dataset: null,
     extract: null,
     warnings: [],
+    maxConcurrency: null,
     partitions: [],
     ...overrides,
   };

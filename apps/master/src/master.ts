@@ -4,7 +4,7 @@ import { FINALIZE_QUEUE } from '@partita/contracts';
 import { Catalog } from '@partita/catalog';
 import { openSourcePool } from '@partita/extract';
 import { loadKinds, parseKindModules } from '@partita/kinds';
-import { createRedis, queueDepth } from '@partita/queue';
+import { PartitionQueues, createRedis, queueDepth } from '@partita/queue';
 import { blobStoreFromSettings } from '@partita/storage';
 import { createLogger, createMasterMetrics, type Logger } from '@partita/telemetry';
 import { Queue } from 'bullmq';
@@ -16,7 +16,6 @@ import { finalizeJob } from './fanin/finalizer.js';
 import { recoverQueues } from './recovery/queue-recovery.js';
 import { PipelineSchedules } from './pipelines/schedules.js';
 import { PipelinesService } from './pipelines/service.js';
-import { PartitionQueues } from './queues.js';
 import { JobsService } from './services/jobs.js';
 
 /** How often the recovery pass compares every open partition's message with the catalog, Redis data loss aside. */

@@ -1,8 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { DelayedError, UnrecoverableError, type Job, type Queue } from 'bullmq';
 import type pg from 'pg';
-import { HEARTBEAT_INTERVAL_MS, PartitaError, PartitionPayload, coerceError, type ErrorInfo } from '@partita/contracts';
-import type { Catalog, PartitionEnd, PartitionRef } from '@partita/catalog';
+import { HEARTBEAT_INTERVAL_MS, PartitaError, PartitionPayload, RetrySpec, coerceError, type ErrorInfo } from '@partita/contracts';
+import type { Catalog, PartitionEnd, PartitionRef, ReleasedPartitions } from '@partita/catalog';
+import { enqueuePartitions, type PartitionQueues } from '@partita/queue';
 import type { KindRegistry } from '@partita/kinds';
 import type { BlobStore } from '@partita/storage';
 import type { Logger, WorkerMetrics } from '@partita/telemetry';
@@ -19,6 +20,8 @@ export interface ProcessorDeps {
   workerId: string;
   /** Where the worker that ends a job's last partition asks the master to finalise it. */
   finalizeQueue: Queue<{ jobId: string }>;
+  /** Where the held partitions of a capped job go when a partition's end releases them. */
+  partitionQueues: PartitionQueues;
   /** The kinds this worker serves. */
   kinds: KindRegistry;
   /** Threads for the `compute` of kinds with `cpu: true`; null when the worker serves none. */
@@ -95,6 +98,7 @@ export function createProcessor(deps: ProcessorDeps): (job: Job<PartitionPayload
         { attempt, runMs: Math.round(runMs), files: result.files.length, rows, bytes, recorded: ended.recorded },
         'partition succeeded',
       );
+      if (ended.released) await enqueueReleased(deps, ended.released);
       if (ended.jobComplete) await requestFinalize(deps.finalizeQueue, payload.jobId);
       return { status: 'done', ...result };
     } catch (thrown) {
@@ -120,6 +124,7 @@ export function createProcessor(deps: ProcessorDeps): (job: Job<PartitionPayload
       plog.warn({ err, attempt, final, handedBack }, 'partition attempt failed');
       if (final && ended.recorded) metrics.partitionsFinished.inc({ ...kind, outcome: 'failed' });
       else if (!handedBack && ended.recorded) metrics.partitionsRetried.inc(kind);
+      if (ended.released) await enqueueReleased(deps, ended.released);
       if (final && ended.jobComplete) await requestFinalize(deps.finalizeQueue, payload.jobId);
       if (handedBack && token) {
         // Shutting down: back on the queue at once, without spending one of the partition's attempts.
@@ -133,6 +138,17 @@ export function createProcessor(deps: ProcessorDeps): (job: Job<PartitionPayload
       releaseSlot();
     }
   };
+}
+
+/**
+ * Enqueues the partitions a capped job released. Should this fail (Redis away), the catalog already counts them as
+ * queued: the master's queue recovery puts their messages back.
+ */
+async function enqueueReleased(deps: ProcessorDeps, released: ReleasedPartitions): Promise<void> {
+  const payloads = released.payloads.map((p) => PartitionPayload.parse(p));
+  await enqueuePartitions(deps.partitionQueues.get(released.queue), payloads, RetrySpec.parse(released.spec['retry'] ?? {})).catch(
+    (err: unknown) => deps.log.warn({ err, jobId: released.jobId }, 'released partitions not enqueued; queue recovery puts them back'),
+  );
 }
 
 async function requestFinalize(queue: Queue<{ jobId: string }>, jobId: string): Promise<void> {

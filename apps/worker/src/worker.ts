@@ -4,7 +4,7 @@ import { FINALIZE_QUEUE, HEARTBEAT_INTERVAL_MS, type PartitionPayload } from '@p
 import { Catalog } from '@partita/catalog';
 import { openSourcePool } from '@partita/extract';
 import { KindLoadError, KindRegistry, loadKinds, parseKindModules } from '@partita/kinds';
-import { createRedis } from '@partita/queue';
+import { PartitionQueues, createRedis } from '@partita/queue';
 import { blobStoreFromSettings } from '@partita/storage';
 import { createLogger, createWorkerMetrics, type Logger } from '@partita/telemetry';
 import type { WorkerEnv } from './env.js';
@@ -52,6 +52,7 @@ export async function startWorker(
   connection.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
   const finalizeQueue = new Queue<{ jobId: string }>(FINALIZE_QUEUE, { connection, prefix: env.QUEUE_PREFIX });
   finalizeQueue.on('error', (err) => log.warn({ err: err.message }, 'finalize queue error'));
+  const partitionQueues = new PartitionQueues({ prefix: env.QUEUE_PREFIX, connection });
   const abort = new AbortController();
   // Each kind's consumer runs up to WORKER_CONCURRENCY partitions.
   const metrics = createWorkerMetrics({ kinds: kinds.names, slots: env.WORKER_CONCURRENCY * kinds.names.length });
@@ -65,6 +66,7 @@ export async function startWorker(
     log,
     workerId: env.WORKER_ID,
     finalizeQueue,
+    partitionQueues,
     signal: abort.signal,
     kinds,
     cpu,
@@ -122,6 +124,7 @@ export async function startWorker(
       await catalog.workerGone(env.WORKER_ID).catch(() => undefined);
       await cpu?.close();
       await finalizeQueue.close();
+      await partitionQueues.close();
       connection.disconnect();
       await sourcePool.end();
       await catalog.close();

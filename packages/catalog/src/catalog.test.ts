@@ -9,7 +9,7 @@ describe('Catalog (real PostgreSQL, own schema)', () => {
   let catalog: Catalog;
   beforeAll(async () => {
     catalog = new Catalog({ connectionString: DATABASE_URL, schema, max: 25 });
-    expect(await catalog.migrate()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(await catalog.migrate()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(await catalog.migrate()).toEqual([]); // idempotent
   });
   afterAll(async () => {
@@ -63,6 +63,40 @@ describe('Catalog (real PostgreSQL, own schema)', () => {
     }
   });
 
+  it('holds a capped job’s partitions beyond its cap, releases one per end, and keeps the cap through a retry', async () => {
+    const id = randomUUID();
+    await catalog.createJob({
+      id,
+      kind: 'noop',
+      spec: { kind: 'noop', retry: { attempts: 1, backoffMs: 0 } },
+      output: { container: 'c', prefix: 'p' },
+      itemsTotal: 5,
+      partitions: Array.from({ length: 5 }, (_, index) => ({ index, payload: { index }, items: 1, estimatedCost: 1 })),
+      maxConcurrency: 2,
+    });
+    await catalog.markEnqueued(id);
+    const indices = (payloads: unknown[] | undefined) => (payloads ?? []).map((p) => (p as { index: number }).index);
+    expect(indices((await catalog.openPayloads(id))?.payloads)).toEqual([0, 1]);
+    expect((await catalog.openPartitions()).filter((p) => p.jobId === id).map((p) => p.index)).toEqual([0, 1]);
+    const run = async (index: number) => {
+      const started = await catalog.startPartition(id, index, 'w');
+      if (!('run' in started)) throw new Error('expected to run');
+      return started.run.attempt;
+    };
+    const done = await catalog.completePartition(id, 0, await run(0), { files: [], runMs: 1 });
+    expect(done.released && indices(done.released.payloads)).toEqual([2]);
+    const error = { message: 'no', code: 'E', retryable: false };
+    const failed = await catalog.failPartition(id, 1, await run(1), error, { handedBack: false, maxAttempts: 1 }, 1);
+    expect(failed.final).toBe(true);
+    expect(failed.released && indices(failed.released.payloads)).toEqual([3]);
+    for (const index of [2, 3]) await catalog.completePartition(id, index, await run(index), { files: [], runMs: 1 });
+    const last = await catalog.completePartition(id, 4, await run(4), { files: [], runMs: 1 });
+    expect(last).toMatchObject({ jobComplete: true, released: null });
+    await catalog.finishJob(id, { status: 'failed', finishedAt: new Date(), error });
+    // A retry of the failed partition: within the cap, at once.
+    expect(indices((await catalog.retryJob(id))?.payloads)).toEqual([1]);
+  });
+
   it('of many partitions ending at once, exactly one sees the job complete', async () => {
     const id = await newJob(20);
     const attempts = await Promise.all(Array.from({ length: 20 }, (_, i) => catalog.startPartition(id, i, `w${i % 3}`)));
@@ -103,8 +137,8 @@ describe('Catalog (real PostgreSQL, own schema)', () => {
       { jobId: a, index: 2, attempt: 2, result: { files: [file(2)], runMs: 3 } }, // not the current attempt
     ]);
     expect(first).toEqual([
-      { recorded: true, jobComplete: false },
-      { recorded: false, jobComplete: false },
+      { recorded: true, jobComplete: false, released: null },
+      { recorded: false, jobComplete: false, released: null },
     ]);
     const second = await catalog.completePartitions([
       { jobId: a, index: 1, attempt: 1, result: { files: [file(1)], runMs: 4 } },
@@ -112,8 +146,8 @@ describe('Catalog (real PostgreSQL, own schema)', () => {
     ]);
     // The job's last partitions ended in this batch: one entry, not both, says so.
     expect(second).toEqual([
-      { recorded: true, jobComplete: false },
-      { recorded: true, jobComplete: true },
+      { recorded: true, jobComplete: false, released: null },
+      { recorded: true, jobComplete: true, released: null },
     ]);
     const job = (await catalog.getJob(a))!;
     expect(job.partitions.map((p) => [p.status, p.attempts, p.rows, p.runMs, p.files])).toEqual(
@@ -240,8 +274,16 @@ describe('Catalog (real PostgreSQL, own schema)', () => {
     await catalog.heartbeat(id, 0, started.run.attempt);
     expect((await catalog.openPartitions()).find((p) => p.jobId === id)!.silentMs).toBeLessThan(5_000);
     const lost = { message: 'lost', code: 'PARTITA_ERR_LOST', retryable: true };
-    expect(await catalog.failLostPartition(id, 0, started.run.attempt, lost)).toEqual({ recorded: true, jobComplete: false });
-    expect(await catalog.failLostPartition(id, 0, started.run.attempt, lost)).toEqual({ recorded: false, jobComplete: false });
+    expect(await catalog.failLostPartition(id, 0, started.run.attempt, lost)).toEqual({
+      recorded: true,
+      jobComplete: false,
+      released: null,
+    });
+    expect(await catalog.failLostPartition(id, 0, started.run.attempt, lost)).toEqual({
+      recorded: false,
+      jobComplete: false,
+      released: null,
+    });
     expect((await catalog.openPayloads(id))?.payloads).toEqual([{ index: 1 }]);
     expect((await catalog.openPayloads(id, [0]))?.payloads).toEqual([]);
   });

@@ -71,6 +71,16 @@ export interface NewJob {
   columns?: readonly ManifestColumn[] | null | undefined;
   /** Said when it was accepted (no live worker serves its kind, say). */
   warnings?: readonly string[] | undefined;
+  /** At most this many of its partitions queued or running at once; the others are held. Default: no cap. */
+  maxConcurrency?: number | undefined;
+}
+
+/** Held partitions of one job that now fit under its cap: their messages go to the queue. */
+export interface ReleasedPartitions {
+  jobId: string;
+  queue: string;
+  spec: Record<string, unknown>;
+  payloads: unknown[];
 }
 
 /** What a worker gets when it may run a partition. */
@@ -173,8 +183,8 @@ export class Catalog {
     return transaction(this.pool, async (client) => {
       const inserted = await client.query<{ id: string }>(
         `insert into jobs (id, kind, spec, partitions_total, items_total, output, idempotency_key, details, submitted_by,
-                           kind_version, queue, item_noun, columns, warnings)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                           kind_version, queue, item_noun, columns, warnings, max_concurrency)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
          on conflict (idempotency_key) do nothing
          returning id`,
         [
@@ -192,6 +202,7 @@ export class Catalog {
           job.itemNoun ?? 'items',
           job.columns ? JSON.stringify(job.columns) : null,
           JSON.stringify(job.warnings ?? []),
+          job.maxConcurrency ?? null,
         ],
       );
       if (inserted.rowCount === 0) {
@@ -203,14 +214,16 @@ export class Catalog {
         return { ...row, created: false, sameSpec: same };
       }
       await client.query(
-        `insert into partitions (job_id, idx, payload, items, estimated_cost)
-         select $1, * from unnest($2::int[], $3::jsonb[], $4::int[], $5::float8[])`,
+        `insert into partitions (job_id, idx, payload, items, estimated_cost, held)
+         select $1, *, $6::int is not null and idx >= $6::int
+           from unnest($2::int[], $3::jsonb[], $4::int[], $5::float8[]) as p(idx, payload, items, estimated_cost)`,
         [
           job.id,
           job.partitions.map((p) => p.index),
           job.partitions.map((p) => JSON.stringify(p.payload)),
           job.partitions.map((p) => p.items),
           job.partitions.map((p) => p.estimatedCost),
+          job.maxConcurrency ?? null,
         ],
       );
       return { id: job.id, created: true, status: 'queued' as const, sameSpec: true };
@@ -419,7 +432,7 @@ export class Catalog {
     index: number,
     attempt: number,
     result: PartitionResult,
-  ): Promise<{ recorded: boolean; jobComplete: boolean }> {
+  ): Promise<{ recorded: boolean; jobComplete: boolean; released: ReleasedPartitions | null }> {
     return (await this.completePartitions([{ jobId, index, attempt, result }]))[0]!;
   }
 
@@ -427,7 +440,9 @@ export class Catalog {
    * Records many successful attempts in one transaction. `jobComplete` is true for exactly one entry of a job whose
    * partitions have now all ended (of two batches ending a job's last partitions at once, the later one sees it).
    */
-  async completePartitions(ends: readonly PartitionEnd[]): Promise<Array<{ recorded: boolean; jobComplete: boolean }>> {
+  async completePartitions(
+    ends: readonly PartitionEnd[],
+  ): Promise<Array<{ recorded: boolean; jobComplete: boolean; released: ReleasedPartitions | null }>> {
     return transaction(this.pool, async (client) => {
       const jobIds = [...new Set(ends.map((e) => e.jobId))].sort();
       // Lock the job rows (in id order): of two batches ending a job's partitions at once, exactly one sees it complete.
@@ -463,13 +478,45 @@ export class Catalog {
           [jobId, idxs, mine.map((e) => e.attempt), mine.map((e) => e.result.runMs)],
         );
       }
+      const released = await this.releaseHeld(client, jobIds);
       const complete = await this.completeJobs(client, jobIds);
       const lastOfJob = new Map(ends.map((e, i) => [e.jobId, i]));
       return ends.map((e, i) => ({
         recorded: recorded.has(partitionKey(e.jobId, e.index)),
         jobComplete: complete.has(e.jobId) && lastOfJob.get(e.jobId) === i,
+        released: lastOfJob.get(e.jobId) === i ? (released.get(e.jobId) ?? null) : null,
       }));
     });
+  }
+
+  /**
+   * Of `jobIds` (their rows locked by the caller), the capped jobs' held partitions that now fit under their cap, in
+   * index order: no longer held, their messages for the caller to enqueue.
+   */
+  private async releaseHeld(client: pg.PoolClient, jobIds: readonly string[]): Promise<Map<string, ReleasedPartitions>> {
+    const { rows } = await client.query<{ job_id: string; queue: string; spec: Record<string, unknown>; payloads: unknown[] }>(
+      `with capped as (
+         select j.id, ${QUEUE} as queue, j.spec,
+                j.max_concurrency - (select count(*) from partitions p
+                                      where p.job_id = j.id and not p.held and p.status in ('queued', 'running')) as room
+           from jobs j
+          where j.id = any($1::uuid[]) and j.max_concurrency is not null and j.status in ('queued', 'running')
+       ), picked as (
+         select c.id as job_id, n.idx
+           from capped c
+           cross join lateral (select idx from partitions p where p.job_id = c.id and p.held and p.status = 'queued'
+                                order by idx limit greatest(c.room, 0)) n
+       ), released as (
+         update partitions p set held = false from picked
+          where p.job_id = picked.job_id and p.idx = picked.idx
+          returning p.job_id, p.idx, p.payload
+       )
+       select r.job_id::text as job_id, c.queue, c.spec, json_agg(r.payload order by r.idx) as payloads
+         from released r join capped c on c.id = r.job_id
+        group by r.job_id, c.queue, c.spec`,
+      [jobIds],
+    );
+    return new Map(rows.map((r) => [r.job_id, { jobId: r.job_id, queue: r.queue, spec: r.spec, payloads: r.payloads }]));
   }
 
   /** Of `jobIds` (their rows locked by the caller), those without a queued or running partition left. */
@@ -495,7 +542,7 @@ export class Catalog {
     error: ErrorInfo,
     options: { handedBack: boolean; maxAttempts: number },
     runMs: number,
-  ): Promise<{ recorded: boolean; final: boolean; jobComplete: boolean }> {
+  ): Promise<{ recorded: boolean; final: boolean; jobComplete: boolean; released: ReleasedPartitions | null }> {
     let final = false;
     const ended = await this.endAttempt(
       jobId,
@@ -527,7 +574,7 @@ export class Catalog {
     error: ErrorInfo | null,
     runMs: number | null,
     onUpdated?: (rows: Array<Record<string, unknown>>) => void,
-  ): Promise<{ recorded: boolean; jobComplete: boolean }> {
+  ): Promise<{ recorded: boolean; jobComplete: boolean; released: ReleasedPartitions | null }> {
     return transaction(this.pool, async (client) => {
       // Lock the job row: of two partitions ending at once, exactly one sees the job complete.
       await client.query('select 1 from jobs where id = $1 for update', [jobId]);
@@ -538,8 +585,9 @@ export class Catalog {
           where job_id = $1 and idx = $2 and attempt = $3 and outcome = 'running'`,
         [jobId, index, attempt, outcome, error, runMs],
       );
+      const released = await this.releaseHeld(client, [jobId]);
       const complete = await this.completeJobs(client, [jobId]);
-      return { recorded: (updated.rowCount ?? 0) > 0, jobComplete: complete.has(jobId) };
+      return { recorded: (updated.rowCount ?? 0) > 0, jobComplete: complete.has(jobId), released: released.get(jobId) ?? null };
     });
   }
 
@@ -552,7 +600,7 @@ export class Catalog {
     index: number,
     attempt: number,
     error: ErrorInfo,
-  ): Promise<{ recorded: boolean; jobComplete: boolean }> {
+  ): Promise<{ recorded: boolean; jobComplete: boolean; released: ReleasedPartitions | null }> {
     return this.endAttempt(
       jobId,
       index,
@@ -575,25 +623,32 @@ export class Catalog {
     id: string,
   ): Promise<{ status: JobStatus; kind: string; queue: string; spec: Record<string, unknown>; payloads: unknown[] } | null> {
     return transaction(this.pool, async (client) => {
-      const { rows } = await client.query<{ status: JobStatus; kind: string; queue: string; spec: Record<string, unknown> }>(
-        `select status, kind, ${QUEUE} as queue, spec from jobs j where id = $1 for update`,
-        [id],
-      );
+      const { rows } = await client.query<{
+        status: JobStatus;
+        kind: string;
+        queue: string;
+        spec: Record<string, unknown>;
+        capped: boolean;
+      }>(`select status, kind, ${QUEUE} as queue, spec, max_concurrency is not null as capped from jobs j where id = $1 for update`, [id]);
       const job = rows[0];
       if (!job) return null;
-      if (job.status !== 'failed') return { ...job, payloads: [] };
+      const { capped, ...found } = job;
+      if (job.status !== 'failed') return { ...found, payloads: [] };
+      // A capped job's partitions go back held, and as many as its cap allows are released at once.
       const parts = await client.query<{ payload: unknown }>(
         `update partitions
-            set status = 'queued', failures = 0, error = null, finished_at = null, enqueued_at = clock_timestamp(), queue_wait_ms = null
+            set status = 'queued', failures = 0, error = null, finished_at = null, enqueued_at = clock_timestamp(), queue_wait_ms = null,
+                held = $2
           where job_id = $1 and status = 'failed'
           returning payload`,
-        [id],
+        [id, capped],
       );
       await client.query(
         `update jobs set status = 'running', finished_at = null, error = null, manifest_path = null, retries = retries + 1 where id = $1`,
         [id],
       );
-      return { status: 'running', kind: job.kind, queue: job.queue, spec: job.spec, payloads: parts.rows.map((r) => r.payload) };
+      const payloads = capped ? ((await this.releaseHeld(client, [id])).get(id)?.payloads ?? []) : parts.rows.map((r) => r.payload);
+      return { status: 'running', kind: job.kind, queue: job.queue, spec: job.spec, payloads };
     });
   }
 
@@ -640,6 +695,7 @@ export class Catalog {
               (extract(epoch from clock_timestamp() - p.heartbeat_at) * 1000)::float8 as silent_ms
          from jobs j join partitions p on p.job_id = j.id
         where j.status in ('queued', 'running') and j.enqueued_at is not null and p.status in ('queued', 'running')
+          and not p.held
         order by j.created_at, p.idx`,
     );
     return rows.map((r) => ({
@@ -676,7 +732,7 @@ export class Catalog {
     if (!j) return null;
     const parts = await this.pool.query<{ payload: unknown }>(
       `select payload from partitions
-        where job_id = $1 and status in ('queued', 'running') and ($2::int[] is null or idx = any($2::int[]))
+        where job_id = $1 and status in ('queued', 'running') and not held and ($2::int[] is null or idx = any($2::int[]))
         order by idx`,
       [jobId, indices ?? null],
     );

@@ -3,6 +3,7 @@ export { JobEnds } from './job-ends.js';
 export type { JobRecord } from './rows.js';
 export type {
   PartitionEnd,
+  ReleasedPartitions,
   PartitionRef,
   CatalogOptions,
   DatasetRecord,

@@ -9,6 +9,7 @@ import * as submittedBy from './migrations/006-submitted-by.js';
 import * as kinds from './migrations/007-kinds.js';
 import * as jobEntries from './migrations/008-job-entries.js';
 import * as jobEnded from './migrations/009-job-ended.js';
+import * as maxConcurrency from './migrations/010-max-concurrency.js';
 
 /** Numbered migrations, applied in order, each once, inside one transaction with the version bump. */
 const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
@@ -21,6 +22,7 @@ const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> 
   { version: 7, ...kinds },
   { version: 8, ...jobEntries },
   { version: 9, ...jobEnded },
+  { version: 10, ...maxConcurrency },
 ];
 
 /** Any fixed number: serialises concurrent start-ups (several masters) on the same database. */

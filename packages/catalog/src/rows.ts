@@ -32,6 +32,7 @@ export interface JobRow {
   item_noun: string;
   columns: ManifestColumn[] | null;
   warnings: string[];
+  max_concurrency: number | null;
 }
 
 /**
@@ -147,6 +148,7 @@ export function toJobView(job: JobRow, partitions: readonly PartitionRow[]): Job
     dataset,
     extract: null,
     warnings: job.warnings,
+    maxConcurrency: job.max_concurrency,
     partitions: views,
     queue: job.queue ?? `partitions-${job.kind}`,
     details: job.details,

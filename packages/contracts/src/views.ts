@@ -189,6 +189,11 @@ export const JobView = JobSummary.extend({
   extract: ExtractView.nullable(),
   /** What was said when the job was accepted: e.g. no live worker serves its kind yet (it waits for one). */
   warnings: z.array(z.string()),
+  /**
+   * The spec's cap: at most this many partitions on the queue or running at once, the others held until one ends;
+   * null without a cap.
+   */
+  maxConcurrency: z.int().nullable(),
   partitions: z.array(PartitionView),
 });
 export type JobView = z.infer<typeof JobView>;

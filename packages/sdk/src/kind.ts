@@ -26,6 +26,11 @@ function envelopeShape(fixed: boolean) {
     output: OutputSpec.default({ container: 'results' }),
     dataset: DatasetSpec.optional(),
     retry: RetrySpec.default({ attempts: 3, backoffMs: 1000 }),
+    /**
+     * At most this many of the job's partitions running at once across all workers (a database that takes only so
+     * many readers, say); the others wait, off the queue, until one ends. Default: no cap.
+     */
+    maxConcurrency: z.int().min(1).max(MAX_PARTITIONS).optional(),
     ...(fixed
       ? {}
       : {

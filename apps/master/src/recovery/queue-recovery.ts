@@ -127,6 +127,7 @@ async function failStalled(deps: QueueRecoveryDeps, queue: Queue<PartitionPayloa
     retryable: true,
   };
   const ended = await deps.catalog.failLostPartition(p.jobId, p.index, p.attempts, error);
+  if (ended.released) await enqueue(deps, ended.released);
   if (!ended.recorded) return 0;
   deps.log.error({ jobId: p.jobId, partition: p.index, reason: message?.failedReason }, 'partition lost: failed');
   if (ended.jobComplete) await deps.finalize(p.jobId);

@@ -15,12 +15,11 @@ import {
 } from '@partita/contracts';
 import type { Catalog } from '@partita/catalog';
 import type { KindRegistry } from '@partita/kinds';
-import { enqueuePartitions, removePartitionMessages } from '@partita/queue';
+import { enqueuePartitions, removePartitionMessages, type PartitionQueues } from '@partita/queue';
 import type { Kind } from '@partita/sdk';
 import type { Logger, MasterMetrics } from '@partita/telemetry';
 import type { SnapshotRegistry } from '../extract/snapshots.js';
 import { planJob, type JobLimits, type Plan } from '../planning/plan.js';
-import type { PartitionQueues } from '../queues.js';
 
 /** A job's spec as submitted: validated by its kind's schema on the way in. */
 export type JobSpec = Record<string, unknown> & { kind: string };
@@ -95,6 +94,8 @@ export class JobsService {
   ): Promise<{ id: string; status: JobStatus; created: boolean }> {
     const { catalog, queues, log } = this.deps;
     const queue = this.deps.kinds.queueOf(kind);
+    // With a cap, only the first partitions go to the queue; each one that ends releases the next (see the catalog).
+    const cap = typeof spec['maxConcurrency'] === 'number' ? spec['maxConcurrency'] : undefined;
     let recorded;
     try {
       // Counted again in turn: jobs this token submitted meanwhile count too (one master records one job at a time).
@@ -114,6 +115,7 @@ export class JobsService {
         partitions: plan.partitions,
         idempotencyKey,
         details: plan.details,
+        maxConcurrency: cap,
       });
     } catch (err) {
       await plan.lease?.release();
@@ -128,7 +130,7 @@ export class JobsService {
     try {
       await enqueuePartitions(
         queues.get(queue),
-        plan.partitions.map((p) => p.payload),
+        plan.partitions.filter((p) => cap === undefined || p.index < cap).map((p) => p.payload),
         RetrySpec.parse(spec['retry'] ?? {}),
       );
     } catch (err) {

@@ -1,8 +1,11 @@
 import type { Queue } from 'bullmq';
 import type { PartitionPayload } from '@partita/contracts';
-import { openPartitionQueue, type QueueSettings } from '@partita/queue';
+import { openPartitionQueue, type QueueSettings } from './partition-queue.js';
 
-/** The partition queues this master sends to, opened on first use: one per kind and major (see partitionQueueName). */
+/**
+ * The partition queues a process sends to, opened on first use: one per kind and major (see partitionQueueName). The
+ * master enqueues jobs' partitions; a worker enqueues the held partitions a capped job releases.
+ */
 export class PartitionQueues {
   private readonly open = new Map<string, Queue<PartitionPayload>>();
 
