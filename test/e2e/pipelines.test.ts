@@ -245,6 +245,27 @@ describe('pipelines: configuration tables that fan out into extract jobs, on dem
     expect((await api(stack, 'POST', `/jobs/${failedJob.id}/retry`)).status).toBe(409);
   });
 
+  it('runs at most maxConcurrentEntries entries at once: the next entry’s job is submitted when one ends', async () => {
+    const { stack } = ctx;
+    const name = `batches-${source.schema}`;
+    const entry = (n: number) => ({ name: `e${n}`, job: { kind: 'noop', partitions: 1, sleepMs: 700 } });
+    const put = await api(stack, 'PUT', `/pipelines/${name}`, {
+      settings: { container: stack.container },
+      maxConcurrentEntries: 2,
+      entries: [1, 2, 3, 4, 5].map(entry),
+    });
+    expect(put.status, JSON.stringify(put.json)).toBe(201);
+    expect((put.json as PipelineView).maxConcurrentEntries).toBe(2);
+    const started = await api(stack, 'POST', `/pipelines/${name}/runs`, {});
+    const run = await waitForRun(stack, name, started.json.id);
+    expect(run.status, JSON.stringify(run.entries.map((e) => e.job?.error))).toBe('succeeded');
+    const jobs = await Promise.all(run.entries.map(async (e) => (await api(stack, 'GET', `/jobs/${e.job!.id}`)).json as JobView));
+    const spans = jobs.map((j) => [Date.parse(j.createdAt), Date.parse(j.finishedAt!)] as const);
+    const open = (t: number) => spans.filter(([from, to]) => from <= t && t < to).length;
+    // Five entries, two at a time: never three jobs open, and the cap was used.
+    expect(Math.max(...spans.map(([from]) => open(from)))).toBe(2);
+  });
+
   it('runs on a cron schedule exactly as on demand, shows the next run, and stops when the schedule is removed', async () => {
     const { stack } = ctx;
     const s = source.schema;
@@ -305,7 +326,15 @@ describe('pipelines: configuration tables that fan out into extract jobs, on dem
     const runId = '00000000-0000-4000-8000-000000000001';
     const entries = ['orders', 'customers'].map((entry) => ({ entry, spec: specOf(entry) }));
     expect(
-      await store.createRun({ id: runId, pipeline: name, category: null, trigger: 'schedule', triggerKey: `firing-${s}`, entries }),
+      await store.createRun({
+        id: runId,
+        pipeline: name,
+        category: null,
+        trigger: 'schedule',
+        triggerKey: `firing-${s}`,
+        entries,
+        maxConcurrentEntries: null,
+      }),
     ).toEqual({
       id: runId,
       created: true,
@@ -319,6 +348,7 @@ describe('pipelines: configuration tables that fan out into extract jobs, on dem
         trigger: 'schedule',
         triggerKey: `firing-${s}`,
         entries,
+        maxConcurrentEntries: null,
       }),
     ).toEqual({ id: runId, created: false });
     const first = await fetch(`${stack.baseUrl}/jobs`, {
@@ -330,9 +360,10 @@ describe('pipelines: configuration tables that fan out into extract jobs, on dem
     expect((await api(stack, 'GET', `/pipelines/${name}/runs/${runId}`)).json.status).toBe('queued');
 
     // Once the run is old enough to have lost its master, the reconciler submits what is left.
-    await stack.master.catalog.pool.query(`update pipeline_runs set created_at = created_at - interval '10 minutes' where id = $1`, [
-      runId,
-    ]);
+    await stack.master.catalog.pool.query(
+      `update pipeline_runs set created_at = created_at - interval '10 minutes', expanded_at = expanded_at - interval '10 minutes' where id = $1`,
+      [runId],
+    );
     const run = await waitForRun(stack, name, runId);
     expect(run.status).toBe('succeeded');
     expect(run.entries.find((e) => e.entry === 'orders')!.job!.id).toBe(orphan);

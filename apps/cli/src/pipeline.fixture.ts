@@ -36,6 +36,7 @@ export function pipelineView(overrides: Partial<PipelineView> = {}): PipelineVie
     description: 'Nightly copy of the shop',
     settings: { chunks: { rowsPerChunk: 1_000_000 }, container: 'lake' },
     schedule: { cron: '0 2 * * *', timezone: 'Europe/Paris', category: null, nextRunAt: '2024-05-02T00:00:00.000Z' },
+    maxConcurrentEntries: null,
     entries: [
       entryView({
         effective: {

@@ -89,7 +89,9 @@ export async function startMaster(
     openSnapshots: env.MAX_OPEN_SNAPSHOTS,
   };
   const jobs = new JobsService({ catalog, kinds, queues, source, snapshots, limits, log, metrics });
-  const pipelines = new PipelinesService({ catalog, jobs, schedules, log, metrics });
+  const jobEnds = catalog.jobEnds();
+  await jobEnds.start();
+  const pipelines = new PipelinesService({ catalog, jobEnds, jobs, schedules, log, metrics });
   let lastComparison = 0;
   const fanIn = new FanIn({
     catalog,
@@ -143,8 +145,6 @@ export async function startMaster(
     redis: producer.duplicate(),
   };
   readiness.redis.on('error', () => undefined); // the check reports it
-  const jobEnds = catalog.jobEnds();
-  await jobEnds.start();
   const app = await buildApp({
     catalog,
     jobEnds,
@@ -179,6 +179,7 @@ export async function startMaster(
     catalog,
     fanIn,
     async close() {
+      // Waiters first (GET /jobs/:id?wait=, capped pipeline runs): they answer now instead of holding the close.
       await jobEnds.close();
       await app.close();
       await fanIn.stop();

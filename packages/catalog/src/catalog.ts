@@ -230,6 +230,12 @@ export class Catalog {
     });
   }
 
+  /** A job's status alone, or null for an unknown job: cheap enough to ask often. */
+  async jobStatus(jobId: string): Promise<JobStatus | null> {
+    const { rows } = await this.pool.query<{ status: JobStatus }>('select status from jobs where id = $1', [jobId]);
+    return rows[0]?.status ?? null;
+  }
+
   /** The job submitted with an idempotency key, with its spec (to tell a repeat from a reuse of the key), or null. */
   async findByIdempotencyKey(key: string): Promise<{ id: string; status: JobStatus; spec: unknown } | null> {
     const { rows } = await this.pool.query<{ id: string; status: JobStatus; spec: unknown }>(

@@ -33,6 +33,7 @@ export class JobEnds {
    * found).
    */
   wait(jobId: string, ms: number, signal?: AbortSignal): Promise<boolean> {
+    if (this.closed) return Promise.resolve(false);
     return new Promise((resolve) => {
       let set = this.waiters.get(jobId);
       if (!set) this.waiters.set(jobId, (set = new Set()));
@@ -49,6 +50,11 @@ export class JobEnds {
       signal?.addEventListener('abort', aborted, { once: true });
       set.add(wake);
     });
+  }
+
+  /** Closed: waits answer at once (the process is stopping). */
+  get isClosed(): boolean {
+    return this.closed;
   }
 
   async close(): Promise<void> {

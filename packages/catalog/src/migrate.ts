@@ -10,6 +10,7 @@ import * as kinds from './migrations/007-kinds.js';
 import * as jobEntries from './migrations/008-job-entries.js';
 import * as jobEnded from './migrations/009-job-ended.js';
 import * as maxConcurrency from './migrations/010-max-concurrency.js';
+import * as entriesAtATime from './migrations/011-entries-at-a-time.js';
 
 /** Numbered migrations, applied in order, each once, inside one transaction with the version bump. */
 const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
@@ -23,6 +24,7 @@ const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> 
   { version: 8, ...jobEntries },
   { version: 9, ...jobEnded },
   { version: 10, ...maxConcurrency },
+  { version: 11, ...entriesAtATime },
 ];
 
 /** Any fixed number: serialises concurrent start-ups (several masters) on the same database. */

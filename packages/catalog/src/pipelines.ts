@@ -42,6 +42,8 @@ export interface NewRun {
   triggerKey?: string | undefined;
   /** Each entry's job spec, fixed when the run starts. */
   entries: ReadonlyArray<{ entry: string; spec: { dataset: { name: string } } }>;
+  /** At most this many entries' jobs open at once; null: all at once. Fixed when the run starts. */
+  maxConcurrentEntries: number | null;
 }
 
 /**
@@ -135,9 +137,10 @@ export class PipelineStore {
   async createRun(run: NewRun): Promise<{ id: string; created: boolean }> {
     return transaction(this.pool, async (client) => {
       const inserted = await client.query<{ id: string }>(
-        `insert into pipeline_runs (id, pipeline, category, trigger, trigger_key) values ($1, $2, $3, $4, $5)
+        `insert into pipeline_runs (id, pipeline, category, trigger, trigger_key, max_concurrent_entries, expanded_at)
+         values ($1, $2, $3, $4, $5, $6, clock_timestamp())
          on conflict (trigger_key) do nothing returning id`,
-        [run.id, run.pipeline, run.category, run.trigger, run.triggerKey ?? null],
+        [run.id, run.pipeline, run.category, run.trigger, run.triggerKey ?? null, run.maxConcurrentEntries],
       );
       if (inserted.rowCount === 0) {
         const existing = await client.query<{ id: string }>('select id from pipeline_runs where trigger_key = $1', [run.triggerKey]);
@@ -152,14 +155,29 @@ export class PipelineStore {
     });
   }
 
-  /** A run's entries not yet submitted, in order, with their specs; none once the run is cancelled. */
-  async pendingEntries(runId: string): Promise<Array<{ entry: string; spec: unknown }>> {
+  /**
+   * A run's entries not yet submitted, in order, with their specs (none once the run is cancelled); its cap on entries
+   * at once, and the jobs of its submitted entries that have not ended.
+   */
+  async pendingEntries(runId: string): Promise<{ cap: number | null; open: string[]; pending: Array<{ entry: string; spec: unknown }> }> {
+    const run = await this.pool.query<{ cap: number | null; open: string[] }>(
+      `select r.max_concurrent_entries as cap,
+              array(select e.job_id::text from pipeline_run_entries e join jobs j on j.id = e.job_id
+                     where e.run_id = r.id and j.status in ('queued', 'running') order by e.position) as open
+         from pipeline_runs r where r.id = $1`,
+      [runId],
+    );
     const { rows } = await this.pool.query<{ entry: string; spec: unknown }>(
       `select e.entry, e.spec from pipeline_run_entries e join pipeline_runs r on r.id = e.run_id
         where e.run_id = $1 and e.job_id is null and r.cancelled_at is null order by e.position`,
       [runId],
     );
-    return rows;
+    return { cap: run.rows[0]?.cap ?? null, open: run.rows[0]?.open ?? [], pending: rows };
+  }
+
+  /** The master expanding a run is alive: no other takes it over (see runsWithPendingEntries). */
+  async touchRun(runId: string): Promise<void> {
+    await this.pool.query('update pipeline_runs set expanded_at = clock_timestamp() where id = $1', [runId]);
   }
 
   /** Links an entry to the job it was submitted as; returns whether the run has been cancelled meanwhile. */
@@ -173,11 +191,12 @@ export class PipelineStore {
     return { cancelled: rows[0]?.cancelled ?? true };
   }
 
-  /** Runs made more than `olderThanMs` ago with entries never submitted (their master stopped while expanding). */
+  /** Runs with entries never submitted whose master has not touched them for `olderThanMs` (it stopped while expanding). */
   async runsWithPendingEntries(olderThanMs: number): Promise<string[]> {
     const { rows } = await this.pool.query<{ id: string }>(
       `select r.id from pipeline_runs r
-        where r.cancelled_at is null and r.created_at < clock_timestamp() - make_interval(secs => $1::float8 / 1000)
+        where r.cancelled_at is null
+          and coalesce(r.expanded_at, r.created_at) < clock_timestamp() - make_interval(secs => $1::float8 / 1000)
           and exists (select 1 from pipeline_run_entries e where e.run_id = r.id and e.job_id is null)
         order by r.created_at`,
       [olderThanMs],
@@ -293,10 +312,14 @@ function definitionOf(stored: StoredPipeline): PipelineDefinition {
 
 /** Reads a whole pipeline (in the caller's transaction when given one). */
 async function read(db: pg.Pool | pg.PoolClient, name: string): Promise<StoredPipeline | null> {
-  const head = await db.query<{ name: string; description: string; schedule: Schedule | null; created_at: Date; updated_at: Date }>(
-    'select * from pipelines where name = $1',
-    [name],
-  );
+  const head = await db.query<{
+    name: string;
+    description: string;
+    schedule: Schedule | null;
+    max_concurrent_entries: number | null;
+    created_at: Date;
+    updated_at: Date;
+  }>('select * from pipelines where name = $1', [name]);
   const row = head.rows[0];
   if (!row) return null;
   const settings = await db.query<{ key: string; value: unknown }>(
@@ -319,6 +342,7 @@ async function read(db: pg.Pool | pg.PoolClient, name: string): Promise<StoredPi
     name: row.name,
     description: row.description,
     schedule: row.schedule,
+    maxConcurrentEntries: row.max_concurrent_entries,
     settings: Object.fromEntries(settings.rows.map((s) => [s.key, s.value])) as PipelineSettings,
     entries: entries.rows.map(({ source, job, ...e }) => ({
       ...e,
@@ -364,11 +388,10 @@ function sortKeys(value: unknown): unknown {
 
 /** Writes a pipeline's definition over its row (which exists): settings and entries are replaced whole. */
 async function write(client: pg.PoolClient, p: PipelineDefinition): Promise<void> {
-  await client.query('update pipelines set description = $2, schedule = $3, updated_at = clock_timestamp() where name = $1', [
-    p.name,
-    p.description,
-    p.schedule,
-  ]);
+  await client.query(
+    'update pipelines set description = $2, schedule = $3, max_concurrent_entries = $4, updated_at = clock_timestamp() where name = $1',
+    [p.name, p.description, p.schedule, p.maxConcurrentEntries],
+  );
   await client.query('delete from pipeline_settings where pipeline = $1', [p.name]);
   await client.query('delete from pipeline_entries where pipeline = $1', [p.name]);
   const settings = Object.entries(p.settings).filter(([, v]) => v !== undefined);

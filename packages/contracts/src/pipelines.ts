@@ -165,6 +165,11 @@ const pipelineFields = {
   settings: PipelineSettings.default({}),
   entries: z.array(PipelineEntry).max(MAX_PIPELINE_ENTRIES).default([]),
   schedule: Schedule.nullable().default(null),
+  /**
+   * At most this many of a run's entries have a job queued or running at once: the next entry is submitted when one
+   * ends (the batch count of a ForEach). Default null: every enabled entry at once.
+   */
+  maxConcurrentEntries: z.int().min(1).max(MAX_PIPELINE_ENTRIES).nullable().default(null),
 };
 
 /** Entry names, and the datasets they register, are unique within a pipeline. */
@@ -248,6 +253,7 @@ export const PipelineView = z.object({
   description: z.string(),
   settings: z.record(z.string(), z.unknown()),
   schedule: ScheduleView.nullable(),
+  maxConcurrentEntries: z.int().nullable(),
   entries: z.array(EntryView),
   createdAt: z.string(),
   updatedAt: z.string(),

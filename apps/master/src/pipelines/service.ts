@@ -4,6 +4,7 @@ import {
   ConflictError,
   NotFoundError,
   PipelineDefinition,
+  TERMINAL_JOB_STATUSES,
   PipelineSettings,
   ValidationError,
   type ApplyOutcome,
@@ -18,7 +19,7 @@ import {
   type Schedule,
   type ScheduleView,
 } from '@partita/contracts';
-import type { Catalog, StoredPipeline } from '@partita/catalog';
+import type { Catalog, JobEnds, StoredPipeline } from '@partita/catalog';
 import type { Logger, MasterMetrics } from '@partita/telemetry';
 import type { JobSpec, JobsService } from '../services/jobs.js';
 import { effectiveEntry, entrySpec } from './effective.js';
@@ -27,11 +28,16 @@ import type { PipelineSchedules } from './schedules.js';
 /** Entries of one run planned at once: each plan holds a source connection while it runs. */
 const EXPAND_CONCURRENCY = 4;
 
-/** A run whose entries are not all submitted this long after it started lost its master: another takes over. */
+/** A run whose entries are not all submitted, untouched this long, lost its master: another takes over. */
 export const RESUME_AFTER_MS = 60_000;
+
+/** How often a master expanding a capped run says it is alive (well within RESUME_AFTER_MS). */
+const TOUCH_RUN_MS = 10_000;
 
 export interface PipelinesServiceDeps {
   catalog: Catalog;
+  /** Job ends as the catalog announces them: a capped run's next entry follows one that ended. */
+  jobEnds: JobEnds;
   jobs: JobsService;
   schedules: PipelineSchedules;
   log: Logger;
@@ -44,6 +50,8 @@ export interface PipelinesServiceDeps {
  */
 export class PipelinesService {
   private readonly expanding = new Map<string, Promise<void>>();
+  /** Aborted by close: lanes waiting on a capped run's jobs stop (another master resumes the run). */
+  private readonly closing = new AbortController();
 
   constructor(private readonly deps: PipelinesServiceDeps) {}
 
@@ -182,6 +190,7 @@ export class PipelinesService {
       trigger: options.trigger,
       triggerKey: options.triggerKey,
       entries: chosen.map((e) => ({ entry: e.name, spec: entrySpec(name, pipeline.settings, e) as { dataset: { name: string } } })),
+      maxConcurrentEntries: pipeline.maxConcurrentEntries,
     });
     if (run.created) {
       this.deps.metrics.pipelineRuns.inc({ trigger: options.trigger });
@@ -246,8 +255,9 @@ export class PipelinesService {
     await this.deps.schedules.sync(await this.store.schedules());
   }
 
-  /** Waits for the runs being submitted by this master. */
+  /** Waits for the runs being submitted by this master; a capped run's waiting lanes stop. */
   async close(): Promise<void> {
+    this.closing.abort();
     await Promise.all(this.expanding.values());
   }
 
@@ -261,14 +271,17 @@ export class PipelinesService {
 
   /**
    * The ForEach: each pending entry becomes its job. An entry whose job cannot be planned (a missing table, a wrong
-   * condition, an unreachable source) gets a job that failed with that error, and the run goes on.
+   * condition, an unreachable source) gets a job that failed with that error, and the run goes on. With the run's cap
+   * on entries at once, each of its lanes waits for its entry's job to end before it submits the next (a resumed run's
+   * lanes first wait for the jobs it already has open).
    */
   private async submitEntries(runId: string): Promise<void> {
-    const pending = await this.store.pendingEntries(runId);
+    const { cap, open, pending } = await this.store.pendingEntries(runId);
     const { jobs } = this.deps;
     let next = 0;
-    const lane = async (): Promise<void> => {
-      for (let item = pending[next++]; item; item = pending[next++]) {
+    const lane = async (first: string | undefined): Promise<void> => {
+      if (first !== undefined) await this.waitForJob(runId, first);
+      for (let item = pending[next++]; item && !this.closing.signal.aborted; item = pending[next++]) {
         const spec = item.spec as JobSpec;
         const key = `pipeline-run:${runId}:${item.entry}`;
         const jobId = await jobs.submit(spec, key).then(
@@ -277,9 +290,26 @@ export class PipelinesService {
         );
         const { cancelled } = await this.store.linkJob(runId, item.entry, jobId);
         if (cancelled) await this.cancelJob(jobId);
+        else if (cap !== null) await this.waitForJob(runId, jobId);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(EXPAND_CONCURRENCY, pending.length) }, lane));
+    const lanes = cap ?? Math.min(EXPAND_CONCURRENCY, pending.length);
+    await Promise.all(Array.from({ length: lanes }, (_, i) => lane(cap !== null ? open[i] : undefined)));
+  }
+
+  /** Until `jobId` ends (or this master closes), touching the run so that no other master takes it over meanwhile. */
+  private async waitForJob(runId: string, jobId: string): Promise<void> {
+    while (!this.closing.signal.aborted && !this.deps.jobEnds.isClosed) {
+      const read = new AbortController();
+      const ended = this.deps.jobEnds.wait(jobId, TOUCH_RUN_MS, AbortSignal.any([this.closing.signal, read.signal]));
+      const status = await this.deps.catalog.jobStatus(jobId);
+      if (status === null || TERMINAL_JOB_STATUSES.includes(status)) {
+        read.abort();
+        return;
+      }
+      await this.store.touchRun(runId);
+      await ended;
+    }
   }
 
   private async cancelJob(jobId: string): Promise<void> {
@@ -374,6 +404,7 @@ function pipelineView(p: StoredPipeline, next: number | undefined): PipelineView
     description: p.description,
     settings: p.settings,
     schedule: scheduleView(p.schedule, next),
+    maxConcurrentEntries: p.maxConcurrentEntries,
     entries: p.entries.map((e) => entryView(p.name, p.settings, e)),
     createdAt: p.createdAt.toISOString(),
     updatedAt: p.updatedAt.toISOString(),

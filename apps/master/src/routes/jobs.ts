@@ -96,7 +96,7 @@ export function jobRoutes(deps: { jobs: JobsService; catalog: Catalog; kinds: Ki
             remaining > 0 ? deps.jobEnds.wait(id, Math.min(REREAD_MS, remaining), AbortSignal.any([gone.signal, read.signal])) : null;
           const job = await deps.catalog.getJob(id);
           if (!job) throw new NotFoundError(`job ${id} does not exist`);
-          if (!ended || TERMINAL_JOB_STATUSES.includes(job.status) || gone.signal.aborted) {
+          if (!ended || TERMINAL_JOB_STATUSES.includes(job.status) || gone.signal.aborted || deps.jobEnds.isClosed) {
             read.abort();
             return jobView(job, deps.kinds);
           }
