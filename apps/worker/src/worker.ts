@@ -5,7 +5,8 @@ import { Catalog } from '@partita/catalog';
 import { openSourcePool } from '@partita/extract';
 import { KindLoadError, KindRegistry, loadKinds, parseKindModules } from '@partita/kinds';
 import { PartitionQueues, createRedis } from '@partita/queue';
-import { blobStoreFromSettings } from '@partita/storage';
+import { encodeParquet, PARQUET_TYPES } from '@partita/parquet';
+import { blobStoreFromSettings, type BlobStore } from '@partita/storage';
 import { createLogger, createWorkerMetrics, type Logger } from '@partita/telemetry';
 import type { WorkerEnv } from './env.js';
 import { startHealthServer } from './health-server.js';
@@ -18,6 +19,16 @@ export interface RunningWorker {
   httpPort: number | null;
   /** Stops taking partitions, lets running ones finish within the grace period, then aborts and hands them back. */
   close(): Promise<void>;
+}
+
+/**
+ * What every partition's output goes through, run once before the first partition: the Parquet writer's code, and the
+ * blob store's client with its first connection (a HEAD of a name that does not exist).
+ */
+async function warmOutputPath(store: BlobStore): Promise<void> {
+  const columns = PARQUET_TYPES.filter((t) => t !== 'DECIMAL').map((type) => ({ name: type.toLowerCase(), type, nullable: true }));
+  await encodeParquet(columns, [{}, {}]);
+  await store.exists('partita-warm-up', 'warm-up').catch(() => false);
 }
 
 /** Starts a worker: one BullMQ consumer per kind it takes, sharing the catalog, the blob store and the concurrency. */
@@ -48,6 +59,7 @@ export async function startWorker(
   });
   await catalog.migrate();
   const store = await blobStoreFromSettings(env);
+  await warmOutputPath(store);
   const connection = createRedis({ url: env.REDIS_URL, role: 'worker' });
   connection.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
   const finalizeQueue = new Queue<{ jobId: string }>(FINALIZE_QUEUE, { connection, prefix: env.QUEUE_PREFIX });
@@ -59,6 +71,22 @@ export async function startWorker(
   // One CPU thread per partition of a `cpu` kind this worker may run at once; none when it serves no such kind.
   const cpuKinds = kinds.list().filter(({ kind }) => kind.cpu).length;
   const cpu = cpuKinds > 0 ? createComputePool(env.WORKER_CONCURRENCY * cpuKinds) : null;
+  // Every CPU thread started, its kinds' modules loaded and their warm-up tasks run before the first partition.
+  if (cpu) {
+    const started = performance.now();
+    await cpu.warm(
+      kinds
+        .list()
+        .flatMap(({ kind, module }) =>
+          !kind.cpu
+            ? []
+            : kind.warmUp
+              ? kind.warmUp().map((task) => ({ module, kind: kind.name, task }))
+              : [{ module, kind: kind.name, task: null, loadOnly: true }],
+        ),
+    );
+    log.info({ threads: env.WORKER_CONCURRENCY * cpuKinds, ms: Math.round(performance.now() - started) }, 'CPU threads warmed up');
+  }
   const processor = createProcessor({
     catalog,
     store,

@@ -1,5 +1,6 @@
-import { PermanentError, TRAVEL_PLAN_COLUMNS, TravelPlanSpec } from '@partita/contracts';
+import { OptimizerSpec, PermanentError, TRAVEL_PLAN_COLUMNS, TravelPlanSpec } from '@partita/contracts';
 import { custom, defineKind } from '@partita/sdk';
+import { generateGroup, generateRoute } from '@partita/travel';
 import { loadFromPostgres, loadGroups } from './load-groups.js';
 import { groupsTask, optimizeGroups, type GroupsTask } from './optimize-group.js';
 import { GroupRefs, planTravelGroups, travellerGroups } from './plan.js';
@@ -9,6 +10,8 @@ import { GroupRefs, planTravelGroups, travellerGroups } from './plan.js';
  * (about 20% on top of small groups' work); a slice shares both, and progress is still reported slice by slice.
  */
 const GROUPS_PER_TASK = 16;
+
+const ALGORITHMS = ['genetic', 'annealing', 'hillclimb', 'random', 'exact'] as const;
 
 /**
  * Group travel (Segaran, Programming Collective Intelligence, ch. 5): each group's flights optimised with the
@@ -35,6 +38,12 @@ export default defineKind({
   output: { columns: Object.fromEntries(TRAVEL_PLAN_COLUMNS.map((c) => [c.name, { type: c.type, nullable: c.nullable }])) },
   cpu: true,
   compute: (task: GroupsTask) => optimizeGroups(task),
+  // A few generated groups through each optimiser: their code is compiled before the first partition.
+  warmUp: () => {
+    const groups = [0, 1, 2, 3].map((i) => generateGroup(1, i));
+    const routes = (o: string, d: string) => generateRoute(1, o, d);
+    return ALGORITHMS.map((algorithm) => groupsTask(groups, routes, OptimizerSpec.parse({ algorithm })));
+  },
   run: async ({ spec, groups, routeFlights }, ctx) => {
     let done = 0;
     for (let i = 0; i < groups.length; i += GROUPS_PER_TASK) {

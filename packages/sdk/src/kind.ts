@@ -69,6 +69,11 @@ export interface KindConfig<Name extends string, Shape extends z.ZodRawShape, P,
   compute?: (task: Task) => Result;
   /** Runs `compute` on the worker's CPU threads, off the event loop (one per concurrent partition). Default false. */
   cpu?: boolean;
+  /**
+   * Small tasks the worker runs through `compute` on each CPU thread when it starts, before it takes partitions: the
+   * code is loaded and compiled then, so that a worker's first partition runs as fast as the others.
+   */
+  warmUp?: () => readonly Task[];
   /** One partition: read its units, write rows, report progress. Throw PermanentError when a retry cannot help. */
   run(partition: Partition<KindSpec<Name, Shape>, P>, ctx: RunContext<RowOf<C>, Task, Result>): Promise<void | RunResult>;
   /** Extra fields of the job's status, from what planning recorded and the partitions' views. */
@@ -105,6 +110,7 @@ export interface Kind<S = any, P = any> {
   readonly columnsOf: (spec: S, details: Record<string, unknown> | null) => ManifestColumn[];
   readonly cpu: boolean;
   readonly compute: ((task: unknown) => unknown) | undefined;
+  readonly warmUp: (() => readonly unknown[]) | undefined;
   readonly run: (partition: Partition<S, P>, ctx: RunContext<any, any, any>) => Promise<void | RunResult>;
   readonly view: KindConfig<string, any, P, any, any, any>['view'];
   readonly manifest: KindConfig<string, any, P, any, any, any>['manifest'];
@@ -159,6 +165,7 @@ export function defineKind<
     columnsOf,
     cpu: config.cpu ?? false,
     compute: config.compute as ((task: unknown) => unknown) | undefined,
+    warmUp: config.warmUp as (() => readonly unknown[]) | undefined,
     run: config.run as Kind<KindSpec<Name, Shape>, P>['run'],
     view: config.view,
     manifest: config.manifest as Kind['manifest'],

@@ -9,6 +9,8 @@ export interface ComputeTask {
   module: string;
   kind: string;
   task: unknown;
+  /** Only import the module (a warm-up of a kind without warm-up tasks). */
+  loadOnly?: boolean;
 }
 
 const loaded = new Map<string, Promise<Map<string, Kind>>>();
@@ -26,7 +28,7 @@ parentPort?.on('message', (message: ComputeTask) => {
     try {
       const kind = (await kindsOf(message.module)).get(message.kind);
       if (!kind?.compute) throw new Error(`${message.module} has no kind ${message.kind} with a compute function`);
-      reply = { ok: true, value: kind.compute(message.task) };
+      reply = { ok: true, value: message.loadOnly ? null : kind.compute(message.task) };
     } catch (err) {
       const e = err as Error;
       reply = { ok: false, message: e.message, permanent: err instanceof PartitaError && !err.retryable };
