@@ -1,5 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { Readable } from 'node:stream';
 import { join } from 'node:path';
 import {
   AccountSASPermissions,
@@ -30,6 +31,25 @@ describe('createAzureBlobStore', () => {
       .catch(() => undefined);
     await azurite?.stop();
     await rm(location, { recursive: true, force: true });
+  });
+
+  it('uploads a stream that fits one block as one Put Blob, and a larger one as staged blocks, byte for byte', async () => {
+    const store = createAzureBlobStore({ connectionString: azurite.connectionString, uploadBlockBytes: 64 * 1024 });
+    await store.ensureContainer(container);
+    const client = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(container);
+    const parts = (bytes: number): Buffer[] =>
+      Array.from({ length: Math.ceil(bytes / 10_000) }, (_, i) => Buffer.alloc(Math.min(10_000, bytes - i * 10_000), i % 251));
+    for (const [path, bytes] of [
+      ['blocks/small', 60_000],
+      ['blocks/large', 300_000],
+      ['blocks/empty', 0],
+    ] as const) {
+      expect(await store.put(container, path, Readable.from(parts(bytes)))).toEqual({ bytes });
+      expect((await store.get(container, path)).equals(Buffer.concat(parts(bytes)))).toBe(true);
+      // A blob made by one Put Blob has no committed blocks; one made of staged blocks lists them.
+      const blocks = (await client.getBlockBlobClient(path).getBlockList('committed')).committedBlocks ?? [];
+      expect(blocks.length, path).toBe(bytes > 64 * 1024 ? 5 : 0);
+    }
   });
 
   it('records the content type', async () => {

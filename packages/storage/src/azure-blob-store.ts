@@ -69,20 +69,48 @@ export function createAzureBlobStore(options: AzureBlobStoreOptions): BlobStore 
         await blob.uploadData(body, { blobHTTPHeaders });
         return { bytes: body.length };
       }
-      // Blocks are staged, then committed together by Put Block List: atomic, and nothing is committed on error.
+      // A body that ends within one block is one Put Blob: one request, the common case of a small partition file.
+      const source = body instanceof Readable ? body : new Readable().wrap(body);
+      const reader = source[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+      const head: Buffer[] = [];
+      let headBytes = 0;
+      let ended = false;
+      while (headBytes < blockBytes) {
+        const next = await reader.next();
+        if (next.done) {
+          ended = true;
+          break;
+        }
+        const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
+        head.push(chunk);
+        headBytes += chunk.length;
+      }
+      if (ended) {
+        const data = Buffer.concat(head, headBytes);
+        await blob.uploadData(data, { blobHTTPHeaders });
+        return { bytes: data.length };
+      }
+      // Larger: blocks are staged, then committed together by Put Block List: atomic, and nothing is committed on
+      // error. The chunks already read go first.
       let bytes = 0;
+      const rest = Readable.from(
+        (async function* () {
+          yield* head;
+          for (let next = await reader.next(); !next.done; next = await reader.next()) yield next.value;
+        })(),
+      );
       const counter = new Transform({
         transform(chunk: Buffer, _encoding, callback) {
           bytes += chunk.length;
           callback(null, chunk);
         },
       });
-      const source = body instanceof Readable ? body : new Readable().wrap(body);
-      pipeline(source, counter, () => {}); // a source error reaches uploadStream through `counter`
+      pipeline(rest, counter, () => {}); // a source error reaches uploadStream through `counter`
       try {
         await blob.uploadStream(counter, blockBytes, concurrency, { blobHTTPHeaders });
       } catch (error) {
         counter.destroy();
+        source.destroy();
         throw error;
       }
       return { bytes };
