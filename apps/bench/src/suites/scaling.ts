@@ -17,7 +17,10 @@ import { travelJobSpec, type TravelWorkload } from '../travel/workload.js';
  */
 const RESTARTS = 10;
 const OPTIMIZER = OptimizerSpec.parse({ algorithm: 'genetic', restarts: RESTARTS });
-const TARGET_EFFICIENCY = 0.95;
+/** Partita with one worker against one plain process: what a user pays before any parallelism. */
+const TARGET_EFFICIENCY = 0.97;
+/** The work as one worker spends it (Σ partition runs) against the same work in one process. */
+const TARGET_WORK_RATIO = 1.03;
 
 const workload = (quick: boolean): TravelWorkload => ({ groups: quick ? 500 : 2000, seed: 42, optimizer: OPTIMIZER });
 
@@ -114,7 +117,15 @@ export const scaling: Suite = {
           label: `scaling efficiency, ${n} worker(s)`,
           value: wall / n,
           unit: '',
-          target: { op: '>=', value: TARGET_EFFICIENCY },
+          // Held to a target with one worker: Partita's own tax. With more, the machine's free cores decide as much.
+          ...(n === 1 ? { target: { op: '>=' as const, value: TARGET_EFFICIENCY } } : {}),
+        },
+        {
+          id: `scaling.work-ratio.${n}`,
+          label: `Σ partition runs / sequential work, ${n} worker(s)`,
+          value: median(rounds.map((r) => r.partita[n]!.runTotalMs / r.sequential.ms)),
+          unit: '',
+          ...(n === 1 ? { target: { op: '<=' as const, value: TARGET_WORK_RATIO } } : {}),
         },
         { id: `scaling.speedup.${n}`, label: `speed-up, ${n} worker(s)`, value: wall, unit: '×' },
         {
