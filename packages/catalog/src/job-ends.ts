@@ -33,7 +33,7 @@ export class JobEnds {
    * found).
    */
   wait(jobId: string, ms: number, signal?: AbortSignal): Promise<boolean> {
-    if (this.closed) return Promise.resolve(false);
+    if (this.closed || signal?.aborted) return Promise.resolve(false);
     return new Promise((resolve) => {
       let set = this.waiters.get(jobId);
       if (!set) this.waiters.set(jobId, (set = new Set()));
