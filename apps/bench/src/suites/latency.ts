@@ -69,8 +69,11 @@ export const latency: Suite = {
         ['submit: POST /jobs answered (plan, catalog, enqueue)', fmt(phase('submit'))],
         ['queue: answered → partition started (pick-up, start recorded)', fmt(phase('pickUp'))],
         ['partition: started → ended (run, end recorded)', fmt(phase('partition'))],
-        ['fan-in: partition ended → job ended (finalize queue, manifest)', fmt(phase('fanIn'))],
-        ['answer: job ended → client has it (GET /jobs/:id?wait=)', fmt(phase('answer'))],
+        ['fan-in: partition ended → the job’s end stamped (finalize queue, job read)', fmt(phase('fanIn'))],
+        [
+          'answer: end stamped → client has it (manifest and dataset written, commit, notification, GET /jobs/:id?wait=)',
+          fmt(phase('answer')),
+        ],
         ['total p50 / p90', `${fmt(p50)} / ${fmt(p90)}`],
       ],
       figures: [
