@@ -15,7 +15,8 @@ const DATABASE_URL = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const USAGE = `npm run bench [-- options]
   --quick        small sizes, one round: the whole run in under two minutes (writes bench/results/quick.*)
-  --workers N    most worker processes of the scaling and balance suites (default 2; also runs 1)
+  --workers N    most worker processes of the scaling and balance suites (default 4 on a machine with 4 cores or
+                 more, else 2; the smaller powers of two run too)
   --repeat R     rounds per side-by-side comparison, medians reported (default 3, quick 1)
   --only a,b     only these suites: ${SUITES.map((s) => s.name).join(', ')}
   --out DIR      where the results go (default bench/results)`;
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
     options: {
       child: { type: 'string' },
       quick: { type: 'boolean', default: false },
-      workers: { type: 'string', default: '2' },
+      workers: { type: 'string' },
       repeat: { type: 'string' },
       only: { type: 'string' },
       out: { type: 'string', default: 'bench/results' },
@@ -64,7 +65,8 @@ async function main(): Promise<void> {
   if (values.child) return child(values.child);
 
   const quick = values.quick;
-  const workers = Number(values.workers);
+  // Efficiency with 4 workers wherever the machine has the cores for it.
+  const workers = Number(values.workers ?? (cpus().length >= 4 ? 4 : 2));
   const repeat = Number(values.repeat ?? (quick ? 1 : 3));
   if (!Number.isInteger(workers) || workers < 1) throw new Error(`--workers must be a positive integer, got ${values.workers}`);
   if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`--repeat must be a positive integer, got ${values.repeat}`);
