@@ -71,46 +71,27 @@ export function createAzureBlobStore(options: AzureBlobStoreOptions): BlobStore 
       }
       // A body that ends within one block is one Put Blob: one request, the common case of a small partition file.
       const source = body instanceof Readable ? body : new Readable().wrap(body);
-      const reader = source[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
-      const head: Buffer[] = [];
-      let headBytes = 0;
-      let ended = false;
-      while (headBytes < blockBytes) {
-        const next = await reader.next();
-        if (next.done) {
-          ended = true;
-          break;
-        }
-        const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
-        head.push(chunk);
-        headBytes += chunk.length;
-      }
-      if (ended) {
-        const data = Buffer.concat(head, headBytes);
+      const head = await readHead(source, blockBytes);
+      if (head.ended) {
+        const data = Buffer.concat(head.chunks);
         await blob.uploadData(data, { blobHTTPHeaders });
         return { bytes: data.length };
       }
       // Larger: blocks are staged, then committed together by Put Block List: atomic, and nothing is committed on
-      // error. The chunks already read go first.
+      // error. The chunks already read go first, then the rest of the stream flows through.
       let bytes = 0;
-      const rest = Readable.from(
-        (async function* () {
-          yield* head;
-          for (let next = await reader.next(); !next.done; next = await reader.next()) yield next.value;
-        })(),
-      );
       const counter = new Transform({
         transform(chunk: Buffer, _encoding, callback) {
           bytes += chunk.length;
           callback(null, chunk);
         },
       });
-      pipeline(rest, counter, () => {}); // a source error reaches uploadStream through `counter`
+      for (const chunk of head.chunks) counter.write(chunk);
+      pipeline(source, counter, () => {}); // a source error reaches uploadStream through `counter`
       try {
         await blob.uploadStream(counter, blockBytes, concurrency, { blobHTTPHeaders });
       } catch (error) {
         counter.destroy();
-        source.destroy();
         throw error;
       }
       return { bytes };
@@ -190,6 +171,34 @@ export function createAzureBlobStore(options: AzureBlobStoreOptions): BlobStore 
       await containerClient(container).deleteIfExists();
     },
   };
+}
+
+/**
+ * Reads a stream until `bytes` have arrived or it ends, then leaves it paused: the chunks read, and whether that was
+ * all of it. A source error rejects.
+ */
+function readHead(source: Readable, bytes: number): Promise<{ chunks: Buffer[]; ended: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let read = 0;
+    const settle = (ended: boolean, error?: unknown) => {
+      source.off('data', onData).off('end', onEnd).off('error', onError);
+      if (error !== undefined) reject(error);
+      else resolve({ chunks, ended });
+    };
+    const onData = (chunk: Buffer | string) => {
+      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+      chunks.push(buffer);
+      read += buffer.length;
+      if (read >= bytes) {
+        source.pause();
+        settle(false);
+      }
+    };
+    const onEnd = () => settle(true);
+    const onError = (error: unknown) => settle(false, error);
+    source.on('data', onData).once('end', onEnd).once('error', onError);
+  });
 }
 
 function createServiceClient(options: AzureBlobStoreOptions): BlobServiceClient {
