@@ -88,20 +88,24 @@ export function jobRoutes(deps: { jobs: JobsService; catalog: Catalog; kinds: Ki
         const deadline = Date.now() + (request.query.wait ?? 0) * 1000;
         const gone = new AbortController();
         reply.raw.once('close', () => gone.abort());
+        // While it waits, only the job's status is read (a big job's whole view is built once, for the answer).
         for (;;) {
           // Listening before reading: an end that commits in between wakes the wait at once.
           const read = new AbortController();
           const remaining = deadline - Date.now();
           const ended =
             remaining > 0 ? deps.jobEnds.wait(id, Math.min(REREAD_MS, remaining), AbortSignal.any([gone.signal, read.signal])) : null;
-          const job = await deps.catalog.getJob(id);
-          if (!job) throw new NotFoundError(`job ${id} does not exist`);
-          if (!ended || TERMINAL_JOB_STATUSES.includes(job.status) || gone.signal.aborted || deps.jobEnds.isClosed) {
+          const status = await deps.catalog.jobStatus(id);
+          if (status === null) throw new NotFoundError(`job ${id} does not exist`);
+          if (!ended || TERMINAL_JOB_STATUSES.includes(status) || gone.signal.aborted || deps.jobEnds.isClosed) {
             read.abort();
-            return jobView(job, deps.kinds);
+            break;
           }
           await ended;
         }
+        const job = await deps.catalog.getJob(id);
+        if (!job) throw new NotFoundError(`job ${id} does not exist`);
+        return jobView(job, deps.kinds);
       },
     });
 
