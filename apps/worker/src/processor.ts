@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { DelayedError, UnrecoverableError, type Job, type Queue } from 'bullmq';
 import type pg from 'pg';
-import { HEARTBEAT_INTERVAL_MS, PartitaError, PartitionPayload, RetrySpec, coerceError, type ErrorInfo } from '@partita/contracts';
+import { HEARTBEAT_INTERVAL_MS, PartitaError, PartitionPayload, coerceError, type ErrorInfo } from '@partita/contracts';
 import type { Catalog, PartitionEnd, PartitionRef, ReleasedPartitions } from '@partita/catalog';
-import { enqueuePartitions, type PartitionQueues } from '@partita/queue';
+import { enqueueRecorded, type PartitionQueues } from '@partita/queue';
 import type { KindRegistry } from '@partita/kinds';
 import type { BlobStore } from '@partita/storage';
 import type { Logger, WorkerMetrics } from '@partita/telemetry';
@@ -145,9 +145,8 @@ export function createProcessor(deps: ProcessorDeps): (job: Job<PartitionPayload
  * queued: the master's queue recovery puts their messages back.
  */
 async function enqueueReleased(deps: ProcessorDeps, released: ReleasedPartitions): Promise<void> {
-  const payloads = released.payloads.map((p) => PartitionPayload.parse(p));
-  await enqueuePartitions(deps.partitionQueues.get(released.queue), payloads, RetrySpec.parse(released.spec['retry'] ?? {})).catch(
-    (err: unknown) => deps.log.warn({ err, jobId: released.jobId }, 'released partitions not enqueued; queue recovery puts them back'),
+  await enqueueRecorded(deps.partitionQueues.get(released.queue), released).catch((err: unknown) =>
+    deps.log.warn({ err, jobId: released.jobId }, 'released partitions not enqueued; queue recovery puts them back'),
   );
 }
 

@@ -1,6 +1,6 @@
 export { createRedis } from './connection.js';
 export type { RedisConnectionOptions } from './connection.js';
-export { enqueuePartitions, openPartitionQueue, partitionJobOptions, removePartitionMessages } from './partition-queue.js';
+export { enqueuePartitions, enqueueRecorded, openPartitionQueue, partitionJobOptions, removePartitionMessages } from './partition-queue.js';
 export type { QueueSettings } from './partition-queue.js';
 export { PartitionQueues } from './partition-queues.js';
 export { queueDepth } from './depth.js';

@@ -1,5 +1,5 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
-import { partitionMessageId, type PartitionPayload, type RetrySpec } from '@partita/contracts';
+import { PartitionPayload, RetrySpec, partitionMessageId } from '@partita/contracts';
 
 export interface QueueSettings {
   /** BullMQ key prefix: isolates deployments (and tests) sharing one Redis. Default `partita`. */
@@ -47,6 +47,18 @@ export async function enqueuePartitions(
     // Lets other requests (health checks, status reads) through between batches of a large job.
     await new Promise((resolve) => setImmediate(resolve));
   }
+}
+
+/**
+ * Enqueues partitions as the catalog holds them: payloads as recorded, with the retry of their job's spec (a retried
+ * job's failed partitions, a capped job's released ones, those recovery puts back).
+ */
+export async function enqueueRecorded(
+  queue: Queue<PartitionPayload>,
+  job: { spec: Record<string, unknown>; payloads: readonly unknown[] },
+): Promise<void> {
+  const payloads = job.payloads.map((p) => PartitionPayload.parse(p));
+  await enqueuePartitions(queue, payloads, RetrySpec.parse(job.spec['retry'] ?? {}));
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
-import { HEARTBEAT_LOST_MS, PartitionPayload, RetrySpec, partitionMessageId, type ErrorInfo } from '@partita/contracts';
+import { HEARTBEAT_LOST_MS, partitionMessageId, type ErrorInfo, type PartitionPayload } from '@partita/contracts';
 import type { Catalog, OpenPartition } from '@partita/catalog';
-import { enqueuePartitions, messageStates, takeOverMessages, type MessageState } from '@partita/queue';
+import { enqueueRecorded, messageStates, takeOverMessages, type MessageState } from '@partita/queue';
 import type { Logger } from '@partita/telemetry';
 
 export interface QueueRecoveryDeps {
@@ -114,9 +114,7 @@ export async function recoverQueues(deps: QueueRecoveryDeps): Promise<RecoveryRe
 }
 
 async function enqueue(deps: QueueRecoveryDeps, job: { queue: string; spec: Record<string, unknown>; payloads: unknown[] }): Promise<void> {
-  const payloads = job.payloads.map((p) => PartitionPayload.parse(p));
-  const retry = RetrySpec.parse(job.spec['retry'] ?? {});
-  await enqueuePartitions(deps.queues.get(job.queue), payloads, retry);
+  await enqueueRecorded(deps.queues.get(job.queue), job);
 }
 
 async function failStalled(deps: QueueRecoveryDeps, queue: Queue<PartitionPayload>, p: OpenPartition, id: string): Promise<number> {

@@ -7,7 +7,6 @@ import {
   NotFoundError,
   PartitaError,
   HEARTBEAT_LOST_MS,
-  PartitionPayload,
   RetrySpec,
   TransientError,
   type ErrorInfo,
@@ -15,7 +14,7 @@ import {
 } from '@partita/contracts';
 import type { Catalog } from '@partita/catalog';
 import type { KindRegistry } from '@partita/kinds';
-import { enqueuePartitions, removePartitionMessages, type PartitionQueues } from '@partita/queue';
+import { enqueuePartitions, enqueueRecorded, removePartitionMessages, type PartitionQueues } from '@partita/queue';
 import type { Kind } from '@partita/sdk';
 import type { Logger, MasterMetrics } from '@partita/telemetry';
 import type { SnapshotRegistry } from '../extract/snapshots.js';
@@ -213,9 +212,8 @@ export class JobsService {
     const result = await catalog.retryJob(id);
     if (result === null) throw new NotFoundError(`job ${id} does not exist`);
     if (result.status !== 'running') throw new ConflictError(`job ${id} is ${result.status}: only a failed job can be retried`);
-    const payloads = result.payloads.map((p) => PartitionPayload.parse(p));
     try {
-      await enqueuePartitions(queue, payloads, RetrySpec.parse(result.spec['retry'] ?? {}));
+      await enqueueRecorded(queue, result);
     } catch (err) {
       // Recorded as queued: the recovery pass enqueues them once the queue is back.
       log.warn({ err, jobId: id }, 'retry recorded, enqueue failed; recovery will enqueue');
