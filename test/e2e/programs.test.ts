@@ -1,40 +1,25 @@
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JobView, PipelineRunView } from '@partita/contracts';
 import { api } from '../support/faults-api.js';
 import { readJobResult } from '../support/results.js';
 import { useSourceSchema } from '../support/source-schema.js';
-import { startStack, type TestStack } from '../support/stack.js';
+import { useProgramsStack } from '../support/programs-stack.js';
 
 const PROGRAMS = fileURLToPath(new URL('../fixtures/programs/programs.yaml', import.meta.url));
 
 describe('programs: registered scripts (Python) run once per partition through the program protocol', () => {
   const source = useSourceSchema();
-  let stack: TestStack;
-  let passed = true;
-
-  beforeAll(async () => {
-    // The program kind reads its registry from its process's environment: the worker processes get it from the
-    // stack, the master runs in this process.
-    process.env['PARTITA_PROGRAMS'] = PROGRAMS;
-    stack = await startStack({ workers: 2, env: { PARTITA_PROGRAMS: PROGRAMS } });
-  });
-  afterAll(async () => {
-    delete process.env['PARTITA_PROGRAMS'];
-    await stack?.close(passed);
-  });
-  afterEach((ctx) => {
-    if (ctx.task.result?.state !== 'pass') passed = false;
-  });
+  const shared = useProgramsStack(PROGRAMS);
 
   const run = async (spec: Record<string, unknown>, prefix: string): Promise<JobView> =>
-    stack.waitForJob(await stack.submit({ kind: 'program', ...spec, output: { container: stack.container, prefix } }));
+    shared.stack.waitForJob(await shared.stack.submit({ kind: 'program', ...spec, output: { container: shared.stack.container, prefix } }));
 
   it('runs a program over a grid: its JSON lines become typed Parquet rows; params reach it, progress comes back', async () => {
     const job = await run({ program: 'square', params: { scale: 3 }, input: { grid: { x: [1, 2, 3, 4, 5, 6] } }, partitions: 3 }, 'square');
     expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
     expect(job.progress).toMatchObject({ itemsDone: 6, itemsTotal: 6 });
-    const { manifest, rows } = await readJobResult(stack, job, { exact: true });
+    const { manifest, rows } = await readJobResult(shared.stack, job, { exact: true });
     expect(manifest.schema.map((c) => `${c.name}:${c.type}`)).toEqual(['x:INT32', 'y:INT64', 'attempt:INT32', 'at:TIMESTAMP_MICROS']);
     const byX = [...rows].sort((a, b) => (a['x'] as number) - (b['x'] as number));
     expect(byX.map((r) => r['x'])).toEqual([1, 2, 3, 4, 5, 6]);
@@ -49,7 +34,7 @@ describe('programs: registered scripts (Python) run once per partition through t
     await source.sql(`insert into ${table} select i, 'g' || (i % 5), i * 1.25 from generate_series(1, 1000) as i`);
     const job = await run({ program: 'group-sum', input: { groupsOf: { table, by: ['g'] } }, partitions: 2 }, 'groups');
     expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
-    const { rows } = await readJobResult(stack, job);
+    const { rows } = await readJobResult(shared.stack, job);
     const expected = await source.sql(`select g, count(*)::int as n, sum(v)::text as total from ${table} group by g order by g`);
     expect([...rows].sort((a, b) => String(a['g']).localeCompare(String(b['g'])))).toEqual(expected.rows);
   });
@@ -60,7 +45,7 @@ describe('programs: registered scripts (Python) run once per partition through t
     await source.sql(`insert into ${table} select i, 'g' || (i % 3), i * 0.01 from generate_series(1, 300) as i`);
     const job = await run({ program: 'group-mean', input: { groupsOf: { table, by: ['g'] } }, partitions: 2 }, 'mean');
     expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
-    const { rows } = await readJobResult(stack, job);
+    const { rows } = await readJobResult(shared.stack, job);
     const expected = await source.sql(
       `select g, count(*)::int as n, (sum(v) / count(*))::text as mean from ${table} group by g order by g`,
     );
@@ -72,7 +57,7 @@ describe('programs: registered scripts (Python) run once per partition through t
     const flaky = await run({ program: 'flaky', input: { range: 1 }, retry: { attempts: 3, backoffMs: 10 } }, 'flaky');
     expect(flaky.status, JSON.stringify(flaky.error)).toBe('succeeded');
     expect(flaky.partitions[0]!.attempts).toBe(2);
-    expect((await readJobResult(stack, flaky)).rows).toEqual([{ x: 1, attempt: 2 }]);
+    expect((await readJobResult(shared.stack, flaky)).rows).toEqual([{ x: 1, attempt: 2 }]);
 
     const fails = await run({ program: 'fails', input: { range: 1 }, retry: { attempts: 3, backoffMs: 10 } }, 'fails');
     expect(fails.status).toBe('failed');
@@ -83,7 +68,7 @@ describe('programs: registered scripts (Python) run once per partition through t
       /^program fails exited with code 3; stderr ends with: .*ValueError: the column 'price' has negative values$/s,
     );
     expect(error.message.length).toBeLessThan(4096 + 200);
-    expect(await stack.store.list(stack.container, 'fails/')).toEqual([]);
+    expect(await shared.stack.store.list(shared.stack.container, 'fails/')).toEqual([]);
   });
 
   it('stops a program that hangs at its timeout, and refuses output that is not JSON or does not fit a column, naming it', async () => {
@@ -98,7 +83,7 @@ describe('programs: registered scripts (Python) run once per partition through t
 
     const bad = await run({ program: 'bad-value', input: { range: 1 }, retry: { attempts: 2, backoffMs: 10 } }, 'bad');
     expect(bad.partitions[0]!.error!.message).toBe('output line 2, column "x": "seven" must be a number (INT32)');
-    for (const prefix of ['hangs/', 'garbage/', 'bad/']) expect(await stack.store.list(stack.container, prefix)).toEqual([]);
+    for (const prefix of ['hangs/', 'garbage/', 'bad/']) expect(await shared.stack.store.list(shared.stack.container, prefix)).toEqual([]);
   });
 
   it('a program that floods stderr, ignores its input or writes too much each ends with a clear error or its own result', async () => {
@@ -111,18 +96,18 @@ describe('programs: registered scripts (Python) run once per partition through t
     // Its input is a file, not a pipe: a program that never reads it cannot block the worker.
     const ignores = await run({ program: 'ignores-input', input: { range: 200_000 }, partitions: 1 }, 'ignores');
     expect(ignores.status, JSON.stringify(ignores.error)).toBe('succeeded');
-    expect((await readJobResult(stack, ignores)).rows).toEqual([{ x: 1 }]);
+    expect((await readJobResult(shared.stack, ignores)).rows).toEqual([{ x: 1 }]);
 
     const tooMuch = await run({ program: 'too-much', input: { range: 1 }, retry: { attempts: 2, backoffMs: 10 } }, 'too-much');
     expect(tooMuch.partitions[0]).toMatchObject({ attempts: 1, error: { retryable: false } });
     expect(tooMuch.partitions[0]!.error!.message).toBe('output is larger than 4096 bytes (maxOutputBytes)');
-    for (const prefix of ['floods/', 'too-much/']) expect(await stack.store.list(stack.container, prefix)).toEqual([]);
+    for (const prefix of ['floods/', 'too-much/']) expect(await shared.stack.store.list(shared.stack.container, prefix)).toEqual([]);
   });
 
   it('clears the environment: the program sees only its allowed names and PARTITA_*', async () => {
     const job = await run({ program: 'environment', input: { range: 1 } }, 'env');
     expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
-    const names = String((await readJobResult(stack, job)).rows[0]!['names']).split(',');
+    const names = String((await readJobResult(shared.stack, job)).rows[0]!['names']).split(',');
     expect(names.filter((n) => !n.startsWith('PARTITA_') && n !== 'PATH' && n !== 'LC_CTYPE')).toEqual([]);
     expect(names).toEqual(
       expect.arrayContaining(['PARTITA_JOB_ID', 'PARTITA_PARTITION', 'PARTITA_ATTEMPT', 'PARTITA_INPUT', 'PARTITA_OUTPUT_DIR']),
@@ -158,7 +143,7 @@ describe('programs: registered scripts (Python) run once per partition through t
       const name = await table();
       const job = await run({ program: 'csv-echo', input: { groupsOf: { table: name, by: ['g'] } }, partitions: 2 }, 'csv');
       expect(job.status, JSON.stringify(job.partitions.map((p) => p.error))).toBe('succeeded');
-      const { rows } = await readJobResult(stack, job, { exact: true });
+      const { rows } = await readJobResult(shared.stack, job, { exact: true });
       const fromFiles = rows.filter((r) => r['id'] !== -1n).sort((a, b) => Number((a['id'] as bigint) - (b['id'] as bigint)));
       expect(fromFiles).toEqual(await expected(name));
       // Stdout's rows come too, before the files'.
@@ -174,7 +159,7 @@ describe('programs: registered scripts (Python) run once per partition through t
       const name = await table();
       const job = await run({ program: 'parquet-echo', input: { groupsOf: { table: name, by: ['g'] } }, partitions: 2 }, 'parquet');
       expect(job.status, JSON.stringify(job.partitions.map((p) => p.error))).toBe('succeeded');
-      const { rows } = await readJobResult(stack, job, { exact: true });
+      const { rows } = await readJobResult(shared.stack, job, { exact: true });
       expect([...rows].sort((a, b) => Number((a['id'] as bigint) - (b['id'] as bigint)))).toEqual(await expected(name));
 
       const wrong = await run(
@@ -186,7 +171,7 @@ describe('programs: registered scripts (Python) run once per partition through t
         'output file rows.parquet: column "id" is BYTE_ARRAY (STRING), the program declares INT64',
       );
       // Parquet input needs typed columns: a grid is refused when the job is submitted.
-      const grid = await stack.master.app.inject({
+      const grid = await shared.stack.master.app.inject({
         method: 'POST',
         url: '/jobs',
         payload: { kind: 'program', program: 'parquet-echo', input: { grid: { x: [1] } } },
@@ -195,7 +180,7 @@ describe('programs: registered scripts (Python) run once per partition through t
       expect(grid.json().issues).toEqual([
         { path: 'input', message: "program parquet-echo reads Parquet: its input must be groupsOf (a table's typed columns)" },
       ]);
-      for (const prefix of ['wrong/']) expect(await stack.store.list(stack.container, prefix)).toEqual([]);
+      for (const prefix of ['wrong/']) expect(await shared.stack.store.list(shared.stack.container, prefix)).toEqual([]);
     });
 
     it('reads JSON-lines files of the output directory after stdout; any other file fails the partition, naming it', async () => {
@@ -205,7 +190,7 @@ describe('programs: registered scripts (Python) run once per partition through t
       expect(job.partitions[0]!.error!.message).toBe(
         'output file notes.txt: not a .jsonl, .ndjson, .csv or .parquet file (see docs/programs.md)',
       );
-      expect(await stack.store.list(stack.container, 'stray/')).toEqual([]);
+      expect(await shared.stack.store.list(shared.stack.container, 'stray/')).toEqual([]);
     });
   });
 
@@ -214,8 +199,8 @@ describe('programs: registered scripts (Python) run once per partition through t
     await source.sql(`create table ${table} (id int primary key, g text)`);
     await source.sql(`insert into ${table} select i, 'g' || (i % 4) from generate_series(1, 40) as i`);
     const name = `nightly-${source.schema}`;
-    const put = await api(stack, 'PUT', `/pipelines/${name}`, {
-      settings: { container: stack.container, job: { program: 'square', params: { scale: 2 } } },
+    const put = await api(shared.stack, 'PUT', `/pipelines/${name}`, {
+      settings: { container: shared.stack.container, job: { program: 'square', params: { scale: 2 } } },
       entries: [
         { name: `squares-${source.schema}`, job: { kind: 'program', input: { grid: { x: [1, 2, 3] } }, partitions: 2 } },
         {
@@ -227,39 +212,39 @@ describe('programs: registered scripts (Python) run once per partition through t
       ],
     });
     expect(put.status, JSON.stringify(put.json)).toBe(201);
-    const started = await api(stack, 'POST', `/pipelines/${name}/runs`, {});
+    const started = await api(shared.stack, 'POST', `/pipelines/${name}/runs`, {});
     expect(started.status).toBe(202);
     let run = started.json as PipelineRunView;
     for (const deadline = Date.now() + 60_000; run.finishedAt === null && Date.now() < deadline;) {
       await new Promise((r) => setTimeout(r, 200));
-      run = (await api(stack, 'GET', `/pipelines/${name}/runs/${run.id}`)).json as PipelineRunView;
+      run = (await api(shared.stack, 'GET', `/pipelines/${name}/runs/${run.id}`)).json as PipelineRunView;
     }
     expect(run.status, JSON.stringify(run.entries.map((e) => e.job?.error))).toBe('succeeded');
     const jobOf = async (entry: string) =>
-      (await api(stack, 'GET', `/jobs/${run.entries.find((e) => e.entry.startsWith(entry))!.job!.id}`)).json as JobView;
-    const squares = await readJobResult(stack, await jobOf('squares-'));
+      (await api(shared.stack, 'GET', `/jobs/${run.entries.find((e) => e.entry.startsWith(entry))!.job!.id}`)).json as JobView;
+    const squares = await readJobResult(shared.stack, await jobOf('squares-'));
     expect(squares.rows.map((r) => [r['x'], Number(r['y'])]).sort()).toEqual([1, 2, 3].map((x) => [x, x * x * 2 * 10 ** 12]));
-    const tripled = await readJobResult(stack, await jobOf('tripled-'));
+    const tripled = await readJobResult(shared.stack, await jobOf('tripled-'));
     expect(tripled.rows.map((r) => Number(r['y'])).sort((a, b) => a - b)).toEqual([3 * 10 ** 12, 12 * 10 ** 12]);
     expect((await jobOf('tripled-')).dataset).toMatchObject({ name: `tripled-${source.schema}` });
-    expect((await readJobResult(stack, await jobOf('sales-'))).rows).toHaveLength(40);
+    expect((await readJobResult(shared.stack, await jobOf('sales-'))).rows).toHaveLength(40);
 
     // An entry's job is checked by its kind when the pipeline is saved: a 400 naming the entry and the field.
-    const bad = await api(stack, 'PUT', `/pipelines/${name}`, {
+    const bad = await api(shared.stack, 'PUT', `/pipelines/${name}`, {
       entries: [{ name: 'bad', job: { kind: 'program', program: 'square', input: { range: 0 } } }],
     });
     expect(bad.status).toBe(400);
     expect(bad.json.issues).toEqual([
       { path: 'entries[0]', message: expect.stringMatching(/^its spec with the pipeline's settings: input/) },
     ]);
-    const unknownKind = await api(stack, 'PUT', `/pipelines/${name}`, { entries: [{ name: 'bad', job: { kind: 'nope' } }] });
+    const unknownKind = await api(shared.stack, 'PUT', `/pipelines/${name}`, { entries: [{ name: 'bad', job: { kind: 'nope' } }] });
     expect(unknownKind.status).toBe(400);
     expect(JSON.stringify(unknownKind.json.issues)).toMatch(/unknown kind|nope/);
   });
 
   it('only a registered program with valid params is accepted: a 400 naming the field otherwise', async () => {
     const post = (payload: Record<string, unknown>) =>
-      stack.master.app.inject({ method: 'POST', url: '/jobs', payload: { kind: 'program', ...payload } });
+      shared.stack.master.app.inject({ method: 'POST', url: '/jobs', payload: { kind: 'program', ...payload } });
     const unknown = await post({ program: 'rm-rf', input: { range: 1 } });
     expect(unknown.statusCode).toBe(400);
     expect((unknown.json() as { issues: unknown[] }).issues).toEqual([

@@ -1,11 +1,11 @@
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readPrograms } from '@partita/kind-program';
 import { runInOneProcess } from '../../apps/bench/src/programs/one-process.js';
 import { loadTrips, tripLines } from '../../apps/bench/src/programs/trips.js';
 import { readJobResult } from '../support/results.js';
 import { useSourceSchema } from '../support/source-schema.js';
-import { startStack, type TestStack } from '../support/stack.js';
+import { useProgramsStack } from '../support/programs-stack.js';
 
 const PROGRAMS = fileURLToPath(new URL('../../examples/programs/programs.yaml', import.meta.url));
 
@@ -25,36 +25,23 @@ function comparable(rows: readonly Record<string, unknown>[], key: (r: Record<st
 describe('the example Python programs through REST on two workers, equal to the same program in one process', () => {
   const source = useSourceSchema();
   const registry = readPrograms(PROGRAMS);
-  let stack: TestStack;
-  let passed = true;
-
-  beforeAll(async () => {
-    process.env['PARTITA_PROGRAMS'] = PROGRAMS;
-    stack = await startStack({ workers: 2, env: { PARTITA_PROGRAMS: PROGRAMS } });
-  });
-  afterAll(async () => {
-    delete process.env['PARTITA_PROGRAMS'];
-    await stack?.close(passed);
-  });
-  afterEach((ctx) => {
-    if (ctx.task.result?.state !== 'pass') passed = false;
-  });
+  const shared = useProgramsStack(PROGRAMS);
 
   it('a scikit-learn grid search: one row per parameter set, the same scores as one process', async () => {
     const grid = { C: [1, 10], gamma: [0.0005, 0.001, 0.01] };
-    const id = await stack.submit({
+    const id = await shared.stack.submit({
       kind: 'program',
       program: 'grid-search',
       params: { folds: 3 },
       input: { grid },
       partitions: 3,
-      output: { container: stack.container, prefix: 'grid' },
+      output: { container: shared.stack.container, prefix: 'grid' },
     });
-    const job = await stack.waitForJob(id, 120_000);
+    const job = await shared.stack.waitForJob(id, 120_000);
     expect(job.status, JSON.stringify(job.partitions.map((p) => p.error))).toBe('succeeded');
     expect(new Set(job.partitions.map((p) => p.workerId)).size).toBe(2);
     expect(job.progress).toMatchObject({ itemsDone: 6, itemsTotal: 6 });
-    const { rows } = await readJobResult(stack, job);
+    const { rows } = await readJobResult(shared.stack, job);
     const alone = await runInOneProcess(registry.require('grid-search'), { args: ['--grid', JSON.stringify(grid), '--folds', '3'] });
     const key = (r: Record<string, unknown>) => `${String(r['c']).padStart(4)} ${String(r['gamma'])}`;
     expect(rows).toHaveLength(6);
@@ -69,17 +56,17 @@ describe('the example Python programs through REST on two workers, equal to the 
       seed: 7,
     });
     const params = { generations: 150, seed: 3 };
-    const id = await stack.submit({
+    const id = await shared.stack.submit({
       kind: 'program',
       program: 'travel-ga',
       params,
       input: { groupsOf: { table: view, by: ['group_id'] } },
       partitions: 4,
-      output: { container: stack.container, prefix: 'travel' },
+      output: { container: shared.stack.container, prefix: 'travel' },
     });
-    const job = await stack.waitForJob(id, 120_000);
+    const job = await shared.stack.waitForJob(id, 120_000);
     expect(job.status, JSON.stringify(job.partitions.map((p) => p.error))).toBe('succeeded');
-    const { rows } = await readJobResult(stack, job);
+    const { rows } = await readJobResult(shared.stack, job);
     expect(rows).toHaveLength(8);
     expect(rows.every((r) => r['travellers'] === 7)).toBe(true);
     const lines = await tripLines({ query: (text: string) => source.sql(text) } as never, view);
