@@ -7,6 +7,7 @@ describe('cpu time by group', () => {
     expect(groupOf('/usr/bin/redis-server 127.0.0.1:6379')).toBe('redis');
     expect(groupOf('/usr/bin/node /repo/apps/master/dist/main.js ')).toBe('master');
     expect(groupOf('/usr/bin/node /repo/apps/worker/dist/main.js ')).toBe('workers');
+    expect(groupOf('/usr/bin/node /repo/node_modules/azurite/dist/src/blob/main.js --blobPort 0')).toBe('azurite');
     expect(groupOf('/usr/bin/node apps/bench/dist/main.js')).toBeNull();
   });
 

@@ -1,4 +1,4 @@
-// CPU time by process group (PostgreSQL, Redis, master, workers), read from /proc: where a run's work went.
+// CPU time by process group (PostgreSQL, Redis, Azurite, master, workers), read from /proc: where a run's work went.
 import { readdirSync, readFileSync } from 'node:fs';
 
 /** Clock ticks per second of /proc/<pid>/stat (USER_HZ: 100 on every Linux this runs on). */
@@ -10,9 +10,22 @@ export type CpuSnapshot = Map<number, { ms: number; group: string }>;
 export function groupOf(cmdline: string): string | null {
   if (/\bpostgres\b/.test(cmdline)) return 'postgresql';
   if (/redis-server/.test(cmdline)) return 'redis';
+  if (/\bazurite\b/.test(cmdline)) return 'azurite';
   if (/master\/dist\/main\.js/.test(cmdline)) return 'master';
   if (/worker\/dist\/main\.js/.test(cmdline)) return 'workers';
   return null;
+}
+
+/** CPU ms so far of one process (every thread), or null when it cannot be read (ended, or on another host). */
+export function processCpuMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command (which may hold spaces) start after its closing parenthesis; utime and stime are 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_S;
+  } catch {
+    return null;
+  }
 }
 
 /** CPU time so far of every process of a known group; empty where there is no /proc. */
@@ -25,17 +38,14 @@ export function cpuSnapshot(): CpuSnapshot {
     return snap;
   }
   for (const pid of pids) {
+    let group: string | null;
     try {
-      const group = groupOf(readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' '));
-      if (!group) continue;
-      // Fields after the command (which may hold spaces) start after its closing parenthesis; utime and stime are 14 and 15.
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const ticks = Number(fields[11]) + Number(fields[12]);
-      snap.set(Number(pid), { ms: (ticks * 1000) / TICKS_PER_S, group });
+      group = groupOf(readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' '));
     } catch {
-      // The process ended meanwhile.
+      continue; // the process ended meanwhile
     }
+    const ms = group ? processCpuMs(Number(pid)) : null;
+    if (group && ms !== null) snap.set(Number(pid), { ms, group });
   }
   return snap;
 }

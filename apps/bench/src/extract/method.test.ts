@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extrapolateMs, schedule, summarise, type Measurement, type Step } from './method.js';
+import { extrapolateMs, schedule, summarise, type Measurement, type ServerCpu, type Step } from './method.js';
 
 describe('schedule', () => {
   it('interleaves every variant in each round, size after size', () => {
@@ -38,12 +38,15 @@ describe('schedule', () => {
 });
 
 describe('summarise', () => {
-  const m = (step: Step, ms: number, peakRssMb = 100, bytes = 2 ** 20): Step & Measurement => ({
+  const m = (step: Step, ms: number, peakRssMb = 100, bytes = 2 ** 20): Step & Measurement & ServerCpu => ({
     ...step,
     ms,
     bytes,
     baseRssMb: 50,
     peakRssMb,
+    cpuMs: ms / 2,
+    backendCpuMs: ms / 4,
+    azuriteCpuMs: ms / 10,
   });
 
   it('reports medians, rates per second, the ratio to the read limit and the highest peak RSS', () => {
@@ -58,6 +61,7 @@ describe('summarise', () => {
     ];
     const [limit, partita] = summarise(results, new Map([[rows, 400 * 2 ** 20]]));
     expect(limit).toMatchObject({ variant: 'copy-binary', runs: 3, medianMs: 2000, vsLimit: 1 });
+    expect(partita!.cpuMs).toEqual({ reader: 1250, postgresql: 625, azurite: 250 });
     expect(partita).toMatchObject({ variant: 'partita-azurite', runs: 3, medianMs: 2500, peakRssMb: 180, outputMb: 3 });
     expect(partita!.rowsPerS).toBeCloseTo(400_000);
     expect(partita!.sourceMbPerS).toBeCloseTo(160);

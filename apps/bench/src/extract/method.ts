@@ -57,6 +57,15 @@ export interface Measurement {
   baseRssMb: number;
   /** The process's peak resident set, in MiB. */
   peakRssMb: number;
+  /** CPU time of the reading process (every thread) over the read. */
+  cpuMs: number;
+  /** CPU time of its PostgreSQL backend over the read; null when the server's processes cannot be read (another host). */
+  backendCpuMs: number | null;
+}
+
+/** CPU ms Azurite spent during a run (it serves every run, so it is read around the run, from outside). */
+export interface ServerCpu {
+  azuriteCpuMs: number;
 }
 
 export interface Summary {
@@ -74,13 +83,15 @@ export interface Summary {
   /** The highest peak RSS of the runs, in MiB. */
   peakRssMb: number;
   baseRssMb: number;
+  /** Median CPU ms of the reading process, its PostgreSQL backend (null: not readable) and Azurite over a run. */
+  cpuMs: { reader: number; postgresql: number | null; azurite: number };
 }
 
 const MIB = 2 ** 20;
 
 /** One summary per size and variant that ran, in the order of first appearance. `sourceBytes` by size in rows. */
-export function summarise(results: ReadonlyArray<Step & Measurement>, sourceBytes: ReadonlyMap<number, number>): Summary[] {
-  const groups = new Map<string, Array<Step & Measurement>>();
+export function summarise(results: ReadonlyArray<Step & Measurement & ServerCpu>, sourceBytes: ReadonlyMap<number, number>): Summary[] {
+  const groups = new Map<string, Array<Step & Measurement & ServerCpu>>();
   for (const r of results) {
     const key = `${r.rows}:${r.variant}`;
     groups.set(key, [...(groups.get(key) ?? []), r]);
@@ -106,6 +117,11 @@ export function summarise(results: ReadonlyArray<Step & Measurement>, sourceByte
       vsLimit: limit === undefined ? null : medianMs / limit,
       peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)),
       baseRssMb: median(runs.map((r) => r.baseRssMb)),
+      cpuMs: {
+        reader: median(runs.map((r) => r.cpuMs)),
+        postgresql: runs.every((r) => r.backendCpuMs !== null) ? median(runs.map((r) => r.backendCpuMs!)) : null,
+        azurite: median(runs.map((r) => r.azuriteCpuMs)),
+      },
     };
   });
 }

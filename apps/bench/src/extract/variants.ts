@@ -10,6 +10,7 @@ import { buildChunkSelect, copyChunk, describeColumns, planColumns, toParquetCol
 import { openParquetStream } from '@partita/parquet';
 import { createAzureBlobStore } from '@partita/storage';
 import { peakRssMb } from '../child.js';
+import { processCpuMs } from '../cpu-time.js';
 import type { Measurement, Variant } from './method.js';
 
 /** What the child process is asked to read. */
@@ -58,12 +59,18 @@ export async function readTable(task: ReadTask, env: ReadEnv): Promise<Measureme
   await client.connect();
   try {
     const baseRssMb = process.memoryUsage.rss() / 2 ** 20;
+    const backend = Number((await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid);
+    const backend0 = processCpuMs(backend);
     await client.query('begin isolation level repeatable read read only');
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const { rows, bytes } = await READERS[task.variant](client, task.table, env);
     const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    const backend1 = processCpuMs(backend);
     await client.query('rollback');
-    return { rows, ms, bytes, baseRssMb, peakRssMb: peakRssMb() };
+    const backendCpuMs = backend0 === null || backend1 === null ? null : backend1 - backend0;
+    return { rows, ms, bytes, baseRssMb, peakRssMb: peakRssMb(), cpuMs: (cpu.user + cpu.system) / 1000, backendCpuMs };
   } finally {
     await client.end();
   }

@@ -22,6 +22,8 @@ const OPTIMIZER = OptimizerSpec.parse({ algorithm: 'hillclimb', restarts: RESTAR
 const TOP_FRACTION = 0.01;
 const TARGET_TOP_SHARE = 0.1;
 const TARGET_RATIO = 1.05;
+/** Many small partitions: what the partitions' runs cost over their groups' own work. */
+const TARGET_SMALL_WORK_RATIO = 1.05;
 /** Groups run untimed first in the measuring process, so that compiling the code is not counted as work. */
 const WARM_UP_GROUPS = 50;
 /** The many-small-partitions strategy has this many times the default partition count. */
@@ -145,6 +147,20 @@ export const balance: Suite = {
               target: { op: '<=', value: TARGET_RATIO },
             }
           : { id: `balance.ratio.${p.id}`, label: `makespan / lower bound, ${p.label}`, value: span / lowerBound, unit: '' },
+        p.id === 'small'
+          ? {
+              id: 'balance.work-ratio.small',
+              label: `${p.planned.length} small partitions: Σ partition runs / Σ group work`,
+              value: median(timings.map((t) => t.runTotalMs)) / totalMs,
+              unit: '',
+              target: { op: '<=', value: TARGET_SMALL_WORK_RATIO },
+            }
+          : {
+              id: `balance.work-ratio.${p.id}`,
+              label: `Σ partition runs / Σ group work, ${p.label}`,
+              value: median(timings.map((t) => t.runTotalMs)) / totalMs,
+              unit: '',
+            },
         {
           id: `balance.simulated.${p.id}`,
           label: `simulated makespan / lower bound, ${p.label}`,

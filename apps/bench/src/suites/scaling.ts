@@ -3,6 +3,7 @@
 import { OptimizerSpec } from '@partita/contracts';
 import { createAzureBlobStore } from '@partita/storage';
 import { runChild } from '../child.js';
+import { cpuBetween, cpuSnapshot } from '../cpu-time.js';
 import type { BenchStack } from '../stack.js';
 import { fmt, median, type Figure, type Suite } from '../suite.js';
 import { runSequential, type SequentialRun } from '../travel/sequential.js';
@@ -37,6 +38,8 @@ interface SequentialArg {
 interface Round {
   sequential: SequentialRun;
   partita: Record<number, JobTiming>;
+  /** CPU ms of the worker processes (every thread) during each job, by worker count. */
+  workerCpuMs: Record<number, number>;
 }
 
 export const scaling: Suite = {
@@ -74,9 +77,12 @@ export const scaling: Suite = {
         });
         ctx.log(`scaling round ${r}: sequential ${Math.round(sequential.ms)} ms`);
         const partita: Round['partita'] = {};
+        const workerCpuMs: Round['workerCpuMs'] = {};
         for (const [i, n] of counts.entries()) {
           const stack = stacks[i]!;
+          const cpu0 = cpuSnapshot();
           const run = await runTravelJob(stack, store, travelJobSpec(work, {}, { container: stack.container, prefix: `round-${r}` }));
+          workerCpuMs[n] = cpuBetween(cpu0, cpuSnapshot())['workers'] ?? 0;
           if (run.digest !== sequential.digest)
             throw new Error(`${n} worker(s) made other plans than the sequential run (job ${run.job.id})`);
           if (run.timing.workers !== n) ctx.log(`scaling round ${r}: only ${run.timing.workers} of ${n} workers ran partitions`);
@@ -85,7 +91,7 @@ export const scaling: Suite = {
             `scaling round ${r}: ${n} worker(s) wall ${Math.round(run.timing.wallMs)} ms, partitions ${Math.round(run.timing.spanMs)} ms`,
           );
         }
-        rounds.push({ sequential, partita });
+        rounds.push({ sequential, partita, workerCpuMs });
       }
     } finally {
       await stopAll(stacks);
@@ -142,6 +148,12 @@ export const scaling: Suite = {
           unit: '',
           ...(n === 1 ? { target: { op: '<=' as const, value: TARGET_WORK_RATIO } } : {}),
         },
+        {
+          id: `scaling.cpu-ratio.${n}`,
+          label: `workers’ CPU during the job / the sequential process’s CPU, ${n} worker(s)`,
+          value: median(rounds.map((r) => r.workerCpuMs[n]! / r.sequential.cpuMs)),
+          unit: '',
+        },
         { id: `scaling.speedup.${n}`, label: `speed-up, ${n} worker(s)`, value: wall, unit: '×' },
         {
           id: `scaling.partitions-efficiency.${n}`,
@@ -177,6 +189,9 @@ export const scaling: Suite = {
           '(digest of all rows read back from its files). "Σ partition runs / sequential" is the work as the workers ran it ' +
           'against the same work done in one process: above 1 by what each group’s hand-off to the optimiser thread and each ' +
           'partition’s file, catalog and queue add (and by contention with more workers than free cores).',
+        'CPU: the worker processes’ CPU time (every thread, from /proc) during the job against the sequential process’s ' +
+          'over its run. Where it is near 1 while Σ partition runs are above it, the workers did no more work than one process ' +
+          'but waited longer for a core: the master, PostgreSQL, Redis and Azurite run on the same cores.',
         'A fresh worker’s first partition: a new one-worker stack per round, no warm-up job, the same job; the run time of ' +
           'the partition that started first against the median of the job’s partitions.',
         `Each round runs the sequential baseline, then Partita with ${counts.join(', ')} worker(s); one stack per worker count ` +

@@ -18,12 +18,15 @@ export interface SequentialRun {
   /** Digest of the rows written (see PlanDigest). */
   digest: string;
   peakRssMb: number;
+  /** CPU time of the whole process (every thread) over the same span. */
+  cpuMs: number;
 }
 
 /** Plans every group of `workload` in order and streams the rows into `container/path`, as a worker streams a partition's. */
 export async function runSequential(workload: TravelWorkload, store: BlobStore, container: string, path: string): Promise<SequentialRun> {
   const digest = new PlanDigest();
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   await store.ensureContainer(container);
   const body = new PassThrough();
   const upload = store.put(container, path, body, { contentType: 'application/vnd.apache.parquet' });
@@ -39,5 +42,6 @@ export async function runSequential(workload: TravelWorkload, store: BlobStore, 
   const { rows } = await writer.close();
   const { bytes } = await upload;
   const ms = performance.now() - t0;
-  return { ms, rows, bytes, digest: digest.value(), peakRssMb: peakRssMb() };
+  const cpu = process.cpuUsage(cpu0);
+  return { ms, rows, bytes, digest: digest.value(), peakRssMb: peakRssMb(), cpuMs: (cpu.user + cpu.system) / 1000 };
 }
