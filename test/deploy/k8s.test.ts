@@ -11,6 +11,7 @@ import { MasterEnv } from '../../apps/master/src/env.js';
 import { WorkerEnv } from '../../apps/worker/src/env.js';
 import { appStatus } from './app-http.js';
 import { DEPLOY, exposedPorts, metricNames, readDockerfile, readYaml, relabel, stageChain, type PrometheusConfig } from './deploy-files.js';
+import { schemaProblems } from './k8s-schema.js';
 import { BUILTIN_KINDS, BUILTIN_QUEUES } from '../support/kinds.js';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -478,6 +479,11 @@ describe.each(VARIANTS)('$name', (variant) => {
     if (declared.length) expect(declared).toEqual([...namespaces]);
   });
 
+  it('matches the Kubernetes 1.30 and KEDA 2.19 schemas, strictly: no unknown field, no value of the wrong type', () => {
+    const objects = render(variant);
+    expect(objects.flatMap((o) => schemaProblems(o).map((p) => `${where(o)}: ${p}`))).toEqual([]);
+  });
+
   it('runs the master and worker images that kustomize names, from Dockerfile targets, with a tag', () => {
     const objects = render(variant);
     const { workloads: found, problems } = workloads(variant, objects);
@@ -859,5 +865,64 @@ describe('the aks overlay', () => {
     // The documented URLs use TLS: rediss:// and sslmode=require.
     expect(command![2]).toMatch(/REDIS_URL=["']?rediss:\/\//);
     expect(command![2]).toMatch(/DATABASE_URL=["']?postgres(ql)?:\/\/[^\s"']*sslmode=(require|verify-full)/);
+  });
+});
+
+describe('the schema check', () => {
+  // What it is there for, planted in copies of the aks overlay's objects: kubectl kustomize renders all of these.
+  const aks: Variant = { name: 'overlays/aks', layers: [join(K8S, 'overlays/aks')] };
+  function copyOf<T extends K8sObject>(kind: string, name: string): T {
+    const found = render(aks).find((o) => o.kind === kind && o.metadata.name === name);
+    if (!found) throw new Error(`overlays/aks renders no ${kind}/${name}`);
+    return structuredClone(found) as T;
+  }
+  const fields = (value: object) => value as Record<string, unknown>;
+
+  it('lets maps hold keys of their own, and quantities be numbers, as the API server does', () => {
+    const worker = copyOf<Deployment>('Deployment', 'partita-worker');
+    worker.metadata.annotations = { 'example.com/any-key': 'any value' };
+    fields(worker.spec.template.spec.containers[0]!.resources!.requests!)['cpu'] = 1;
+    expect(schemaProblems(worker)).toEqual([]);
+  });
+
+  it('rejects a misspelt field, naming its path', () => {
+    const worker = copyOf<Deployment>('Deployment', 'partita-worker');
+    const container = fields(worker.spec.template.spec.containers[0]!);
+    container['resourcez'] = container['resources'];
+    delete container['resources'];
+    container['imagePullPolicyy'] = 'Always';
+    expect(schemaProblems(worker).sort()).toEqual([
+      'spec.template.spec.containers[0].imagePullPolicyy: unknown field',
+      'spec.template.spec.containers[0].resourcez: unknown field',
+    ]);
+    const scaledObject = copyOf<ScaledObject>('ScaledObject', 'partita-worker');
+    fields(scaledObject.spec)['pollingIntervall'] = 15;
+    expect(schemaProblems(scaledObject)).toEqual(['spec.pollingIntervall: unknown field']);
+  });
+
+  it('rejects a value of the wrong type, naming its path', () => {
+    const master = copyOf<Deployment>('Deployment', 'partita-master');
+    fields(master.spec)['replicas'] = 'two';
+    // An unquoted `true` in YAML: label values are strings.
+    fields(master.spec.template.metadata.labels!)['azure.workload.identity/use'] = true;
+    expect(schemaProblems(master).sort()).toEqual([
+      'spec.replicas: must be number',
+      'spec.template.metadata.labels["azure.workload.identity/use"]: must be string',
+    ]);
+    const scaledObject = copyOf<ScaledObject>('ScaledObject', 'partita-worker');
+    fields(scaledObject.spec.triggers[0]!.metadata)['threshold'] = 2;
+    expect(schemaProblems(scaledObject)).toEqual(['spec.triggers[0].metadata.threshold: must be string']);
+  });
+
+  it('rejects an object without a field its kind requires', () => {
+    const scaledObject = copyOf<ScaledObject>('ScaledObject', 'partita-worker');
+    delete fields(scaledObject.spec.triggers[0]!)['type'];
+    expect(schemaProblems(scaledObject)).toEqual(['spec.triggers[0].type: required, missing']);
+  });
+
+  it('rejects a kind it has no schema for: nothing would check it', () => {
+    expect(schemaProblems({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } })).toEqual([
+      expect.stringContaining('no schema for apiVersion example.com/v1, kind Widget'),
+    ]);
   });
 });
