@@ -5,8 +5,10 @@ import { PermanentError } from '@partita/contracts';
 import { readParquet, readParquetSchema } from '@partita/parquet';
 import { csvRecords } from './csv.js';
 import { outputRow, type ColumnType } from './encoding.js';
+import { MAX_LINE_BYTES, eachLine, jsonLineRow } from './lines.js';
 
 type Columns = readonly { name: string; type: ColumnType; nullable?: boolean }[];
+type OnRow = (row: Record<string, unknown>) => Promise<void>;
 
 /** The formats of output files, by their name's ending. */
 const FORMATS: Record<string, 'jsonl' | 'csv' | 'parquet'> = {
@@ -36,17 +38,13 @@ function csvValue(type: ColumnType, text: string | null): unknown {
 }
 
 /**
- * The rows of the files a program left in its output directory, in name order, checked and converted to `columns`:
+ * Calls `onRow`, awaited, for each row of the files a program left in its output directory, in name order, checked
+ * and converted to `columns`:
  * JSON lines (`.jsonl`, `.ndjson`) as stdout's, CSV (`.csv`, with a header of column names) in the same encoding as
  * text, and Parquet (`.parquet`) whose columns must be the declared ones with their types. Any other file, or files
  * larger than `maxBytes` together (stdout's `used` bytes counted), fails the partition for good, naming the file.
  */
-export async function* outputFileRows(
-  dir: string,
-  columns: Columns,
-  maxBytes: number,
-  used: number,
-): AsyncGenerator<Record<string, unknown>> {
+export async function eachOutputFileRow(dir: string, columns: Columns, maxBytes: number, used: number, onRow: OnRow): Promise<void> {
   const names = (await readdir(dir)).sort();
   let bytes = used;
   for (const name of names) {
@@ -59,40 +57,15 @@ export async function* outputFileRows(
     bytes += info.size;
     if (bytes > maxBytes) throw new PermanentError(`output is larger than ${maxBytes} bytes (maxOutputBytes), with output file ${name}`);
     const what = `output file ${name}`;
-    if (format === 'parquet') yield* parquetRows(path, what, columns);
-    else if (format === 'csv') yield* csvRows(path, what, columns);
-    else yield* jsonRows(path, what, columns);
+    if (format === 'parquet') await parquetRows(path, what, columns, onRow);
+    else if (format === 'csv') await csvRows(path, what, columns, onRow);
+    else await eachLine(createReadStream(path), what, (line, n) => onRow(jsonLineRow(what, line, n, columns)));
   }
 }
 
-async function* jsonRows(path: string, what: string, columns: Columns): AsyncGenerator<Record<string, unknown>> {
-  let n = 0;
-  let pending = '';
-  const parse = (line: string) => {
-    n++;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(line);
-    } catch {
-      throw new PermanentError(`${what} line ${n} is not JSON: ${line.slice(0, 80)}`);
-    }
-    return outputRow(`${what} line ${n}`, parsed, columns);
-  };
-  for await (const chunk of createReadStream(path, { encoding: 'utf8' }) as AsyncIterable<string>) {
-    pending += chunk;
-    let at: number;
-    while ((at = pending.indexOf('\n')) >= 0) {
-      const line = pending.slice(0, at);
-      pending = pending.slice(at + 1);
-      if (line.trim() !== '') yield parse(line);
-    }
-  }
-  if (pending.trim() !== '') yield parse(pending);
-}
-
-async function* csvRows(path: string, what: string, columns: Columns): AsyncGenerator<Record<string, unknown>> {
+async function csvRows(path: string, what: string, columns: Columns, onRow: OnRow): Promise<void> {
   let header: string[] | null = null;
-  for await (const record of csvRecords(createReadStream(path), what, 1 << 20)) {
+  for await (const record of csvRecords(createReadStream(path), what, MAX_LINE_BYTES)) {
     if (header === null) {
       header = record.fields.map((f) => f ?? '');
       continue;
@@ -105,11 +78,11 @@ async function* csvRows(path: string, what: string, columns: Columns): AsyncGene
       const type = columns.find((c) => c.name === name)?.type ?? 'UTF8';
       parsed[name] = csvValue(type, record.fields[i]!);
     });
-    yield outputRow(`${what} line ${record.line}`, parsed, columns);
+    await onRow(outputRow(`${what} line ${record.line}`, parsed, columns));
   }
 }
 
-async function* parquetRows(path: string, what: string, columns: Columns): AsyncGenerator<Record<string, unknown>> {
+async function parquetRows(path: string, what: string, columns: Columns, onRow: OnRow): Promise<void> {
   const data = await readFile(path);
   let schema;
   try {
@@ -131,6 +104,6 @@ async function* parquetRows(path: string, what: string, columns: Columns): Async
       // DATE comes back as days since the epoch, BINARY as bytes: the writer takes both as they are.
       if (value instanceof Uint8Array && !Buffer.isBuffer(value)) row[c.name] = Buffer.from(value);
     }
-    yield row;
+    await onRow(row);
   }
 }

@@ -4,17 +4,16 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { PermanentError, TransientError } from '@partita/contracts';
-import { outputRow, type ColumnType } from './encoding.js';
+import type { ColumnType } from './encoding.js';
 import { writeInput, type ProgramInput } from './input-files.js';
-import { outputFileRows } from './output-files.js';
+import { eachLine, jsonLineRow } from './lines.js';
+import { eachOutputFileRow } from './output-files.js';
 import type { Program } from './registry.js';
 
 /** The exit code a program uses to ask for another attempt (sysexits' EX_TEMPFAIL). */
 export const EX_TEMPFAIL = 75;
 /** The end of stderr kept for the partition's error. */
 export const STDERR_TAIL_BYTES = 4096;
-/** Longest output or progress line. */
-export const MAX_LINE_BYTES = 1 << 20;
 /** After SIGTERM, how long a program has before SIGKILL. */
 export const KILL_GRACE_MS = 5000;
 
@@ -29,35 +28,6 @@ export interface ProgramRun {
   signal: AbortSignal;
   write(row: Record<string, unknown>): Promise<void>;
   progress(done: number): void;
-}
-
-/**
- * Splits a stream into lines of at most MAX_LINE_BYTES, calling `onLine` for each, in order, awaited; fails when the
- * stream holds more than `maxBytes`. Returns the bytes it read.
- */
-async function eachLine(
-  stream: Readable,
-  what: string,
-  onLine: (line: string, n: number) => Promise<void> | void,
-  maxBytes = Number.POSITIVE_INFINITY,
-): Promise<number> {
-  let pending = '';
-  let n = 0;
-  let bytes = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    bytes += chunk.length;
-    if (bytes > maxBytes) throw new PermanentError(`${what} is larger than ${maxBytes} bytes (maxOutputBytes)`);
-    pending += chunk.toString('utf8');
-    let at: number;
-    while ((at = pending.indexOf('\n')) >= 0) {
-      const line = pending.slice(0, at);
-      pending = pending.slice(at + 1);
-      if (line.trim() !== '') await onLine(line, ++n);
-    }
-    if (pending.length > MAX_LINE_BYTES) throw new PermanentError(`${what} line ${n + 1} is longer than ${MAX_LINE_BYTES} bytes`);
-  }
-  if (pending.trim() !== '') await onLine(pending, ++n);
-  return bytes;
 }
 
 /**
@@ -137,13 +107,7 @@ export async function runProgram(run: ProgramRun): Promise<{ rows: number }> {
         child.stdout!,
         'output',
         async (line, n) => {
-          let parsed: unknown;
-          try {
-            parsed = JSON.parse(line);
-          } catch {
-            throw new PermanentError(`output line ${n} is not JSON: ${line.slice(0, 80)}`);
-          }
-          await run.write(outputRow(`output line ${n}`, parsed, run.columns));
+          await run.write(jsonLineRow('output', line, n, run.columns));
           rows++;
         },
         program.maxOutputBytes,
@@ -171,10 +135,10 @@ export async function runProgram(run: ProgramRun): Promise<{ rows: number }> {
     }
     if (result.code === 0) {
       // Then the files it left in its output directory, in name order.
-      for await (const row of outputFileRows(outputDir, run.columns, program.maxOutputBytes, stdoutBytes)) {
+      await eachOutputFileRow(outputDir, run.columns, program.maxOutputBytes, stdoutBytes, async (row) => {
         await run.write(row);
         rows++;
-      }
+      });
       return { rows };
     }
     if (result.code === EX_TEMPFAIL) throw new TransientError(`program ${program.name} asked for another attempt (exit 75)${said}`);
