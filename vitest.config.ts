@@ -48,7 +48,8 @@ export default defineConfig({
         test: {
           name: 'services',
           include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'examples/*/src/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: PURE,
+          // test/containers needs a container engine: `npm run test:containers` (vitest.containers.config.ts).
+          exclude: [...PURE, 'test/containers/**'],
           // One Azurite for the run; Redis and PostgreSQL must run. Files are isolated by schema, queue prefix and container.
           globalSetup: ['test/support/global-setup.ts'],
         },

@@ -1,5 +1,5 @@
-// Reading a Dockerfile and a .dockerignore as Docker does, without Docker: shared by the dry run
-// (deploy/docker/dry-run.mjs) and the tests that check the Dockerfile and the compose file (test/deploy).
+// Reading a Dockerfile and a .dockerignore as Docker does, without Docker: for the tests that check the Dockerfile and
+// the compose file against the apps (test/deploy).
 import { posix } from 'node:path';
 
 /** `$VAR` and `${VAR}` replaced from `vars` (unknown ones by nothing). */
