@@ -153,15 +153,15 @@ describe('the compose stack in containers', () => {
 
   it('extracts a table of the compose PostgreSQL, read as the read-only role, into Parquet', async () => {
     const [pg] = await containersOf('postgres');
-    // Named with its schema: the compose database's user is `partita`, whose "$user" schema is the catalog's.
-    const sql = `drop table if exists public.ct_orders; create table public.ct_orders as
+    // As a user would, unqualified: the database user's tables land in schema public, which the reader may read.
+    const sql = `drop table if exists ct_orders; create table ct_orders as
       select g as id, (g % 97)::int as customer, round((g * 1.37)::numeric, 2) as amount, 'note ' || g as note
       from generate_series(1, 50000) g`;
     await docker(['exec', pg!, 'psql', '-v', 'ON_ERROR_STOP=1', '-U', 'partita', '-d', 'partita', '-c', sql]);
     const job = await waitForJob(
       await submit({
         kind: 'sql-extract',
-        source: { table: 'public.ct_orders' },
+        source: { table: 'ct_orders' },
         chunks: { count: 4 },
         output: { container: 'containers', prefix: 'x' },
         dataset: { name: 'ct-orders' },
