@@ -21,8 +21,8 @@ import {
 } from './deploy-files.js';
 
 // deploy/docker/Dockerfile, read as Docker reads it and checked against the apps: their workspaces and what they
-// import, their environment schemas' default ports, the paths their HTTP servers answer. scripts/docker-dry-run.sh
-// plays the same steps for real.
+// import, their environment schemas' default ports, the paths their HTTP servers answer. `npm run test:containers`
+// (test/containers) builds and runs the images for real.
 
 const ROOT = DOCKER.root;
 const dockerfile = readDockerfile();
