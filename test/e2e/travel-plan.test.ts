@@ -1,6 +1,10 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
+import { partitionMessageId } from '@partita/contracts';
 import { generateGroup, generateRoute } from '@partita/travel';
 import { readTravelResult } from '../support/results.js';
+import { queueOf } from '../support/kinds.js';
 import { useStack } from '../support/stack.js';
 import { checkTravelRows } from '../support/travel-check.js';
 
@@ -57,9 +61,21 @@ describe('travel-plan end to end: HTTP submit, 2 worker processes, Parquet in Az
       partitions: 5,
       output: { container: stack.container, prefix: 'cancel' },
     });
-    const res = await stack.master.app.inject({ method: 'DELETE', url: `/jobs/${id}` });
-    expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ id, status: 'cancelled' });
+    // The cancel takes the messages off the queue: a worker never sees them (it would also skip them, as the catalog
+    // says cancelled, so the checks after the late worker alone would hold even if the messages stayed).
+    const connection = new Redis(stack.env['REDIS_URL']!, { maxRetriesPerRequest: null });
+    const queue = new Queue(queueOf('travel-plan'), { connection, prefix: stack.prefix });
+    const messages = async () => (await Promise.all([0, 1, 2, 3, 4].map((i) => queue.getJob(partitionMessageId(id, i))))).filter(Boolean);
+    try {
+      expect(await messages()).toHaveLength(5);
+      const res = await stack.master.app.inject({ method: 'DELETE', url: `/jobs/${id}` });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual({ id, status: 'cancelled' });
+      expect(await messages()).toEqual([]);
+    } finally {
+      await queue.close();
+      connection.disconnect();
+    }
     await stack.startWorkerProcess('late');
     await new Promise((r) => setTimeout(r, 1500));
     const job = await stack.getJob(id);
