@@ -70,13 +70,19 @@ export interface ContainerState {
   exitCode: number;
   health: string | null;
   user: string;
+  /** The image's id, the networks it is on, its environment (`NAME=value`). */
+  image: string;
+  networks: string[];
+  env: string[];
 }
 
 export async function inspect(id: string): Promise<ContainerState> {
   const [c] = JSON.parse(await docker(['inspect', id])) as Array<{
     Id: string;
-    Config: { Hostname: string; User: string };
+    Image: string;
+    Config: { Hostname: string; User: string; Env: string[] };
     State: { Running: boolean; ExitCode: number; Health?: { Status: string } };
+    NetworkSettings: { Networks: Record<string, unknown> };
   }>;
   return {
     id: c!.Id,
@@ -85,6 +91,9 @@ export async function inspect(id: string): Promise<ContainerState> {
     exitCode: c!.State.ExitCode,
     health: c!.State.Health?.Status ?? null,
     user: c!.Config.User,
+    image: c!.Image,
+    networks: Object.keys(c!.NetworkSettings.Networks),
+    env: c!.Config.Env,
   };
 }
 

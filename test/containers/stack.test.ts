@@ -1,16 +1,15 @@
 // The images and the compose stack, for real: both targets built by the real Dockerfile, `docker-compose.yml` up
 // (on the offline bases), jobs through the published API, workers scaled, killed and stopped. Run by
 // `npm run test:containers` (scripts/test-containers.sh), never by `npm test`.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { azuriteConnectionString } from '@partita/azurite';
-import { Manifest, type JobView } from '@partita/contracts';
+import type { JobView } from '@partita/contracts';
 import { generateGroup } from '@partita/travel';
+import { readJobWithDuckDb } from '../support/duckdb.js';
 import { forbiddenInImage } from './production-deps.js';
 import { REPO, compose, containersOf, docker, http, inspect, run, until } from './engine.js';
 
@@ -50,28 +49,10 @@ async function waitForJob(id: string, timeoutMs = 180_000): Promise<JobView> {
   );
 }
 
-/** Every row of a finished job's files, read from the Azurite container by DuckDB (not Partita's reader). */
+/** Every row of a finished job's files, downloaded from the Azurite container and read by DuckDB. */
 async function readRows(job: JobView, orderBy: string): Promise<Record<string, unknown>[]> {
-  const container = blobs.getContainerClient(job.output.container);
-  const manifest = Manifest.parse(JSON.parse((await container.getBlobClient(job.output.manifest!).downloadToBuffer()).toString()));
-  const dir = await mkdtemp(join(tmpdir(), 'partita-ct-'));
-  const instance = await DuckDBInstance.create(':memory:');
-  const db = await instance.connect();
-  try {
-    const paths: string[] = [];
-    for (const [i, file] of manifest.files.entries()) {
-      const path = join(dir, `${i}.parquet`);
-      await writeFile(path, await container.getBlobClient(file.path).downloadToBuffer());
-      paths.push(path);
-    }
-    const list = paths.map((p) => `'${p}'`).join(', ');
-    const reader = await db.runAndReadAll(`select * from read_parquet([${list}]) order by ${orderBy}`);
-    return reader.getRowObjectsJson() as Record<string, unknown>[];
-  } finally {
-    db.closeSync();
-    instance.closeSync();
-    await rm(dir, { recursive: true, force: true });
-  }
+  const get = (container: string, path: string) => blobs.getContainerClient(container).getBlobClient(path).downloadToBuffer();
+  return (await readJobWithDuckDb(job, get, orderBy)).rows;
 }
 
 /** A travel job whose partitions each run for about a second on one worker: long enough to kill a worker mid-job. */
@@ -83,10 +64,17 @@ const travelSpec = (prefix: string, groups = 240) => ({
   output: { container: 'containers', prefix },
 });
 
-const busyWorkers = async (id: string): Promise<string[]> => {
-  const { json } = await api<JobView>('GET', `/jobs/${id}`);
-  return json.partitions.filter((p) => p.status === 'running' && p.workerId).map((p) => p.workerId!);
-};
+/** The id of a worker running one of the job's partitions, once one runs. */
+const busyWorker = (id: string): Promise<string> =>
+  until(
+    'a partition running',
+    async () => {
+      const { json } = await api<JobView>('GET', `/jobs/${id}`);
+      return json.partitions.find((p) => p.status === 'running' && p.workerId)?.workerId ?? undefined;
+    },
+    60_000,
+    200,
+  );
 
 /** The worker container whose WORKER_ID (`<hostname>-<pid>`) is `workerId`. */
 async function containerOfWorker(workerId: string): Promise<string> {
@@ -114,7 +102,7 @@ describe('the compose stack in containers', () => {
     figures['up → ready (s)'] = (Date.now() - t1) / 1000;
     for (const service of ['master', 'worker']) {
       const [id] = await containersOf(service);
-      const image = JSON.parse(await docker(['inspect', id!]))[0].Image as string;
+      const { image } = await inspect(id!);
       figures[`${service} image (MB)`] = Number(await docker(['image', 'inspect', '-f', '{{.Size}}', image])) / 2 ** 20;
     }
   }, 2_400_000);
@@ -206,16 +194,8 @@ describe('the compose stack in containers', () => {
   it('finishes a job whose busy worker is killed, with the rows of a clean run', async () => {
     expect(clean.length).toBeGreaterThan(0);
     const id = await submit(travelSpec('killed'));
-    const [victim] = await until(
-      'a partition running',
-      async () => {
-        const busy = await busyWorkers(id);
-        return busy.length ? busy : undefined;
-      },
-      60_000,
-      200,
-    );
-    await docker(['kill', await containerOfWorker(victim!)]);
+    const victim = await busyWorker(id);
+    await docker(['kill', await containerOfWorker(victim)]);
     const job = await waitForJob(id, 300_000);
     expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
     expect(job.partitions.some((p) => p.attempts > 1)).toBe(true);
@@ -225,16 +205,8 @@ describe('the compose stack in containers', () => {
   it('drains a worker that is stopped mid-partition: its partition ends on its first attempt, within the grace period', async () => {
     await compose(['up', '-d', '--no-recreate', '--scale', 'worker=3'], { timeoutMs: 300_000 });
     const id = await submit(travelSpec('drained'));
-    const [busy] = await until(
-      'a partition running',
-      async () => {
-        const b = await busyWorkers(id);
-        return b.length ? b : undefined;
-      },
-      60_000,
-      200,
-    );
-    const container = await containerOfWorker(busy!);
+    const busy = await busyWorker(id);
+    const container = await containerOfWorker(busy);
     const t0 = Date.now();
     await docker(['stop', '-t', String(WORKER_STOP_GRACE_MS / 1000), container], WORKER_STOP_GRACE_MS + 30_000);
     figures['worker stop, mid-partition (s)'] = (Date.now() - t0) / 1000;
@@ -277,11 +249,19 @@ describe('the compose stack in containers', () => {
   it('runs the master and a worker on a read-only root file system (a writable /tmp), as the Kubernetes manifests ask', async () => {
     for (const service of ['master', 'worker']) {
       const [id] = await containersOf(service);
-      const image = JSON.parse(await docker(['inspect', id!]))[0].Image as string;
-      const network = Object.keys(JSON.parse(await docker(['inspect', id!]))[0].NetworkSettings.Networks as object)[0]!;
-      const env = (JSON.parse(await docker(['inspect', id!]))[0].Config.Env as string[]).flatMap((e) => ['-e', e]);
+      const { image, networks, env } = await inspect(id!);
       const port = service === 'master' ? 8080 : 9464;
-      const ro = await docker(['run', '-d', '--read-only', '--tmpfs', '/tmp', '--network', network, ...env, image]);
+      const ro = await docker([
+        'run',
+        '-d',
+        '--read-only',
+        '--tmpfs',
+        '/tmp',
+        '--network',
+        networks[0]!,
+        ...env.flatMap((e) => ['-e', e]),
+        image,
+      ]);
       try {
         const probe = `fetch('http://127.0.0.1:${port}/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`;
         await until(

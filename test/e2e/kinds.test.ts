@@ -13,6 +13,7 @@ import { enqueuePartitions } from '@partita/queue';
 import { runSequentially } from '@partita/sdk';
 import monteCarlo from '../../examples/monte-carlo/src/index.js';
 import { REDIS_URL } from '../support/env.js';
+import { readJobWithDuckDb } from '../support/duckdb.js';
 import { startStack, type TestStack } from '../support/stack.js';
 
 const fixture = (path: string) => fileURLToPath(new URL(`../fixtures/kinds/${path}`, import.meta.url));
@@ -21,32 +22,6 @@ const EXAMPLE = fileURLToPath(new URL('../../examples/monte-carlo/dist/index.js'
 const WORKER_MAIN = fileURLToPath(new URL('../../apps/worker/dist/main.js', import.meta.url));
 
 const SCENARIOS = { drifts: [0, 0.06], volatilities: [0.1, 0.3, 0.6], horizons: [20, 120], paths: 20_000, seed: 11 };
-
-/** Every row of a finished job's files, read by DuckDB (not Partita's reader), ordered by `orderBy`. */
-async function readWithDuckDb(
-  stack: TestStack,
-  job: JobView,
-  orderBy: string,
-): Promise<{ manifest: Manifest; rows: Record<string, unknown>[] }> {
-  const manifest = Manifest.parse(JSON.parse((await stack.store.get(job.output.container, job.output.manifest!)).toString()));
-  const dir = await mkdtemp(join(tmpdir(), 'partita-kinds-'));
-  const instance = await DuckDBInstance.create(':memory:');
-  const db = await instance.connect();
-  try {
-    const paths: string[] = [];
-    for (const [i, file] of manifest.files.entries()) {
-      const path = join(dir, `${i}.parquet`);
-      await writeFile(path, await stack.store.get(job.output.container, file.path));
-      paths.push(`'${path}'`);
-    }
-    const reader = await db.runAndReadAll(`select * from read_parquet([${paths.join(', ')}]) order by ${orderBy}`);
-    return { manifest, rows: reader.getRowObjectsJS() as Record<string, unknown>[] };
-  } finally {
-    db.closeSync();
-    instance.closeSync();
-    await rm(dir, { recursive: true, force: true });
-  }
-}
 
 describe('a kind written outside Partita, loaded with PARTITA_KINDS, run over REST by 2 worker processes', () => {
   let stack: TestStack;
@@ -69,7 +44,7 @@ describe('a kind written outside Partita, loaded with PARTITA_KINDS, run over RE
         expect(job.partitions).toHaveLength(6);
         expect(new Set(job.partitions.map((p) => p.workerId))).toEqual(new Set(['w1', 'w2']));
 
-        const { manifest, rows } = await readWithDuckDb(stack, job, 'drift, volatility, horizon');
+        const { manifest, rows } = await readJobWithDuckDb(job, (c, p) => stack.store.get(c, p), 'drift, volatility, horizon');
         expect(manifest.schema.map((c) => `${c.name}:${c.type}`)).toEqual([
           'drift:DOUBLE',
           'volatility:DOUBLE',
@@ -212,7 +187,7 @@ describe('versions: a kind no worker serves waits with a warning; two majors run
           expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
           expect(job.progress).toMatchObject({ itemsDone: 30, itemNoun: 'numbers' });
           expect(new Set(job.partitions.map((p) => p.workerId))).toEqual(new Set([worker]));
-          const { manifest, rows } = await readWithDuckDb(stack, job, 'n');
+          const { manifest, rows } = await readJobWithDuckDb(job, (c, p) => stack.store.get(c, p), 'n');
           expect(manifest.files.every((f) => f.path.startsWith(`${prefix}/`))).toBe(true);
           expect(rows.map((r) => r['n'])).toEqual(Array.from({ length: 30 }, (_, i) => i));
           expect(new Set(rows.map((r) => r['major']))).toEqual(new Set([major]));
