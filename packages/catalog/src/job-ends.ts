@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { TERMINAL_JOB_STATUSES, type JobStatus } from '@partita/contracts';
 
 /** The channel migration 009's trigger notifies when a job ends; the payload is `<schema>.<job id>`. */
 const CHANNEL = 'partita_job_ended';
@@ -50,6 +51,33 @@ export class JobEnds {
       signal?.addEventListener('abort', aborted, { once: true });
       set.add(wake);
     });
+  }
+
+  /**
+   * Reads job `jobId`'s status with `read` until it has ended, `deadline` (epoch ms) has passed, `signal` aborts or
+   * this closes. Between two reads it waits for the job's announced end at most `everyMs`, then calls `between`. It
+   * listens before each read, so an end that commits in between wakes it at once. Returns the last status read (null:
+   * no such job).
+   */
+  async untilEnded(
+    jobId: string,
+    read: () => Promise<JobStatus | null>,
+    options: { everyMs: number; deadline?: number; signal?: AbortSignal; between?: () => Promise<void> },
+  ): Promise<JobStatus | null> {
+    const deadline = options.deadline ?? Number.POSITIVE_INFINITY;
+    for (;;) {
+      const listening = new AbortController();
+      const remaining = deadline - Date.now();
+      const signal = options.signal ? AbortSignal.any([options.signal, listening.signal]) : listening.signal;
+      const ended = remaining > 0 ? this.wait(jobId, Math.min(options.everyMs, remaining), signal) : null;
+      const status = await read();
+      if (!ended || status === null || TERMINAL_JOB_STATUSES.includes(status) || options.signal?.aborted || this.closed) {
+        listening.abort();
+        return status;
+      }
+      await options.between?.();
+      await ended;
+    }
   }
 
   /** Closed: waits answer at once (the process is stopping). */

@@ -4,7 +4,6 @@ import {
   ConflictError,
   NotFoundError,
   PipelineDefinition,
-  TERMINAL_JOB_STATUSES,
   PipelineSettings,
   ValidationError,
   type ApplyOutcome,
@@ -299,17 +298,11 @@ export class PipelinesService {
 
   /** Until `jobId` ends (or this master closes), touching the run so that no other master takes it over meanwhile. */
   private async waitForJob(runId: string, jobId: string): Promise<void> {
-    while (!this.closing.signal.aborted && !this.deps.jobEnds.isClosed) {
-      const read = new AbortController();
-      const ended = this.deps.jobEnds.wait(jobId, TOUCH_RUN_MS, AbortSignal.any([this.closing.signal, read.signal]));
-      const status = await this.deps.catalog.jobStatus(jobId);
-      if (status === null || TERMINAL_JOB_STATUSES.includes(status)) {
-        read.abort();
-        return;
-      }
-      await this.store.touchRun(runId);
-      await ended;
-    }
+    await this.deps.jobEnds.untilEnded(jobId, () => this.deps.catalog.jobStatus(jobId), {
+      everyMs: TOUCH_RUN_MS,
+      signal: this.closing.signal,
+      between: () => this.store.touchRun(runId),
+    });
   }
 
   private async cancelJob(jobId: string): Promise<void> {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ApiError, JobAccepted, JobList, JobStatus, JobView, NotFoundError, TERMINAL_JOB_STATUSES } from '@partita/contracts';
+import { ApiError, JobAccepted, JobList, JobStatus, JobView, NotFoundError } from '@partita/contracts';
 import type { Catalog, JobEnds } from '@partita/catalog';
 import type { KindRegistry } from '@partita/kinds';
 import { jobView } from '../kinds/views.js';
@@ -89,20 +89,12 @@ export function jobRoutes(deps: { jobs: JobsService; catalog: Catalog; kinds: Ki
         const gone = new AbortController();
         reply.raw.once('close', () => gone.abort());
         // While it waits, only the job's status is read (a big job's whole view is built once, for the answer).
-        for (;;) {
-          // Listening before reading: an end that commits in between wakes the wait at once.
-          const read = new AbortController();
-          const remaining = deadline - Date.now();
-          const ended =
-            remaining > 0 ? deps.jobEnds.wait(id, Math.min(REREAD_MS, remaining), AbortSignal.any([gone.signal, read.signal])) : null;
-          const status = await deps.catalog.jobStatus(id);
-          if (status === null) throw new NotFoundError(`job ${id} does not exist`);
-          if (!ended || TERMINAL_JOB_STATUSES.includes(status) || gone.signal.aborted || deps.jobEnds.isClosed) {
-            read.abort();
-            break;
-          }
-          await ended;
-        }
+        const status = await deps.jobEnds.untilEnded(id, () => deps.catalog.jobStatus(id), {
+          everyMs: REREAD_MS,
+          deadline,
+          signal: gone.signal,
+        });
+        if (status === null) throw new NotFoundError(`job ${id} does not exist`);
         const job = await deps.catalog.getJob(id);
         if (!job) throw new NotFoundError(`job ${id} does not exist`);
         return jobView(job, deps.kinds);
