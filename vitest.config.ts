@@ -13,6 +13,7 @@ const alias = Object.fromEntries(
 const PURE = [
   'packages/config/src/**/*.test.ts',
   'packages/contracts/src/**/*.test.ts',
+  'packages/format/src/**/*.test.ts',
   'packages/parquet/src/**/*.test.ts',
   'packages/partition/src/**/*.test.ts',
   'packages/catalog/src/run-view.test.ts',

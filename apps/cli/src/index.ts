@@ -13,7 +13,7 @@ export {
   formatSpeedup,
   formatTimestamp,
   table,
-} from './format.js';
+} from '@partita/format';
 export { ProgressTracker, progressLine } from './progress.js';
 export { completenessLine, jobHeader, jobTimingsTable, outcomeLines, partitionsTable, timingsReport } from './report.js';
 export { SpecFileError, parseSpec, readSpecFile } from './spec-file.js';

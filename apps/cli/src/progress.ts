@@ -1,5 +1,5 @@
 import { TERMINAL_JOB_STATUSES, type JobSummary } from '@partita/contracts';
-import { formatCount, formatRate, formatShortDuration } from './format.js';
+import { formatCount, formatRate, formatShortDuration } from '@partita/format';
 
 export function isEnded(job: Pick<JobSummary, 'status'>): boolean {
   return TERMINAL_JOB_STATUSES.includes(job.status);

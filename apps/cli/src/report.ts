@@ -1,5 +1,5 @@
 import type { JobView } from '@partita/contracts';
-import { formatCount, formatDuration, formatSpeedup, formatTimestamp, table } from './format.js';
+import { formatCount, formatDuration, formatSpeedup, formatTimestamp, table } from '@partita/format';
 
 /** Per partition: items, worker, attempts, queue wait, run time, rows and status. */
 export function partitionsTable(job: Pick<JobView, 'partitions'>): string {

@@ -1,4 +1,4 @@
-import { truncate } from './format.js';
+import { truncate } from '@partita/format';
 
 /** Where the CLI writes: a stream, and whether it is a terminal (and how wide). */
 export interface Output {

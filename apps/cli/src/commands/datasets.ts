@@ -1,5 +1,5 @@
 import type { DatasetHistory, DatasetList } from '@partita/contracts';
-import { formatBytes, formatCount, formatTimestamp, table } from '../format.js';
+import { formatBytes, formatCount, formatTimestamp, table } from '@partita/format';
 import { printJson, type Context } from './context.js';
 
 /** `partita datasets [NAME]`: every dataset with its latest version, or every version of one. */

@@ -1,5 +1,5 @@
 import type { KindList } from '@partita/contracts';
-import { table } from '../format.js';
+import { table } from '@partita/format';
 import { printJson, type Context } from './context.js';
 
 /** `partita kinds`: the kinds the master serves, with their live workers. */

@@ -1,5 +1,5 @@
 import type { JobStatus, JobSummary } from '@partita/contracts';
-import { formatDuration, formatSpeedup, formatTimestamp, table } from '../format.js';
+import { formatDuration, formatSpeedup, formatTimestamp, table } from '@partita/format';
 import { doneFraction } from '../progress.js';
 import { printJson, type Context } from './context.js';
 

@@ -1,5 +1,5 @@
 import type { EntryView, PipelineList, PipelineRunList, PipelineRunView, PipelineView, RunStatus, ScheduleView } from '@partita/contracts';
-import { formatCount, formatDuration, formatShortDuration, formatSpeedup, formatTimestamp, table } from '../format.js';
+import { formatCount, formatDuration, formatShortDuration, formatSpeedup, formatTimestamp, table } from '@partita/format';
 
 /** Tables and lines of `partita pipelines`: pure, from the API's views. */
 

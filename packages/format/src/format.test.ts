@@ -3,13 +3,16 @@ import {
   formatBytes,
   formatCount,
   formatDuration,
+  formatPercent,
   formatRate,
+  formatRatio,
   formatShortDuration,
   formatSpeedup,
   formatTimestamp,
+  shortId,
   table,
   truncate,
-} from './format.js';
+} from './index.js';
 
 describe('durations', () => {
   it('formats measured durations for tables', () => {
@@ -97,5 +100,17 @@ describe('truncate', () => {
     expect(truncate('abcdef', 4)).toBe('abc…');
     expect(truncate('abc', 4)).toBe('abc');
     expect(truncate('abc', 0)).toBe('abc');
+  });
+});
+
+describe('ratios, shares and ids', () => {
+  it('prints ratios to two decimals, shares as whole percentages, ids by their first eight characters', () => {
+    expect(formatRatio(0.9167)).toBe('0.92');
+    expect(formatRatio(0)).toBe('-');
+    expect(formatRatio(null)).toBe('-');
+    expect(formatPercent(0.456)).toBe('46%');
+    expect(formatPercent(1.2)).toBe('100%');
+    expect(formatPercent(Number.NaN)).toBe('0%');
+    expect(shortId('204746fb-1c1d-4d8e-9a55-3f0e1d6c2b7a')).toBe('204746fb');
   });
 });
