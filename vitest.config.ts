@@ -16,7 +16,7 @@ const PURE = [
   'packages/format/src/**/*.test.ts',
   'packages/parquet/src/**/*.test.ts',
   'packages/partition/src/**/*.test.ts',
-  'packages/catalog/src/run-view.test.ts',
+  'apps/master/src/views/**/*.test.ts',
   'packages/travel/src/**/*.test.ts',
   'packages/sdk/src/kind.test.ts',
   'packages/kind-program/src/csv.test.ts',

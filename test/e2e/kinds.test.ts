@@ -1,13 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Manifest, partitionQueueName, type JobView, type KindList } from '@partita/contracts';
+import { partitionQueueName, type KindList } from '@partita/contracts';
 import { KindLoadError, loadKinds, parseKindModules } from '@partita/kinds';
 import { enqueuePartitions } from '@partita/queue';
 import { runSequentially } from '@partita/sdk';
@@ -31,7 +27,10 @@ describe('a kind written outside Partita, loaded with PARTITA_KINDS, run over RE
     stack = await startStack({ workers: 2, env: { PARTITA_KINDS: EXAMPLE } });
   });
   afterAll(async () => stack?.close(passed));
-  const track = <T>(p: Promise<T>) => p.catch((err: unknown) => ((passed = false), Promise.reject(err)));
+  const track = <T>(p: Promise<T>) => p.catch((err: unknown) => {
+      passed = false;
+      throw err;
+    });
 
   it('runs the example; its Parquet, read by DuckDB, equals the same kind run in one process', () =>
     track(
@@ -73,7 +72,7 @@ describe('a kind written outside Partita, loaded with PARTITA_KINDS, run over RE
       (async () => {
         const res = await stack.master.app.inject({ method: 'GET', url: '/kinds' });
         expect(res.statusCode).toBe(200);
-        const { items } = res.json() as KindList;
+        const { items } = res.json<KindList>();
         expect(items.map((k) => k.name)).toEqual(['travel-plan', 'sql-extract', 'noop', 'program', 'monte-carlo-var']);
         const mc = items.find((k) => k.name === 'monte-carlo-var')!;
         expect(mc).toMatchObject({ version: '1.0.0', itemNoun: 'scenarios', queue: 'partitions-monte-carlo-var-v1', cpu: true });
@@ -94,10 +93,10 @@ describe('a kind written outside Partita, loaded with PARTITA_KINDS, run over RE
   it('an unknown kind is a 400 naming the field and the kinds this master knows; nothing is recorded', () =>
     track(
       (async () => {
-        const before = (await stack.master.app.inject({ method: 'GET', url: '/jobs?limit=500' })).json() as { items: unknown[] };
+        const before = (await stack.master.app.inject({ method: 'GET', url: '/jobs?limit=500' })).json<{ items: unknown[] }>();
         const res = await stack.master.app.inject({ method: 'POST', url: '/jobs', payload: { kind: 'churn-score', customers: 10 } });
         expect(res.statusCode).toBe(400);
-        const body = res.json() as { message: string; issues: { path: string; message: string }[] };
+        const body = res.json<{ message: string; issues: { path: string; message: string }[] }>();
         expect(body.issues).toEqual([
           {
             path: 'kind',
@@ -106,8 +105,8 @@ describe('a kind written outside Partita, loaded with PARTITA_KINDS, run over RE
         ]);
         const bad = await stack.master.app.inject({ method: 'POST', url: '/jobs', payload: { kind: 'monte-carlo-var', drifts: [] } });
         expect(bad.statusCode).toBe(400);
-        expect((bad.json() as { issues: { path: string }[] }).issues.map((i) => i.path)).toEqual(['drifts', 'volatilities', 'horizons']);
-        const after = (await stack.master.app.inject({ method: 'GET', url: '/jobs?limit=500' })).json() as { items: unknown[] };
+        expect(bad.json<{ issues: { path: string }[] }>().issues.map((i) => i.path)).toEqual(['drifts', 'volatilities', 'horizons']);
+        const after = (await stack.master.app.inject({ method: 'GET', url: '/jobs?limit=500' })).json<{ items: unknown[] }>();
         expect(after.items).toHaveLength(before.items.length);
       })(),
     ));
@@ -120,7 +119,7 @@ describe('a kind written outside Partita, loaded with PARTITA_KINDS, run over RE
         const queue = partitionQueueName('monte-carlo-var', 1);
         const spec = { kind: 'monte-carlo-var', ...SCENARIOS, horizons: [0], retry: { attempts: 3, backoffMs: 10 } };
         const payload = { kind: 'monte-carlo-var', jobId: id, index: 0, units: { ranges: [[0, 0]] } };
-        await stack.master.catalog.createJob({
+        await stack.master.catalog.jobs.create({
           id,
           kind: 'monte-carlo-var',
           queue,
@@ -129,7 +128,7 @@ describe('a kind written outside Partita, loaded with PARTITA_KINDS, run over RE
           itemsTotal: 1,
           partitions: [{ index: 0, payload, items: 1, estimatedCost: 1 }],
         });
-        await stack.master.catalog.markEnqueued(id);
+        await stack.master.catalog.jobs.markEnqueued(id);
         const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
         const q = new Queue(queue, { connection, prefix: stack.prefix });
         await enqueuePartitions(q, [payload], { attempts: 3, backoffMs: 10 });
@@ -147,7 +146,10 @@ describe('a kind written outside Partita, loaded with PARTITA_KINDS, run over RE
 describe('versions: a kind no worker serves waits with a warning; two majors run side by side, each on its own code', () => {
   let stack: TestStack;
   let passed = true;
-  const track = <T>(p: Promise<T>) => p.catch((err: unknown) => ((passed = false), Promise.reject(err)));
+  const track = <T>(p: Promise<T>) => p.catch((err: unknown) => {
+      passed = false;
+      throw err;
+    });
 
   beforeAll(async () => {
     stack = await startStack({ workers: 0, env: { PARTITA_KINDS: fixture('echo-v1/index.mjs') } });

@@ -322,11 +322,11 @@ describe('pipelines: configuration tables that fan out into extract jobs, on dem
     const specOf = (entry: string) => view.entries.find((e) => e.name === entry)!.effective.spec as { dataset: { name: string } };
 
     // A master recorded the run, submitted the first entry's job and stopped before linking it or submitting the rest.
-    const store = stack.master.catalog.pipelines;
+    const store = stack.master.catalog.runs;
     const runId = '00000000-0000-4000-8000-000000000001';
     const entries = ['orders', 'customers'].map((entry) => ({ entry, spec: specOf(entry) }));
     expect(
-      await store.createRun({
+      await store.create({
         id: runId,
         pipeline: name,
         category: null,
@@ -341,7 +341,7 @@ describe('pipelines: configuration tables that fan out into extract jobs, on dem
     });
     // A second delivery of the same firing finds that run.
     expect(
-      await store.createRun({
+      await store.create({
         id: '00000000-0000-4000-8000-000000000002',
         pipeline: name,
         category: null,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DatasetHistory, Manifest } from '@partita/contracts';
+import type { DatasetHistory } from '@partita/contracts';
 import { api } from '../support/faults-api.js';
 import { countQueueKeys } from '../support/isolation.js';
 import { readJobResult } from '../support/results.js';
@@ -65,6 +65,7 @@ function canonical(value: unknown): string {
   if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
   if (typeof value === 'bigint') return value.toString();
   if (value instanceof Uint8Array) return Buffer.from(value).toString('hex');
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- what is left are strings and booleans
   return String(value);
 }
 
@@ -287,7 +288,7 @@ describe('sql-extract: PostgreSQL → balanced chunks → Parquet in Blob Storag
       job = await stack.getJob(id);
     }
     expect(job.extract?.completeness.sourceRows).toBe(500);
-    await stack.master.catalog.updateDetails(id, { sourceRows: 501 }); // as if a chunk had lost a row
+    await stack.master.catalog.jobs.mergeDetails(id, { sourceRows: 501 }); // as if a chunk had lost a row
     await stack.resumeWorkers();
     job = await stack.waitForJob(id);
     expect(job.status).toBe('failed');
@@ -319,6 +320,6 @@ describe('sql-extract: PostgreSQL → balanced chunks → Parquet in Blob Storag
     expect(job.extract?.snapshot.note).toMatch(/snapshot of its own|read its own/);
     expect(job.extract?.completeness.rowsWritten).toBe(1000);
     const { manifest } = await readJobResult(stack, job);
-    expect((manifest as Manifest).source?.snapshot.mode).toBe('per-chunk');
+    expect(manifest.source?.snapshot.mode).toBe('per-chunk');
   });
 });

@@ -1,5 +1,5 @@
 // What every benchmark suite is given and what it gives back: main.ts runs the suites, report.ts writes the results.
-import { median as medianOrNull } from '@partita/catalog';
+import { median as medianOrNull } from '@partita/contracts';
 import type { BenchStack, BenchStackOptions } from './stack.js';
 
 export interface BenchContext {

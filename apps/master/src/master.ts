@@ -72,7 +72,7 @@ export async function startMaster(
 
   const snapshots: SnapshotRegistry = new SnapshotRegistry({
     log,
-    recordCount: (jobId, rows) => catalog.updateDetails(jobId, { sourceRows: rows }),
+    recordCount: (jobId, rows) => catalog.jobs.mergeDetails(jobId, { sourceRows: rows }),
     source,
     counted: (jobId) =>
       void finalizeJob(jobId, { catalog, kinds, store, log, snapshots, metrics }).catch((err: unknown) =>
@@ -106,7 +106,7 @@ export async function startMaster(
     // One master at a time compares the queue with the catalog; the others skip the pass.
     recover: async () => {
       try {
-        await catalog.exclusively('partita.recovery', async () => {
+        await catalog.locks.exclusively('partita.recovery', async () => {
           // Every message compared with the catalog when Redis lost its data (its marker is gone), and once a minute
           // anyway; each pass in between only takes over dead attempts and enqueues unenqueued jobs, so that a queue
           // of 100,000 partitions is not read every few seconds.
@@ -132,10 +132,10 @@ export async function startMaster(
         });
       } finally {
         // Pipeline runs a stopped master left half-submitted, and schedulers a Redis flush lost.
-        await catalog.exclusively('partita.pipelines', () => pipelines.reconcile());
+        await catalog.locks.exclusively('partita.pipelines', () => pipelines.reconcile());
         await catalog.sessions.deleteExpired();
         // Snapshots this master holds for jobs another master finalised or cancelled.
-        const released = await snapshots.releaseEnded((ids) => catalog.openJobs(ids));
+        const released = await snapshots.releaseEnded((ids) => catalog.jobs.open(ids));
         if (released.length > 0) log.info({ jobs: released }, 'released the snapshots of jobs that ended');
       }
     },

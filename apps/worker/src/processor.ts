@@ -41,8 +41,8 @@ export type ProcessOutcome = ({ status: 'done' } & HandlerResult) | { status: 's
 export function createProcessor(deps: ProcessorDeps): (job: Job<PartitionPayload>, token?: string) => Promise<ProcessOutcome> {
   const { catalog, log, workerId, metrics } = deps;
   // Partitions that start or succeed together share one catalog transaction: what keeps short partitions cheap.
-  const starts = new Batcher((refs: PartitionRef[]) => catalog.startPartitions(refs, workerId));
-  const completions = new Batcher((ends: PartitionEnd[]) => catalog.completePartitions(ends));
+  const starts = new Batcher((refs: PartitionRef[]) => catalog.partitions.start(refs, workerId));
+  const completions = new Batcher((ends: PartitionEnd[]) => catalog.partitions.succeed(ends));
   return async (job, token) => {
     const parsed = PartitionPayload.safeParse(job.data);
     if (!parsed.success) {
@@ -70,10 +70,8 @@ export function createProcessor(deps: ProcessorDeps): (job: Job<PartitionPayload
     }
     const releaseSlot = metrics.occupySlot();
     // The catalog hears from a live attempt even when its queue message is gone (Redis lost it): see queue recovery.
-    const beat = setInterval(
-      () => void catalog.heartbeat(payload.jobId, payload.index, attempt).catch(() => undefined),
-      HEARTBEAT_INTERVAL_MS,
-    );
+    const current = { jobId: payload.jobId, index: payload.index, attempt };
+    const beat = setInterval(() => void catalog.partitions.heartbeat(current).catch(() => undefined), HEARTBEAT_INTERVAL_MS);
     const t0 = performance.now();
     let lastProgress = 0;
     try {
@@ -82,10 +80,10 @@ export function createProcessor(deps: ProcessorDeps): (job: Job<PartitionPayload
         if (now - lastProgress < 500) return;
         lastProgress = now;
         job.updateProgress({ itemsDone }).catch(() => undefined);
-        catalog.reportProgress(payload.jobId, payload.index, attempt, itemsDone).catch(() => undefined);
+        catalog.partitions.reportProgress(current, itemsDone).catch(() => undefined);
       });
       const runMs = performance.now() - t0;
-      const ended = await completions.submit({ jobId: payload.jobId, index: payload.index, attempt, result: { ...result, runMs } });
+      const ended = await completions.submit({ ...current, result: { ...result, runMs } });
       const rows = result.files.reduce((a, f) => a + f.rows, 0);
       const bytes = result.files.reduce((a, f) => a + f.bytes, 0);
       if (ended.recorded) {
@@ -112,14 +110,7 @@ export function createProcessor(deps: ProcessorDeps): (job: Job<PartitionPayload
         retryable,
       };
       // The catalog counts the partition's failures and says whether this one was its last.
-      const ended = await catalog.failPartition(
-        payload.jobId,
-        payload.index,
-        attempt,
-        info,
-        { handedBack, maxAttempts: job.opts.attempts ?? 1 },
-        runMs,
-      );
+      const ended = await catalog.partitions.fail({ ...current, error: info, handedBack, maxAttempts: job.opts.attempts ?? 1, runMs });
       const final = ended.final;
       plog.warn({ err, attempt, final, handedBack }, 'partition attempt failed');
       if (final && ended.recorded) metrics.partitionsFinished.inc({ ...kind, outcome: 'failed' });

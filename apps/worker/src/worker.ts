@@ -115,11 +115,11 @@ export async function startWorker(
     return w;
   });
   // The catalog knows which kinds (and versions) live workers serve: GET /kinds, and a submit's warning when none does.
-  await catalog.workerSeen(env.WORKER_ID, servedKinds);
+  await catalog.workers.seen(env.WORKER_ID, servedKinds);
   const seen = setInterval(
     () =>
-      void catalog
-        .workerSeen(env.WORKER_ID, servedKinds)
+      void catalog.workers
+        .seen(env.WORKER_ID, servedKinds)
         .catch((err: unknown) => log.warn({ err }, 'could not record this worker as alive')),
     HEARTBEAT_INTERVAL_MS,
   );
@@ -149,7 +149,7 @@ export async function startWorker(
       await closing;
       clearTimeout(grace);
       clearInterval(seen);
-      await catalog.workerGone(env.WORKER_ID).catch(() => undefined);
+      await catalog.workers.gone(env.WORKER_ID).catch(() => undefined);
       await cpu?.close();
       await finalizeQueue.close();
       await partitionQueues.close();

@@ -19,7 +19,7 @@ describe('Catalog (real PostgreSQL, own schema)', () => {
 
   async function newJob(partitions: number): Promise<string> {
     const id = randomUUID();
-    await catalog.createJob({
+    await catalog.jobs.create({
       id,
       kind: 'travel-plan',
       spec: { kind: 'travel-plan' },
@@ -27,7 +27,7 @@ describe('Catalog (real PostgreSQL, own schema)', () => {
       itemsTotal: partitions,
       partitions: Array.from({ length: partitions }, (_, index) => ({ index, payload: { index }, items: 1, estimatedCost: 1 })),
     });
-    await catalog.markEnqueued(id);
+    await catalog.jobs.markEnqueued(id);
     return id;
   }
 
@@ -65,7 +65,7 @@ describe('Catalog (real PostgreSQL, own schema)', () => {
 
   it('holds a capped job’s partitions beyond its cap, releases one per end, and keeps the cap through a retry', async () => {
     const id = randomUUID();
-    await catalog.createJob({
+    await catalog.jobs.create({
       id,
       kind: 'noop',
       spec: { kind: 'noop', retry: { attempts: 1, backoffMs: 0 } },
@@ -74,51 +74,67 @@ describe('Catalog (real PostgreSQL, own schema)', () => {
       partitions: Array.from({ length: 5 }, (_, index) => ({ index, payload: { index }, items: 1, estimatedCost: 1 })),
       maxConcurrency: 2,
     });
-    await catalog.markEnqueued(id);
+    await catalog.jobs.markEnqueued(id);
     const indices = (payloads: unknown[] | undefined) => (payloads ?? []).map((p) => (p as { index: number }).index);
-    expect(indices((await catalog.openPayloads(id))?.payloads)).toEqual([0, 1]);
-    expect((await catalog.openPartitions()).filter((p) => p.jobId === id).map((p) => p.index)).toEqual([0, 1]);
+    expect(indices((await catalog.recovery.openMessages(id))?.payloads)).toEqual([0, 1]);
+    expect((await catalog.recovery.openPartitions()).filter((p) => p.jobId === id).map((p) => p.index)).toEqual([0, 1]);
     const run = async (index: number) => {
-      const started = await catalog.startPartition(id, index, 'w');
+      const started = await catalog.partitions.startOne({ jobId: id, index: index }, 'w');
       if (!('run' in started)) throw new Error('expected to run');
       return started.run.attempt;
     };
-    const done = await catalog.completePartition(id, 0, await run(0), { files: [], runMs: 1 });
+    const done = await catalog.partitions.succeedOne({ jobId: id, index: 0, attempt: await run(0), result: { files: [], runMs: 1 } });
     expect(done.released && indices(done.released.payloads)).toEqual([2]);
     const error = { message: 'no', code: 'E', retryable: false };
-    const failed = await catalog.failPartition(id, 1, await run(1), error, { handedBack: false, maxAttempts: 1 }, 1);
+    const failed = await catalog.partitions.fail({
+      jobId: id,
+      index: 1,
+      attempt: await run(1),
+      error,
+      handedBack: false,
+      maxAttempts: 1,
+      runMs: 1,
+    });
     expect(failed.final).toBe(true);
     expect(failed.released && indices(failed.released.payloads)).toEqual([3]);
-    for (const index of [2, 3]) await catalog.completePartition(id, index, await run(index), { files: [], runMs: 1 });
-    const last = await catalog.completePartition(id, 4, await run(4), { files: [], runMs: 1 });
+    for (const index of [2, 3])
+      await catalog.partitions.succeedOne({ jobId: id, index: index, attempt: await run(index), result: { files: [], runMs: 1 } });
+    const last = await catalog.partitions.succeedOne({ jobId: id, index: 4, attempt: await run(4), result: { files: [], runMs: 1 } });
     expect(last).toMatchObject({ jobComplete: true, released: null });
-    await catalog.finishJob(id, { status: 'failed', finishedAt: new Date(), error });
+    await catalog.jobs.finish(id, { status: 'failed', finishedAt: new Date(), error });
     // A retry of the failed partition: within the cap, at once.
-    expect(indices((await catalog.retryJob(id))?.payloads)).toEqual([1]);
+    expect(indices((await catalog.jobs.retry(id))?.payloads)).toEqual([1]);
   });
 
   it('of many partitions ending at once, exactly one sees the job complete', async () => {
     const id = await newJob(20);
-    const attempts = await Promise.all(Array.from({ length: 20 }, (_, i) => catalog.startPartition(id, i, `w${i % 3}`)));
+    const attempts = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => catalog.partitions.startOne({ jobId: id, index: i }, `w${i % 3}`)),
+    );
     const results = await Promise.all(
       attempts.map((a, i) => {
         if (!('run' in a)) throw new Error('expected to run');
-        return catalog.completePartition(id, i, a.run.attempt, { files: [{ path: `f${i}`, rows: 1, bytes: 10 }], runMs: 5 });
+        return catalog.partitions.succeedOne({
+          jobId: id,
+          index: i,
+          attempt: a.run.attempt,
+          result: { files: [{ path: `f${i}`, rows: 1, bytes: 10 }], runMs: 5 },
+        });
       }),
     );
     expect(results.filter((r) => r.jobComplete)).toHaveLength(1);
     expect(results.every((r) => r.recorded)).toBe(true);
-    expect(await catalog.jobsToFinalize()).toContain(id);
+    expect(await catalog.recovery.jobsToFinalize()).toContain(id);
   });
 
   it('starts and completes many partitions of several jobs in one batch, as if one by one', async () => {
     const a = await newJob(3);
     const b = await newJob(2);
-    await catalog.cancelJob(b);
+    await catalog.jobs.cancel(b);
     const c = await newJob(2);
-    await catalog.startPartition(c, 1, 'w0');
-    await catalog.completePartition(c, 1, 1, { files: [], runMs: 1 });
-    const started = await catalog.startPartitions(
+    await catalog.partitions.startOne({ jobId: c, index: 1 }, 'w0');
+    await catalog.partitions.succeedOne({ jobId: c, index: 1, attempt: 1, result: { files: [], runMs: 1 } });
+    const started = await catalog.partitions.start(
       [
         { jobId: a, index: 2 },
         { jobId: b, index: 0 },
@@ -130,9 +146,9 @@ describe('Catalog (real PostgreSQL, own schema)', () => {
       'w1',
     );
     expect(started.map((s) => ('run' in s ? s.run.attempt : s.skip))).toEqual([1, 'job-ended', 1, 'partition-ended', 'unknown', 1]);
-    expect(await catalog.getJob(a)).toMatchObject({ status: 'running' });
+    expect((await catalog.jobs.get(a))?.job).toMatchObject({ status: 'running' });
     const file = (i: number) => ({ path: `a/f${i}`, rows: i + 1, bytes: 10 * (i + 1) });
-    const first = await catalog.completePartitions([
+    const first = await catalog.partitions.succeed([
       { jobId: a, index: 0, attempt: 1, result: { files: [file(0)], runMs: 3 } },
       { jobId: a, index: 2, attempt: 2, result: { files: [file(2)], runMs: 3 } }, // not the current attempt
     ]);
@@ -140,7 +156,7 @@ describe('Catalog (real PostgreSQL, own schema)', () => {
       { recorded: true, jobComplete: false, released: null },
       { recorded: false, jobComplete: false, released: null },
     ]);
-    const second = await catalog.completePartitions([
+    const second = await catalog.partitions.succeed([
       { jobId: a, index: 1, attempt: 1, result: { files: [file(1)], runMs: 4 } },
       { jobId: a, index: 2, attempt: 1, result: { files: [file(2)], runMs: 5 } },
     ]);
@@ -149,9 +165,9 @@ describe('Catalog (real PostgreSQL, own schema)', () => {
       { recorded: true, jobComplete: false, released: null },
       { recorded: true, jobComplete: true, released: null },
     ]);
-    const job = (await catalog.getJob(a))!;
-    expect(job.partitions.map((p) => [p.status, p.attempts, p.rows, p.runMs, p.files])).toEqual(
-      [0, 1, 2].map((i) => ['succeeded', 1, i + 1, i === 0 ? 3 : i === 1 ? 4 : 5, [file(i)]]),
+    const job = (await catalog.jobs.get(a))!;
+    expect(job.partitions.map((p) => [p.status, p.attempts, p.rows, p.run_ms, p.files])).toEqual(
+      [0, 1, 2].map((i) => ['succeeded', 1, String(i + 1), i === 0 ? 3 : i === 1 ? 4 : 5, [file(i)]]),
     );
     const { rows } = await catalog.pool.query(`select idx, attempt, outcome, worker_id from attempts where job_id = $1 order by idx`, [a]);
     expect(rows).toEqual([0, 1, 2].map((idx) => ({ idx, attempt: 1, outcome: 'succeeded', worker_id: 'w1' })));
@@ -164,7 +180,7 @@ describe('Catalog (real PostgreSQL, own schema)', () => {
     try {
       await other.query('begin');
       await other.query('select 1 from jobs where id = $1 for update', [id]);
-      const starting = catalog.startPartition(id, 0, 'w');
+      const starting = catalog.partitions.startOne({ jobId: id, index: 0 }, 'w');
       await new Promise((r) => setTimeout(r, 200)); // the start is now blocked on whatever it locks first
       await other.query('update partitions set enqueued_at = clock_timestamp() where job_id = $1', [id]);
       await other.query('commit');
@@ -177,18 +193,36 @@ describe('Catalog (real PostgreSQL, own schema)', () => {
 
   it('a stale attempt cannot overwrite the newer one, and an ended partition is not run again', async () => {
     const id = await newJob(1);
-    const first = await catalog.startPartition(id, 0, 'dead-worker');
-    const second = await catalog.startPartition(id, 0, 'live-worker');
+    const first = await catalog.partitions.startOne({ jobId: id, index: 0 }, 'dead-worker');
+    const second = await catalog.partitions.startOne({ jobId: id, index: 0 }, 'live-worker');
     if (!('run' in first) || !('run' in second)) throw new Error('expected both to run');
     expect(second.run.attempt).toBe(2);
-    expect((await catalog.completePartition(id, 0, 1, { files: [{ path: 'stale', rows: 9, bytes: 9 }], runMs: 1 })).recorded).toBe(false);
-    expect((await catalog.completePartition(id, 0, 2, { files: [{ path: 'fresh', rows: 1, bytes: 1 }], runMs: 1 })).recorded).toBe(true);
-    expect(await catalog.startPartition(id, 0, 'late')).toEqual({ skip: 'partition-ended' });
-    const job = await catalog.getJob(id);
+    expect(
+      (
+        await catalog.partitions.succeedOne({
+          jobId: id,
+          index: 0,
+          attempt: 1,
+          result: { files: [{ path: 'stale', rows: 9, bytes: 9 }], runMs: 1 },
+        })
+      ).recorded,
+    ).toBe(false);
+    expect(
+      (
+        await catalog.partitions.succeedOne({
+          jobId: id,
+          index: 0,
+          attempt: 2,
+          result: { files: [{ path: 'fresh', rows: 1, bytes: 1 }], runMs: 1 },
+        })
+      ).recorded,
+    ).toBe(true);
+    expect(await catalog.partitions.startOne({ jobId: id, index: 0 }, 'late')).toEqual({ skip: 'partition-ended' });
+    const job = await catalog.jobs.get(id);
     expect(job?.partitions[0]).toMatchObject({
       status: 'succeeded',
       attempts: 2,
-      workerId: 'live-worker',
+      worker_id: 'live-worker',
       files: [{ path: 'fresh', rows: 1, bytes: 1 }],
     });
     const outcomes = await catalog.pool.query('select attempt, outcome from attempts where job_id = $1 order by attempt', [id]);
@@ -202,16 +236,16 @@ describe('Catalog (real PostgreSQL, own schema)', () => {
     const id = await newJob(2);
     const transient = { message: 'connection reset', code: 'E', retryable: true };
     const fail = async (index: number, handedBack = false, error = transient) => {
-      const started = await catalog.startPartition(id, index, 'w');
+      const started = await catalog.partitions.startOne({ jobId: id, index: index }, 'w');
       if (!('run' in started)) throw new Error('expected to run');
-      return catalog.failPartition(id, index, started.run.attempt, error, { handedBack, maxAttempts: 3 }, 1);
+      return catalog.partitions.fail({ jobId: id, index, attempt: started.run.attempt, error, handedBack, maxAttempts: 3, runMs: 1 });
     };
     expect(await fail(0)).toMatchObject({ recorded: true, final: false });
     expect(await fail(0, true)).toMatchObject({ recorded: true, final: false }); // handed back: not counted
     expect(await fail(0)).toMatchObject({ recorded: true, final: false });
     expect(await fail(0)).toMatchObject({ recorded: true, final: true, jobComplete: false });
     expect(await fail(1, false, { ...transient, retryable: false })).toMatchObject({ final: true, jobComplete: true });
-    const job = await catalog.getJob(id);
+    const job = await catalog.jobs.get(id);
     expect(job?.partitions.map((p) => [p.status, p.attempts])).toEqual([
       ['failed', 4],
       ['failed', 1],
@@ -226,75 +260,97 @@ describe('Catalog (real PostgreSQL, own schema)', () => {
   it('retries only the failed partitions of a failed job, with a fresh budget; anything else is refused', async () => {
     const id = await newJob(3);
     for (const index of [0, 1, 2]) {
-      const started = await catalog.startPartition(id, index, 'w');
+      const started = await catalog.partitions.startOne({ jobId: id, index: index }, 'w');
       if (!('run' in started)) throw new Error('expected to run');
       if (index === 1) {
-        await catalog.failPartition(
-          id,
-          1,
-          started.run.attempt,
-          { message: 'x', retryable: false },
-          { handedBack: false, maxAttempts: 1 },
-          1,
-        );
+        const error = { message: 'x', retryable: false };
+        await catalog.partitions.fail({
+          jobId: id,
+          index: 1,
+          attempt: started.run.attempt,
+          error,
+          handedBack: false,
+          maxAttempts: 1,
+          runMs: 1,
+        });
       } else {
-        await catalog.completePartition(id, index, started.run.attempt, { files: [{ path: `f${index}`, rows: 1, bytes: 1 }], runMs: 1 });
+        await catalog.partitions.succeedOne({
+          jobId: id,
+          index: index,
+          attempt: started.run.attempt,
+          result: { files: [{ path: `f${index}`, rows: 1, bytes: 1 }], runMs: 1 },
+        });
       }
     }
-    expect(await catalog.retryJob(id)).toMatchObject({ status: 'running', payloads: [] }); // still running: nothing to retry
-    await catalog.finishJob(id, { status: 'failed', finishedAt: await catalog.now(), error: { message: 'x' } });
-    expect(await catalog.retryJob(id)).toMatchObject({ status: 'running', kind: 'travel-plan', payloads: [{ index: 1 }] });
-    const job = await catalog.getJob(id);
-    expect(job).toMatchObject({ status: 'running', finishedAt: null, error: null });
+    expect(await catalog.jobs.retry(id)).toMatchObject({ status: 'running', payloads: [] }); // still running: nothing to retry
+    await catalog.jobs.finish(id, { status: 'failed', finishedAt: await catalog.now(), error: { message: 'x' } });
+    expect(await catalog.jobs.retry(id)).toMatchObject({ status: 'running', kind: 'travel-plan', payloads: [{ index: 1 }] });
+    const job = await catalog.jobs.get(id);
+    expect(job?.job).toMatchObject({ status: 'running', finished_at: null, error: null });
     expect(job?.partitions.map((p) => p.status)).toEqual(['succeeded', 'queued', 'succeeded']);
-    expect(await catalog.retryJob(id)).toMatchObject({ status: 'running', payloads: [] });
-    expect(await catalog.retryJob(randomUUID())).toBeNull();
+    expect(await catalog.jobs.retry(id)).toMatchObject({ status: 'running', payloads: [] });
+    expect(await catalog.jobs.retry(randomUUID())).toBeNull();
     // The retried partition starts as attempt 2 and may fail again once before its budget of 2 runs out.
-    const again = await catalog.startPartition(id, 1, 'w');
+    const again = await catalog.partitions.startOne({ jobId: id, index: 1 }, 'w');
     if (!('run' in again)) throw new Error('expected to run');
     expect(again.run.attempt).toBe(2);
-    const failed = await catalog.failPartition(id, 1, 2, { message: 'y', retryable: true }, { handedBack: false, maxAttempts: 2 }, 1);
+    const failed = await catalog.partitions.fail({
+      jobId: id,
+      index: 1,
+      attempt: 2,
+      error: { message: 'y', retryable: true },
+      handedBack: false,
+      maxAttempts: 2,
+      runMs: 1,
+    });
     expect(failed.final).toBe(false);
   });
 
   it('lists open partitions with how long a running attempt has been silent, and fails a lost one once', async () => {
     const id = await newJob(2);
-    const started = await catalog.startPartition(id, 0, 'w');
+    const started = await catalog.partitions.startOne({ jobId: id, index: 0 }, 'w');
     if (!('run' in started)) throw new Error('expected to run');
     await catalog.pool.query(`update partitions set heartbeat_at = clock_timestamp() - interval '1 minute' where job_id = $1 and idx = 0`, [
       id,
     ]);
-    const silent = (await catalog.openPartitions()).filter((p) => p.jobId === id);
+    const silent = (await catalog.recovery.openPartitions()).filter((p) => p.jobId === id);
     expect(silent.map((p) => [p.index, p.status])).toEqual([
       [0, 'running'],
       [1, 'queued'],
     ]);
     expect(silent[0]!.silentMs).toBeGreaterThan(59_000);
     expect(silent[1]!.silentMs).toBeNull();
-    await catalog.heartbeat(id, 0, started.run.attempt);
-    expect((await catalog.openPartitions()).find((p) => p.jobId === id)!.silentMs).toBeLessThan(5_000);
+    await catalog.partitions.heartbeat({ jobId: id, index: 0, attempt: started.run.attempt });
+    expect((await catalog.recovery.openPartitions()).find((p) => p.jobId === id)!.silentMs).toBeLessThan(5_000);
     const lost = { message: 'lost', code: 'PARTITA_ERR_LOST', retryable: true };
-    expect(await catalog.failLostPartition(id, 0, started.run.attempt, lost)).toEqual({
+    expect(await catalog.partitions.failLost({ jobId: id, index: 0, attempt: started.run.attempt }, lost)).toEqual({
       recorded: true,
       jobComplete: false,
       released: null,
     });
-    expect(await catalog.failLostPartition(id, 0, started.run.attempt, lost)).toEqual({
+    expect(await catalog.partitions.failLost({ jobId: id, index: 0, attempt: started.run.attempt }, lost)).toEqual({
       recorded: false,
       jobComplete: false,
       released: null,
     });
-    expect((await catalog.openPayloads(id))?.payloads).toEqual([{ index: 1 }]);
-    expect((await catalog.openPayloads(id, [0]))?.payloads).toEqual([]);
+    expect((await catalog.recovery.openMessages(id))?.payloads).toEqual([{ index: 1 }]);
+    expect((await catalog.recovery.openMessages(id, [0]))?.payloads).toEqual([]);
   });
 
   it('finds jobs recorded but never enqueued, once they are old enough', async () => {
     const id = randomUUID();
-    await catalog.createJob({ id, kind: 'travel-plan', spec: {}, output: { container: 'c', prefix: 'p' }, itemsTotal: 1, partitions: [] });
-    expect(await catalog.jobsNotEnqueued(0)).toContain(id);
-    expect(await catalog.jobsNotEnqueued(60_000)).not.toContain(id);
-    await catalog.markEnqueued(id);
-    expect(await catalog.jobsNotEnqueued(0)).not.toContain(id);
+    await catalog.jobs.create({
+      id,
+      kind: 'travel-plan',
+      spec: {},
+      output: { container: 'c', prefix: 'p' },
+      itemsTotal: 1,
+      partitions: [],
+    });
+    expect(await catalog.recovery.jobsNotEnqueued(0)).toContain(id);
+    expect(await catalog.recovery.jobsNotEnqueued(60_000)).not.toContain(id);
+    await catalog.jobs.markEnqueued(id);
+    expect(await catalog.recovery.jobsNotEnqueued(0)).not.toContain(id);
   });
 
   it('tells a repeated idempotency key with the same spec from one with another spec', async () => {
@@ -308,51 +364,51 @@ describe('Catalog (real PostgreSQL, own schema)', () => {
       partitions: [],
       idempotencyKey: key,
     });
-    const first = await catalog.createJob(job({ a: 1, b: [1, 2] }));
+    const first = await catalog.jobs.create(job({ a: 1, b: [1, 2] }));
     expect(first).toMatchObject({ created: true, sameSpec: true });
-    expect(await catalog.createJob(job({ b: [1, 2], a: 1 }))).toEqual({ id: first.id, status: 'queued', created: false, sameSpec: true });
-    expect(await catalog.createJob(job({ a: 2 }))).toMatchObject({ id: first.id, created: false, sameSpec: false });
-    expect(await catalog.findByIdempotencyKey(key)).toEqual({ id: first.id, status: 'queued', spec: { a: 1, b: [1, 2] } });
+    expect(await catalog.jobs.create(job({ b: [1, 2], a: 1 }))).toEqual({ id: first.id, status: 'queued', created: false, sameSpec: true });
+    expect(await catalog.jobs.create(job({ a: 2 }))).toMatchObject({ id: first.id, created: false, sameSpec: false });
+    expect(await catalog.jobs.byIdempotencyKey(key)).toEqual({ id: first.id, status: 'queued', spec: { a: 1, b: [1, 2] } });
   });
 
   it('runs a named pass in one process at a time', async () => {
     let inner: boolean | undefined;
-    const outer = await catalog.exclusively('pass', async () => {
+    const outer = await catalog.locks.exclusively('pass', async () => {
       const other = new Catalog({ connectionString: DATABASE_URL, schema });
       try {
-        inner = await other.exclusively('pass', async () => undefined);
+        inner = await other.locks.exclusively('pass', async () => undefined);
       } finally {
         await other.close();
       }
     });
     expect([outer, inner]).toEqual([true, false]);
-    expect(await catalog.exclusively('pass', async () => undefined)).toBe(true);
+    expect(await catalog.locks.exclusively('pass', async () => undefined)).toBe(true);
   });
 
   it('a job ends once: a second finisher and a cancelled job are refused', async () => {
     const id = await newJob(1);
     const now = await catalog.now();
-    expect(await catalog.finishJob(id, { status: 'failed', finishedAt: now, error: { message: 'x' } })).toBe(true);
-    expect(await catalog.finishJob(id, { status: 'succeeded', finishedAt: now })).toBe(false);
-    expect((await catalog.cancelJob(id))?.status).toBe('failed');
+    expect(await catalog.jobs.finish(id, { status: 'failed', finishedAt: now, error: { message: 'x' } })).toBe(true);
+    expect(await catalog.jobs.finish(id, { status: 'succeeded', finishedAt: now })).toBe(false);
+    expect((await catalog.jobs.cancel(id))?.status).toBe('failed');
     const other = await newJob(2);
-    expect(await catalog.cancelJob(other)).toEqual({
+    expect(await catalog.jobs.cancel(other)).toEqual({
       status: 'cancelled',
       kind: 'travel-plan',
       queue: 'partitions-travel-plan',
       cancelled: [0, 1],
       changed: true,
     });
-    expect(await catalog.startPartition(other, 0, 'w')).toEqual({ skip: 'job-ended' });
-    expect(await catalog.cancelJob(randomUUID())).toBeNull();
+    expect(await catalog.partitions.startOne({ jobId: other, index: 0 }, 'w')).toEqual({ skip: 'job-ended' });
+    expect(await catalog.jobs.cancel(randomUUID())).toBeNull();
   });
 
   it('pages through jobs newest first', async () => {
     const seen = new Set<string>();
     let cursor: string | undefined;
     do {
-      const page = await catalog.listJobs({ limit: 2, cursor });
-      for (const j of page.items) {
+      const page = await catalog.jobs.list({ limit: 2, cursor });
+      for (const j of page.rows) {
         expect(seen.has(j.id)).toBe(false);
         seen.add(j.id);
       }

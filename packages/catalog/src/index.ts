@@ -1,23 +1,22 @@
-export { Catalog } from './catalog.js';
+export { Catalog, type CatalogOptions } from './catalog.js';
 export { JobEnds } from './job-ends.js';
-export type { JobRecord } from './rows.js';
-export type {
-  PartitionEnd,
-  ReleasedPartitions,
-  PartitionRef,
-  CatalogOptions,
-  DatasetRecord,
-  NewJob,
-  NewPartition,
-  OpenPartition,
-  PartitionResult,
-  StartResult,
-  StartedPartition,
-} from './catalog.js';
 export { migrate } from './migrate.js';
-export { PipelineStore } from './pipelines.js';
-export { SessionStore, type SessionRecord } from './sessions.js';
-export type { NewRun, PipelineSummaryRow, StoredPipeline } from './pipelines.js';
-export { toRunView } from './run-view.js';
-export type { RunFacts } from './run-view.js';
-export { computeTimings, median } from './timings.js';
+export type { CountedJobRow, DatasetRow, JobCounts, JobRow, JobWithPartitions, PartitionRow, RunRecord, RunRow } from './records.js';
+export type { Cancelled, JobOutcome, JobPage, NewFailedJob, NewJob, NewPartition } from './jobs/store.js';
+export type {
+  AttemptEnded,
+  AttemptFailure,
+  AttemptRef,
+  PartitionEnd,
+  PartitionRef,
+  PartitionResult,
+  StartedPartition,
+  StartResult,
+} from './partitions/store.js';
+export type { ReleasedPartitions } from './partitions/ending.js';
+export type { JobMessages, OpenPartition, TakenBack } from './recovery/store.js';
+export type { DatasetRecord } from './datasets/store.js';
+export type { LiveWorker, ServedKind } from './workers/store.js';
+export type { PipelineSummaryRow, StoredPipeline } from './pipelines/definitions.js';
+export type { NewRun, RunPage } from './pipelines/runs.js';
+export type { SessionRecord } from './sessions/store.js';

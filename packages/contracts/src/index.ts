@@ -126,3 +126,4 @@ export type { OutputColumn } from './outputs.js';
 export { quoteIdent, quoteLiteral, quoteTableName } from './sql.js';
 export { TABLE_NAME_FORMS, parseTableName, quoteTable, tableLabel, tableRef, type TableRef, type TableSpec } from './table-name.js';
 export { checkCondition, checkQuery, wrapCondition, wrapQuery, type FunctionCall, type SqlVerdict } from './sql-parse.js';
+export { median } from './stats.js';

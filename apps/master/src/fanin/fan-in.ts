@@ -41,7 +41,7 @@ export class FanIn {
     this.sweeping ??= (async () => {
       try {
         await this.options.recover?.().catch((err: unknown) => this.options.log.warn({ err }, 'queue recovery failed; next pass retries'));
-        for (const jobId of await this.options.catalog.jobsToFinalize()) {
+        for (const jobId of await this.options.catalog.recovery.jobsToFinalize()) {
           await finalizeJob(jobId, this.options);
         }
       } catch (err) {

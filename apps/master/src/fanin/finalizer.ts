@@ -1,9 +1,11 @@
 import { manifestPath, type ErrorInfo, type JobView, type Timings } from '@partita/contracts';
-import { computeTimings, type Catalog } from '@partita/catalog';
+import type { Catalog } from '@partita/catalog';
 import type { KindRegistry } from '@partita/kinds';
 import type { BlobStore } from '@partita/storage';
 import type { Logger, MasterMetrics } from '@partita/telemetry';
 import type { SnapshotRegistry } from '../extract/snapshots.js';
+import { loadJob } from '../views/jobs.js';
+import { computeTimings } from '../views/timings.js';
 import { buildManifest } from './manifest.js';
 
 export interface FinalizerDeps {
@@ -45,7 +47,7 @@ type EndResult = 'not-ready' | 'ended' | { outcome: 'succeeded' | 'failed'; kind
 
 async function endJob(jobId: string, deps: FinalizerDeps): Promise<EndResult> {
   const { catalog, store, log } = deps;
-  let job = await catalog.getJob(jobId);
+  let job = await loadJob(catalog, jobId);
   if (!job || (job.status !== 'queued' && job.status !== 'running')) return 'ended';
   if (job.partitions.some((p) => p.status === 'queued' || p.status === 'running')) return 'not-ready';
 
@@ -60,7 +62,7 @@ async function endJob(jobId: string, deps: FinalizerDeps): Promise<EndResult> {
       code: first.error?.code ?? 'PARTITA_ERR_PARTITION_FAILED',
       retryable: first.error?.retryable ?? false,
     };
-    const ended = await catalog.finishJob(jobId, { status: 'failed', finishedAt, error });
+    const ended = await catalog.jobs.finish(jobId, { status: 'failed', finishedAt, error });
     if (ended) log.warn({ jobId, failed: failed.map((p) => p.index) }, 'job failed');
     return ended ? failedResult(job, finishedAt) : 'ended';
   }
@@ -75,7 +77,7 @@ async function endJob(jobId: string, deps: FinalizerDeps): Promise<EndResult> {
     });
     if (pending) return 'not-ready';
     const rowsWritten = job.partitions.reduce((a, p) => a + (p.rows ?? 0), 0);
-    await catalog.updateDetails(jobId, { rowsWritten });
+    await catalog.jobs.mergeDetails(jobId, { rowsWritten });
     job = { ...job, details: { ...details, rowsWritten } };
     if (sourceRows !== null && sourceRows !== rowsWritten) {
       const error: ErrorInfo = {
@@ -83,7 +85,7 @@ async function endJob(jobId: string, deps: FinalizerDeps): Promise<EndResult> {
         code: 'PARTITA_ERR_INCOMPLETE',
         retryable: false,
       };
-      const ended = await catalog.finishJob(jobId, { status: 'failed', finishedAt, error });
+      const ended = await catalog.jobs.finish(jobId, { status: 'failed', finishedAt, error });
       if (ended) log.error({ jobId, rowsWritten, sourceRows }, 'extract incomplete; job failed');
       return ended ? failedResult(job, finishedAt) : 'ended';
     }
@@ -96,7 +98,7 @@ async function endJob(jobId: string, deps: FinalizerDeps): Promise<EndResult> {
   if (manifest.files.length === 0) await store.ensureContainer(job.output.container);
   await removeLeftovers(store, job.output.container, path, new Set(manifest.files.map((f) => f.path)), log);
   await store.put(job.output.container, path, Buffer.from(JSON.stringify(manifest, null, 2)), { contentType: 'application/json' });
-  const ended = await catalog.finishJob(jobId, {
+  const ended = await catalog.jobs.finish(jobId, {
     status: 'succeeded',
     finishedAt,
     manifestPath: path,

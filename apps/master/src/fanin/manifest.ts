@@ -1,5 +1,5 @@
 import type { Manifest } from '@partita/contracts';
-import type { JobRecord } from '@partita/catalog';
+import type { JobRecord } from '../views/jobs.js';
 import type { Kind } from '@partita/sdk';
 
 /**

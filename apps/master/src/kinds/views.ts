@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { HEARTBEAT_LOST_MS, type JobView, type KindView } from '@partita/contracts';
-import type { Catalog, JobRecord } from '@partita/catalog';
+import type { Catalog } from '@partita/catalog';
+import type { JobRecord } from '../views/jobs.js';
 import type { KindRegistry } from '@partita/kinds';
 
 /**
@@ -16,7 +17,7 @@ export function jobView(record: JobRecord, kinds: KindRegistry): JobView {
 
 /** The kinds this master serves, with the live workers that serve each (any version of it). */
 export async function kindViews(kinds: KindRegistry, catalog: Catalog): Promise<KindView[]> {
-  const workers = await catalog.liveWorkers(HEARTBEAT_LOST_MS);
+  const workers = await catalog.workers.live(HEARTBEAT_LOST_MS);
   return kinds.list().map(({ kind }) => ({
     name: kind.name,
     version: kind.version,

@@ -23,6 +23,7 @@ import type { Logger, MasterMetrics } from '@partita/telemetry';
 import type { JobSpec, JobsService } from '../services/jobs.js';
 import { effectiveEntry, entrySpec } from './effective.js';
 import type { PipelineSchedules } from './schedules.js';
+import { runViewOf } from '../views/runs.js';
 
 /** Entries of one run planned at once: each plan holds a source connection while it runs. */
 const EXPAND_CONCURRENCY = 4;
@@ -56,6 +57,10 @@ export class PipelinesService {
 
   private get store() {
     return this.deps.catalog.pipelines;
+  }
+
+  private get runs() {
+    return this.deps.catalog.runs;
   }
 
   async list(): Promise<PipelineList> {
@@ -182,7 +187,7 @@ export class PipelinesService {
       const which = options.category === undefined ? 'no enabled entries' : `no enabled entries in category ${options.category}`;
       throw new ConflictError(`pipeline ${name} has ${which}: nothing to run`);
     }
-    const run = await this.store.createRun({
+    const run = await this.runs.create({
       id: randomUUID(),
       pipeline: name,
       category: options.category ?? null,
@@ -196,7 +201,7 @@ export class PipelinesService {
       this.deps.log.info({ runId: run.id, pipeline: name, trigger: options.trigger, entries: chosen.length }, 'pipeline run started');
       this.expand(run.id);
     }
-    return (await this.store.getRun(name, run.id))!;
+    return this.getRun(name, run.id);
   }
 
   /**
@@ -210,7 +215,7 @@ export class PipelinesService {
       await this.deps.schedules.set(name, null);
       return;
     }
-    if (await this.store.hasOpenRun(name)) {
+    if (await this.runs.hasOpen(name)) {
       log.warn({ pipeline: name }, 'scheduled run skipped: the previous run has not ended');
       this.deps.metrics.pipelineRunsSkipped.inc();
       return;
@@ -224,21 +229,23 @@ export class PipelinesService {
   }
 
   async getRun(name: string, runId: string): Promise<PipelineRunView> {
-    const run = await this.store.getRun(name, runId);
+    const run = await this.runs.get(name, runId);
     if (!run) throw new NotFoundError(`pipeline ${name} has no run ${runId}`);
-    return run;
+    return runViewOf(run);
   }
 
   async listRuns(name: string, options: { limit: number; cursor?: string | undefined }): Promise<PipelineRunList> {
     await this.definition(name);
-    return this.store.listRuns(name, options);
+    const page = await this.runs.list(name, options);
+    const now = new Date();
+    return { items: page.runs.map((run) => runViewOf(run, now)).map(({ entries: _entries, ...run }) => run), nextCursor: page.nextCursor };
   }
 
   /** Cancels a run: entries not yet submitted never are, and its jobs that have not ended are cancelled. */
   async cancelRun(name: string, runId: string): Promise<PipelineRunView> {
     const before = await this.getRun(name, runId);
     if (before.finishedAt !== null) throw new ConflictError(`run ${runId} of pipeline ${name} has already ${before.status}`);
-    const result = await this.store.cancelRun(name, runId);
+    const result = await this.runs.cancel(name, runId);
     if (!result) throw new NotFoundError(`pipeline ${name} has no run ${runId}`);
     for (const jobId of result.openJobs) await this.cancelJob(jobId);
     return this.getRun(name, runId);
@@ -250,7 +257,7 @@ export class PipelinesService {
    * match the catalog.
    */
   async reconcile(): Promise<void> {
-    for (const runId of await this.store.runsWithPendingEntries(RESUME_AFTER_MS)) this.expand(runId);
+    for (const runId of await this.runs.withPendingEntries(RESUME_AFTER_MS)) this.expand(runId);
     await this.deps.schedules.sync(await this.store.schedules());
   }
 
@@ -275,7 +282,7 @@ export class PipelinesService {
    * lanes first wait for the jobs it already has open).
    */
   private async submitEntries(runId: string): Promise<void> {
-    const { cap, open, pending } = await this.store.pendingEntries(runId);
+    const { cap, open, pending } = await this.runs.pendingEntries(runId);
     const { jobs } = this.deps;
     let next = 0;
     const lane = async (first: string | undefined): Promise<void> => {
@@ -287,7 +294,7 @@ export class PipelinesService {
           (r) => r.id,
           (err: unknown) => jobs.refuse(spec, err, key),
         );
-        const { cancelled } = await this.store.linkJob(runId, item.entry, jobId);
+        const { cancelled } = await this.runs.linkJob(runId, item.entry, jobId);
         if (cancelled) await this.cancelJob(jobId);
         else if (cap !== null) await this.waitForJob(runId, jobId);
       }
@@ -298,10 +305,10 @@ export class PipelinesService {
 
   /** Until `jobId` ends (or this master closes), touching the run so that no other master takes it over meanwhile. */
   private async waitForJob(runId: string, jobId: string): Promise<void> {
-    await this.deps.jobEnds.untilEnded(jobId, () => this.deps.catalog.jobStatus(jobId), {
+    await this.deps.jobEnds.untilEnded(jobId, () => this.deps.catalog.jobs.status(jobId), {
       everyMs: TOUCH_RUN_MS,
       signal: this.closing.signal,
-      between: () => this.store.touchRun(runId),
+      between: () => this.runs.touch(runId),
     });
   }
 

@@ -62,7 +62,7 @@ describe('recoverQueues (real PostgreSQL and Redis)', () => {
   async function recordJob(partitions: number): Promise<string> {
     const id = randomUUID();
     const payload = (index: number): PartitionPayload => ({ kind: 'travel-plan', jobId: id, index, units: { ranges: [[index, index]] } });
-    await catalog.createJob({
+    await catalog.jobs.create({
       id,
       kind: 'travel-plan',
       queue: QUEUE,
@@ -77,7 +77,7 @@ describe('recoverQueues (real PostgreSQL and Redis)', () => {
   it('enqueues a job recorded but never enqueued, then puts back a message the queue lost', async () => {
     const id = await recordJob(3);
     expect(await recoverQueues(deps)).toEqual({ enqueuedJobs: 1, requeued: 0, failed: 0, takenOver: 0 });
-    expect(await catalog.jobsNotEnqueued(0)).not.toContain(id); // stamped enqueued
+    expect(await catalog.recovery.jobsNotEnqueued(0)).not.toContain(id); // stamped enqueued
     const ids = (await queue.getJobs(['wait', 'prioritized'])).map((j) => j.id).sort();
     expect(ids).toEqual([0, 1, 2].map((i) => partitionMessageId(id, i)));
     expect(await recoverQueues(deps)).toEqual({ enqueuedJobs: 0, requeued: 0, failed: 0, takenOver: 0 }); // nothing lost
@@ -87,7 +87,7 @@ describe('recoverQueues (real PostgreSQL and Redis)', () => {
     const back = await queue.getJob(partitionMessageId(id, 1));
     expect(back?.data).toMatchObject({ jobId: id, index: 1 });
     expect(back?.opts.attempts).toBe(2);
-    await catalog.cancelJob(id);
+    await catalog.jobs.cancel(id);
     await queue.obliterate({ force: true });
   });
 
@@ -105,7 +105,7 @@ describe('recoverQueues (real PostgreSQL and Redis)', () => {
     void dead.run();
     const messageId = partitionMessageId(id, 0);
     await expect.poll(async () => (await queue.getJob(messageId))?.getState(), { timeout: 10_000 }).toBe('active');
-    expect(await catalog.startPartition(id, 0, 'dead-worker')).toMatchObject({ run: { attempt: 1 } });
+    expect(await catalog.partitions.startOne({ jobId: id, index: 0 }, 'dead-worker')).toMatchObject({ run: { attempt: 1 } });
     await dead.close(true);
     deadConnection.disconnect();
     // Beating until 5 s ago: alive for a 10 s threshold.
@@ -116,15 +116,15 @@ describe('recoverQueues (real PostgreSQL and Redis)', () => {
     await catalog.pool.query(`update partitions set heartbeat_at = clock_timestamp() - interval '11 seconds' where job_id = $1`, [id]);
     expect(await recoverQueues(deps)).toEqual({ enqueuedJobs: 0, requeued: 0, failed: 0, takenOver: 1 });
     expect(await queue.getJob(messageId).then((j) => j?.getState())).toBe('prioritized');
-    const job = await catalog.getJob(id);
+    const job = await catalog.jobs.get(id);
     expect(job?.partitions[0]).toMatchObject({ status: 'queued', attempts: 1 });
     const { rows } = await catalog.pool.query('select attempt, outcome from attempts where job_id = $1', [id]);
     expect(rows).toEqual([{ attempt: 1, outcome: 'abandoned' }]);
     // The dead attempt's late report is fenced off; the next attempt runs.
-    await catalog.heartbeat(id, 0, 1);
-    expect((await catalog.getJob(id))?.partitions[0]?.status).toBe('queued');
-    expect(await catalog.startPartition(id, 0, 'w2')).toMatchObject({ run: { attempt: 2 } });
-    await catalog.cancelJob(id);
+    await catalog.partitions.heartbeat({ jobId: id, index: 0, attempt: 1 });
+    expect((await catalog.jobs.get(id))?.partitions[0]?.status).toBe('queued');
+    expect(await catalog.partitions.startOne({ jobId: id, index: 0 }, 'w2')).toMatchObject({ run: { attempt: 2 } });
+    await catalog.jobs.cancel(id);
     await queue.obliterate({ force: true });
   });
 
@@ -139,7 +139,7 @@ describe('recoverQueues (real PostgreSQL and Redis)', () => {
     await new Promise<void>((resolve) => worker.once('failed', () => resolve()));
     await worker.close();
     expect(await recoverQueues(deps)).toEqual({ enqueuedJobs: 0, requeued: 0, failed: 1, takenOver: 0 });
-    const job = await catalog.getJob(id);
+    const job = await catalog.jobs.get(id);
     expect(job?.partitions[0]).toMatchObject({ status: 'failed', error: { code: 'PARTITA_ERR_LOST' } });
     expect(job?.partitions[0]?.error?.message).toContain('job stalled more than allowable limit');
     expect(finalized).toEqual([id]);

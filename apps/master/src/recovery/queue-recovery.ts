@@ -54,7 +54,7 @@ export async function recoverQueues(deps: QueueRecoveryDeps): Promise<RecoveryRe
 
   // Dead workers' partitions first, by the catalog's heartbeats: their messages go back to waiting now, not once the
   // dead worker's queue lock expires and a stalled check finds it. A message the queue lost is put back below.
-  const taken = await catalog.takeBackSilentPartitions(deps.attemptDeadAfterMs);
+  const taken = await catalog.recovery.takeBackSilent(deps.attemptDeadAfterMs);
   for (const queueName of new Set(taken.map((p) => p.queue))) {
     const mine = taken.filter((p) => p.queue === queueName);
     await takeOverMessages(
@@ -70,17 +70,17 @@ export async function recoverQueues(deps: QueueRecoveryDeps): Promise<RecoveryRe
   }
   report.takenOver = taken.length;
 
-  for (const jobId of await catalog.jobsNotEnqueued(deps.notEnqueuedAfterMs)) {
-    const open = await catalog.openPayloads(jobId);
+  for (const jobId of await catalog.recovery.jobsNotEnqueued(deps.notEnqueuedAfterMs)) {
+    const open = await catalog.recovery.openMessages(jobId);
     if (!open) continue;
     await enqueue(deps, open);
-    await catalog.markEnqueued(jobId);
+    await catalog.jobs.markEnqueued(jobId);
     report.enqueuedJobs++;
     log.warn({ jobId, partitions: open.payloads.length }, 'job recorded but never enqueued: enqueued now');
   }
 
   if (deps.compareMessages === false) return report;
-  const open = await catalog.openPartitions();
+  const open = await catalog.recovery.openPartitions();
   for (const queueName of new Set(open.map((p) => p.queue))) {
     const parts = open.filter((p) => p.queue === queueName);
     const queue = deps.queues.get(queueName);
@@ -103,7 +103,7 @@ export async function recoverQueues(deps: QueueRecoveryDeps): Promise<RecoveryRe
     }
     for (const [jobId, indices] of requeue) {
       // Read again: only partitions still open go back (one may have ended since the list was read).
-      const job = await catalog.openPayloads(jobId, indices);
+      const job = await catalog.recovery.openMessages(jobId, indices);
       if (!job || job.payloads.length === 0) continue;
       await enqueue(deps, job);
       report.requeued += job.payloads.length;
@@ -124,7 +124,7 @@ async function failStalled(deps: QueueRecoveryDeps, queue: Queue<PartitionPayloa
     code: 'PARTITA_ERR_LOST',
     retryable: true,
   };
-  const ended = await deps.catalog.failLostPartition(p.jobId, p.index, p.attempts, error);
+  const ended = await deps.catalog.partitions.failLost({ jobId: p.jobId, index: p.index, attempt: p.attempts }, error);
   if (ended.released) await enqueue(deps, ended.released);
   if (!ended.recorded) return 0;
   deps.log.error({ jobId: p.jobId, partition: p.index, reason: message?.failedReason }, 'partition lost: failed');

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ApiError, DatasetHistory, DatasetList, DatasetSpec, NotFoundError } from '@partita/contracts';
 import type { Catalog } from '@partita/catalog';
+import { toDatasetList, toDatasetVersion } from '../views/jobs.js';
 
 const errors = { 400: ApiError, 404: ApiError };
 
@@ -16,7 +17,7 @@ export function datasetRoutes(deps: { catalog: Catalog }) {
         summary: 'Every registered dataset with its latest version',
         response: { 200: DatasetList, ...errors },
       },
-      handler: async () => deps.catalog.listDatasets(),
+      handler: async () => toDatasetList(await deps.catalog.datasets.latest()),
     });
 
     r.get('/datasets/:name', {
@@ -26,9 +27,9 @@ export function datasetRoutes(deps: { catalog: Catalog }) {
         response: { 200: DatasetHistory, ...errors },
       },
       handler: async (request) => {
-        const dataset = await deps.catalog.getDataset(request.params.name);
-        if (!dataset) throw new NotFoundError(`dataset ${request.params.name} does not exist`);
-        return dataset;
+        const versions = await deps.catalog.datasets.versions(request.params.name);
+        if (versions.length === 0) throw new NotFoundError(`dataset ${request.params.name} does not exist`);
+        return { name: request.params.name, versions: versions.map(toDatasetVersion) };
       },
     });
   };

@@ -5,6 +5,7 @@ import { ApiError, JobAccepted, JobList, JobStatus, JobView, NotFoundError } fro
 import type { Catalog, JobEnds } from '@partita/catalog';
 import type { KindRegistry } from '@partita/kinds';
 import { jobView } from '../kinds/views.js';
+import { loadJob, toJobSummary } from '../views/jobs.js';
 import type { JobsService } from '../services/jobs.js';
 
 const JobParams = z.object({ id: z.uuid() });
@@ -62,7 +63,10 @@ export function jobRoutes(deps: { jobs: JobsService; catalog: Catalog; kinds: Ki
         }),
         response: { 200: JobList, ...errors },
       },
-      handler: async (request) => deps.catalog.listJobs(request.query),
+      handler: async (request) => {
+        const page = await deps.catalog.jobs.list(request.query);
+        return { items: page.rows.map((row) => toJobSummary(row)), nextCursor: page.nextCursor };
+      },
     });
 
     r.get('/jobs/:id', {
@@ -89,13 +93,13 @@ export function jobRoutes(deps: { jobs: JobsService; catalog: Catalog; kinds: Ki
         const gone = new AbortController();
         reply.raw.once('close', () => gone.abort());
         // While it waits, only the job's status is read (a big job's whole view is built once, for the answer).
-        const status = await deps.jobEnds.untilEnded(id, () => deps.catalog.jobStatus(id), {
+        const status = await deps.jobEnds.untilEnded(id, () => deps.catalog.jobs.status(id), {
           everyMs: REREAD_MS,
           deadline,
           signal: gone.signal,
         });
         if (status === null) throw new NotFoundError(`job ${id} does not exist`);
-        const job = await deps.catalog.getJob(id);
+        const job = await loadJob(deps.catalog, id);
         if (!job) throw new NotFoundError(`job ${id} does not exist`);
         return jobView(job, deps.kinds);
       },

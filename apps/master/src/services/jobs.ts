@@ -19,6 +19,7 @@ import type { Kind } from '@partita/sdk';
 import type { Logger, MasterMetrics } from '@partita/telemetry';
 import type { SnapshotRegistry } from '../extract/snapshots.js';
 import { planJob, type JobLimits, type Plan } from '../planning/plan.js';
+import { loadJob } from '../views/jobs.js';
 
 /** A job's spec as submitted: validated by its kind's schema on the way in. */
 export type JobSpec = Record<string, unknown> & { kind: string };
@@ -60,7 +61,7 @@ export class JobsService {
     const spec = parsed as JobSpec;
     if (idempotencyKey !== undefined) {
       // A repeat answers before planning: no second snapshot, no second look at the source.
-      const existing = await catalog.findByIdempotencyKey(idempotencyKey);
+      const existing = await catalog.jobs.byIdempotencyKey(idempotencyKey);
       if (existing) return repeatOf(existing, spec, idempotencyKey);
     }
     const id = randomUUID();
@@ -99,7 +100,7 @@ export class JobsService {
     try {
       // Counted again in turn: jobs this token submitted meanwhile count too (one master records one job at a time).
       if (submittedBy !== null) await this.checkQueuedLimit(submittedBy, plan.partitions.length);
-      recorded = await catalog.createJob({
+      recorded = await catalog.jobs.create({
         submittedBy,
         id,
         kind: spec.kind,
@@ -134,12 +135,12 @@ export class JobsService {
       );
     } catch (err) {
       log.error({ err, jobId: id }, 'enqueue failed; job withdrawn');
-      await catalog.deleteJob(id).catch((e: unknown) => log.error({ err: e, jobId: id }, 'could not withdraw job'));
+      await catalog.jobs.delete(id).catch((e: unknown) => log.error({ err: e, jobId: id }, 'could not withdraw job'));
       await plan.lease?.release();
       throw new TransientError('the queue is unavailable; the job was not accepted, retry later', err);
     }
     plan.lease?.keep(id);
-    await catalog.markEnqueued(id);
+    await catalog.jobs.markEnqueued(id);
     this.deps.metrics.jobsSubmitted.inc({ kind: spec.kind });
     log.info({ jobId: id, kind: spec.kind, partitions: plan.partitions.length, items: plan.itemsTotal }, 'job enqueued');
     return { id, status: 'queued', created: true };
@@ -150,7 +151,7 @@ export class JobsService {
    * queue until one starts.
    */
   private async warningsFor(kind: Kind): Promise<string[]> {
-    const workers = await this.deps.catalog.liveWorkers(HEARTBEAT_LOST_MS);
+    const workers = await this.deps.catalog.workers.live(HEARTBEAT_LOST_MS);
     const serving = workers.some((w) => w.kinds.some((k) => k.name === kind.name && Number(k.version.split('.')[0]) === kind.major));
     if (serving) return [];
     return [
@@ -165,7 +166,7 @@ export class JobsService {
    */
   private async checkQueuedLimit(token: string, adding: number): Promise<void> {
     const limit = this.deps.limits.queuedPartitionsPerToken;
-    const queued = await this.deps.catalog.openPartitionsSubmittedBy(token);
+    const queued = await this.deps.catalog.jobs.openPartitionsSubmittedBy(token);
     if (queued + Math.max(adding, 1) > limit) {
       const n = (v: number) => v.toLocaleString('en-US');
       const message =
@@ -187,7 +188,7 @@ export class JobsService {
         : { message: err instanceof Error ? err.message : String(err), code: 'PARTITA_ERR_INTERNAL', retryable: true };
     const given = spec['output'] as { container: string; prefix?: string };
     const output = { container: given.container, prefix: given.prefix ?? spec.kind };
-    const recorded = await this.deps.catalog.createFailedJob({ id: randomUUID(), kind: spec.kind, spec, output, error, idempotencyKey });
+    const recorded = await this.deps.catalog.jobs.createFailed({ id: randomUUID(), kind: spec.kind, spec, output, error, idempotencyKey });
     if (recorded.created) {
       this.deps.metrics.jobsSubmitted.inc({ kind: spec.kind });
       this.deps.metrics.jobsFinished.inc({ kind: spec.kind, outcome: 'failed' });
@@ -202,14 +203,14 @@ export class JobsService {
    */
   async retry(id: string): Promise<JobStatus> {
     const { catalog, queues, log } = this.deps;
-    const job = await catalog.getJob(id);
+    const job = await loadJob(catalog, id);
     if (!job) throw new NotFoundError(`job ${id} does not exist`);
     if (job.status !== 'failed') throw new ConflictError(`job ${id} is ${job.status}: only a failed job can be retried`);
     if (job.partitions.length === 0) throw new ConflictError(`job ${id} failed before it was planned: submit its spec again`);
     const queue = queues.get(job.queue);
     const failed = job.partitions.filter((p) => p.status === 'failed').map((p) => p.index);
     await removePartitionMessages(queue, id, failed);
-    const result = await catalog.retryJob(id);
+    const result = await catalog.jobs.retry(id);
     if (result === null) throw new NotFoundError(`job ${id} does not exist`);
     if (result.status !== 'running') throw new ConflictError(`job ${id} is ${result.status}: only a failed job can be retried`);
     try {
@@ -225,7 +226,7 @@ export class JobsService {
   /** Cancels a job: its waiting partitions leave the queue and never run; running ones finish but change nothing. */
   async cancel(id: string): Promise<JobStatus> {
     const { catalog, queues, log } = this.deps;
-    const result = await catalog.cancelJob(id);
+    const result = await catalog.jobs.cancel(id);
     if (result === null) throw new NotFoundError(`job ${id} does not exist`);
     // Only the cancel that ended the job counts it; a repeat is a 409, like cancelling a job that ended otherwise.
     if (!result.changed) {

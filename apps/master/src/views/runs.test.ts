@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { PipelineRunView, type JobStatus, type JobSummary } from '@partita/contracts';
-import { toRunView, type RunFacts } from './run-view.js';
+import { toRunView, type RunFacts } from './runs.js';
 
 const CREATED = new Date('2025-03-01T10:00:00.000Z');
 /** `ms` after the run's creation. */

@@ -1,39 +1,6 @@
-import type {
-  DatasetVersion,
-  ErrorInfo,
-  FileView,
-  ManifestColumn,
-  JobStatus,
-  JobSummary,
-  JobView,
-  PartitionStatus,
-  PartitionView,
-} from '@partita/contracts';
+import type { Catalog, CountedJobRow, DatasetRow, JobRow, JobWithPartitions, PartitionRow } from '@partita/catalog';
+import type { DatasetList, DatasetVersion, JobSummary, JobView, ManifestColumn, PartitionView } from '@partita/contracts';
 import { computeTimings, jobTimings } from './timings.js';
-
-/** Row shapes as node-postgres returns them (bigint columns arrive as strings). */
-export interface JobRow {
-  id: string;
-  kind: string;
-  spec: Record<string, unknown>;
-  status: JobStatus;
-  created_at: Date;
-  enqueued_at: Date | null;
-  started_at: Date | null;
-  finished_at: Date | null;
-  partitions_total: number;
-  items_total: string;
-  output: { container: string; prefix: string };
-  manifest_path: string | null;
-  error: ErrorInfo | null;
-  details: Record<string, unknown> | null;
-  kind_version: string | null;
-  queue: string | null;
-  item_noun: string;
-  columns: ManifestColumn[] | null;
-  warnings: string[];
-  max_concurrency: number | null;
-}
 
 /**
  * A job as the catalog holds it: its view, and what only the platform reads (its planner's details, the columns of
@@ -44,53 +11,6 @@ export interface JobRecord extends JobView {
   queue: string;
   details: Record<string, unknown> | null;
   columns: ManifestColumn[] | null;
-}
-
-export interface PartitionRow {
-  idx: number;
-  items: number;
-  items_done: number;
-  estimated_cost: number;
-  status: PartitionStatus;
-  attempts: number;
-  worker_id: string | null;
-  enqueued_at: Date | null;
-  started_at: Date | null;
-  finished_at: Date | null;
-  queue_wait_ms: number | null;
-  run_ms: number | null;
-  rows: string | null;
-  bytes: string | null;
-  files: FileView[];
-  own_snapshot: boolean;
-  error: ErrorInfo | null;
-}
-
-export interface DatasetRow {
-  job_id: string;
-  name: string;
-  version: number;
-  kind: string;
-  description: string;
-  tags: Record<string, string>;
-  container: string;
-  manifest_path: string;
-  files: number;
-  rows: string;
-  bytes: string;
-  schema: DatasetVersion['schema'];
-  created_at: Date;
-}
-
-/** Partition counts of one job, aggregated in SQL for the list view. */
-export interface JobCounts {
-  done: number;
-  succeeded: number;
-  failed: number;
-  running: number;
-  items_done: string;
-  sum_run_ms: number | null;
-  workers: number;
 }
 
 const planMs = (job: JobRow): number | null => (job.enqueued_at ? job.enqueued_at.getTime() - job.created_at.getTime() : null);
@@ -119,7 +39,8 @@ export function toPartitionView(row: PartitionRow): PartitionView {
   };
 }
 
-export function toJobView(job: JobRow, partitions: readonly PartitionRow[]): JobRecord {
+/** A job of the catalog as the API shows it (before its kind adds its own fields), with what only the platform reads. */
+export function toJobRecord({ job, partitions }: JobWithPartitions): JobRecord {
   const views = partitions.map(toPartitionView);
   const ended = views.filter((p) => p.status === 'succeeded' || p.status === 'failed' || p.status === 'cancelled');
   const dataset = (job.spec['dataset'] as JobView['dataset'] | undefined) ?? null;
@@ -156,6 +77,11 @@ export function toJobView(job: JobRow, partitions: readonly PartitionRow[]): Job
   };
 }
 
+/** Every dataset's latest version with its number of versions (`GET /datasets`). */
+export function toDatasetList(rows: ReadonlyArray<DatasetRow & { versions: number }>): DatasetList {
+  return { items: rows.map((r) => ({ ...toDatasetVersion(r), versions: r.versions })) };
+}
+
 export function toDatasetVersion(row: DatasetRow): DatasetVersion {
   return {
     name: row.name,
@@ -175,7 +101,8 @@ export function toDatasetVersion(row: DatasetRow): DatasetVersion {
 }
 
 /** The list view: timings from SQL aggregates (no per-partition medians). */
-export function toJobSummary(job: JobRow, counts: JobCounts, now: Date = new Date()): JobSummary {
+export function toJobSummary(job: CountedJobRow, now: Date = new Date()): JobSummary {
+  const counts = job;
   return {
     id: job.id,
     kind: job.kind,
@@ -200,4 +127,10 @@ export function toJobSummary(job: JobRow, counts: JobCounts, now: Date = new Dat
     ),
     error: job.error,
   };
+}
+
+/** A job read from the catalog with its partitions, as a record; null for an unknown job. */
+export async function loadJob(catalog: Catalog, id: string): Promise<JobRecord | null> {
+  const found = await catalog.jobs.get(id);
+  return found && toJobRecord(found);
 }

@@ -1,6 +1,8 @@
+import type { RunRecord } from '@partita/catalog';
 import type { JobSummary, PipelineRunView, RunEntryView, RunStatus } from '@partita/contracts';
+import { toJobSummary } from './jobs.js';
 
-/** A run as the catalog holds it, and each entry's job once submitted. */
+/** A run's facts, each entry with its job's summary once submitted. */
 export interface RunFacts {
   id: string;
   pipeline: string;
@@ -11,6 +13,24 @@ export interface RunFacts {
   entries: ReadonlyArray<{ entry: string; dataset: string; job: JobSummary | null }>;
   /** Distinct workers over the run's partitions. */
   workers: number;
+}
+
+/** A run of the catalog as the API shows it. */
+export function runViewOf(record: RunRecord, now: Date = new Date()): PipelineRunView {
+  const { run } = record;
+  return toRunView(
+    {
+      id: run.id,
+      pipeline: run.pipeline,
+      category: run.category,
+      trigger: run.trigger,
+      createdAt: run.created_at,
+      cancelledAt: run.cancelled_at,
+      workers: record.workers,
+      entries: record.entries.map((e) => ({ entry: e.entry, dataset: e.dataset, job: e.job && toJobSummary(e.job, now) })),
+    },
+    now,
+  );
 }
 
 const ACTIVE = new Set(['pending', 'queued', 'running']);

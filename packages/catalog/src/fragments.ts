@@ -1,6 +1,11 @@
+/** SQL shared by several stores' statements. */
+
+/** The partition queue of the job aliased `j`; jobs from before kinds had versions used `partitions-<kind>`. */
+export const JOB_QUEUE = /* sql */ "coalesce(j.queue, 'partitions-' || j.kind)";
+
 /**
- * The partition counts of the job aliased `j` (the JobCounts of rows.ts), for a `cross join lateral` (or a `left join
- * lateral … on true`): aggregated in SQL, so that a list of jobs never loads their partitions.
+ * The partition counts of the job aliased `j` (a JobCounts row), for a `cross join lateral` (or a `left join lateral …
+ * on true`): aggregated in SQL, so that a list of jobs never loads their partitions.
  */
 export const JOB_COUNTS = /* sql */ `
            select count(*) filter (where p.status in ('succeeded', 'failed', 'cancelled'))::int as done,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import * as sql from './sql.js';
 
 /** A signed-in browser: the name and scope of the token it signed in with. */
 export interface SessionRecord {
@@ -14,28 +15,22 @@ export class SessionStore {
   constructor(private readonly pool: pg.Pool) {}
 
   async create(id: string, session: SessionRecord, ttlMs: number): Promise<void> {
-    await this.pool.query(
-      `insert into sessions (id_sha256, token_name, scope, expires_at) values ($1, $2, $3, clock_timestamp() + $4 * interval '1 millisecond')`,
-      [sha256(id), session.tokenName, session.scope, ttlMs],
-    );
+    await this.pool.query(sql.CREATE, [sha256(id), session.tokenName, session.scope, ttlMs]);
   }
 
   /** The session of an id, or null when there is none or it expired. */
   async find(id: string): Promise<SessionRecord | null> {
-    const { rows } = await this.pool.query<{ token_name: string; scope: string }>(
-      'select token_name, scope from sessions where id_sha256 = $1 and expires_at > clock_timestamp()',
-      [sha256(id)],
-    );
+    const { rows } = await this.pool.query<{ token_name: string; scope: string }>(sql.FIND, [sha256(id)]);
     const row = rows[0];
     return row ? { tokenName: row.token_name, scope: row.scope } : null;
   }
 
   async delete(id: string): Promise<void> {
-    await this.pool.query('delete from sessions where id_sha256 = $1', [sha256(id)]);
+    await this.pool.query(sql.DELETE, [sha256(id)]);
   }
 
   /** Removes expired sessions; returns how many. */
   async deleteExpired(): Promise<number> {
-    return (await this.pool.query('delete from sessions where expires_at <= clock_timestamp()')).rowCount ?? 0;
+    return (await this.pool.query(sql.DELETE_EXPIRED)).rowCount ?? 0;
   }
 }

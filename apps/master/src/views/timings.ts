@@ -1,4 +1,4 @@
-import type { Timings } from '@partita/contracts';
+import { median, type Timings } from '@partita/contracts';
 
 export interface TimedPartition {
   workerId: string | null;
@@ -60,11 +60,4 @@ export function computeTimings(
   now: Date = new Date(),
 ): Timings {
   return jobTimings(job, partitionTotals(partitions), now);
-}
-
-export function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
