@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { JobView } from '@partita/contracts';
-import { formatSpeedup } from '../../apps/cli/src/format.js';
+import { formatSpeedup } from '@partita/format';
 import { freePort } from '../support/ports.js';
 import { useSourceSchema } from '../support/source-schema.js';
 import { useStack } from '../support/stack.js';

@@ -1,38 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
 import type { JobView } from '@partita/contracts';
+import { formatRatio, formatSpeedup } from '@partita/format';
+import { launchChromium } from '../support/chromium.js';
 import { startStack, useStack, type TestStack } from '../support/stack.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const ARTIFACT = `${ROOT}test-artifacts/job-page.png`;
 const DOCS_SCREENSHOT = `${ROOT}docs/job-page.png`;
-
-/** Debian's Chromium, driven by playwright-core; the test fails (never skips) when it is not there. */
-async function launchChromium(): Promise<Browser> {
-  const hint = 'install the Debian packages chromium and chromium-driver (apt-get install chromium chromium-driver), or set CHROMIUM_PATH';
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: ${hint}`);
-  try {
-    return await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-  } catch (err) {
-    throw new Error(`Chromium at ${CHROMIUM} did not start (${hint}): ${(err as Error).message}`);
-  }
-}
 
 /** A small generated travel plan: partitions of a few hundred milliseconds each, enough for both workers. */
 const travelSpec = (container: string) => ({
@@ -64,6 +41,14 @@ describe('job page: served at /, next to the API and its docs', () => {
     expect(style.status).toBe(200);
     expect(style.headers.get('content-type')).toMatch(/^text\/css/);
     expect((await fetch(`${baseUrl}/ui/missing.js`)).status).toBe(404);
+    // The page's modules, and the formatting module they share with the CLI; not the compiler's declarations.
+    expect((await fetch(`${baseUrl}/ui/views/job.js`)).status).toBe(200);
+    const format = await fetch(`${baseUrl}/ui/format/index.js`);
+    expect(format.status).toBe(200);
+    expect(format.headers.get('content-type')).toMatch(/javascript/);
+    expect(await format.text()).toContain('./numbers.js');
+    expect((await fetch(`${baseUrl}/ui/format/index.d.ts`)).status).toBe(404);
+    expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self';.*style-src 'self';/);
 
     const docs = await fetch(`${baseUrl}/docs/json`);
     expect(docs.status).toBe(200);
@@ -129,8 +114,9 @@ describe('job page in Chromium: the list, a job, its timeline by worker and its 
       const current = await stack.getJob(id);
       expect(await page.locator('#job-id').textContent()).toBe(id);
       expect(await page.locator('#job-status').textContent()).toBe('succeeded');
-      expect(await page.locator('#speedup').textContent()).toBe(`${current.timings.speedup.toFixed(2)}×`);
-      expect(await page.locator('#efficiency').textContent()).toBe(current.timings.efficiency.toFixed(2));
+      // Figures printed by the formatting module the CLI prints with.
+      expect(await page.locator('#speedup').textContent()).toBe(formatSpeedup(current.timings.speedup));
+      expect(await page.locator('#efficiency').textContent()).toBe(formatRatio(current.timings.efficiency));
       expect(await page.locator('#workers').textContent()).toBe(String(current.timings.workers));
 
       // The timeline: one lane per worker of the API's view, each bar in its partition's worker lane.

@@ -5,7 +5,7 @@ import type { KindRegistry } from '@partita/kinds';
 import type { Queue } from 'bullmq';
 import type { Logger, Registry } from '@partita/telemetry';
 import { registerAuth } from './auth/plugin.js';
-import { sessionRoutes } from './auth/session.js';
+import { openSessionRoutes, sessionRoutes } from './auth/session.js';
 import { authSettings, type AuthConfig } from './auth/settings.js';
 import { registerErrorHandler } from './plugins/errors.js';
 import { registerOpenApi } from './plugins/openapi.js';
@@ -58,6 +58,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerAuth(app, auth, deps.catalog.sessions);
   await registerOpenApi(app, auth);
   if (auth.mode === 'on') await app.register(sessionRoutes(auth.tokens, deps.catalog.sessions, deps.auth.SESSION_TTL_SECONDS));
+  else await app.register(openSessionRoutes());
   await app.register(healthRoutes(deps.readiness));
   await app.register(jobRoutes({ jobs: deps.jobs, catalog: deps.catalog, kinds: deps.kinds, jobEnds: deps.jobEnds }));
   await app.register(kindRoutes({ kinds: deps.kinds, catalog: deps.catalog }));

@@ -101,6 +101,7 @@ export {
 } from './views.js';
 export type { ExtractDetails } from './views.js';
 export { Manifest, ManifestColumn } from './manifest.js';
+export { ApiScope, SessionView } from './session.js';
 export {
   FINALIZE_QUEUE,
   PIPELINE_RUNS_QUEUE,

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ApiError } from '@partita/contracts';
+import { ApiError, SessionView } from '@partita/contracts';
 import { randomBytes } from 'node:crypto';
 import { SESSION_COOKIE, clearedSessionCookie, parseCookies, sessionCookie } from './cookies.js';
-import { bearerToken, overHttps, unauthorized } from './http.js';
-import type { SessionStoreLike } from './plugin.js';
+import { bearerToken, credentialOf, overHttps, unauthorized } from './http.js';
+import { sessionToken, type SessionStoreLike } from './plugin.js';
 import { SESSION_PATH } from './policy.js';
 import { SCOPES, findToken, type TokenTable } from './tokens.js';
 
@@ -38,6 +38,26 @@ export function sessionRoutes(tokens: TokenTable, sessions: SessionStoreLike, tt
       },
     });
 
+    r.get(SESSION_PATH, {
+      schema: {
+        summary: 'Who the bearer token or the session cookie is: its name and scope (401 when neither is valid)',
+        description: 'The job page asks this to show only what the scope allows (no write buttons for a read token).',
+        security: [{ bearer: [] }],
+        response: { 200: SessionView, 401: ApiError },
+      },
+      handler: async (request, reply) => {
+        const credential = credentialOf(request);
+        const token =
+          credential === undefined
+            ? undefined
+            : credential.via === 'header'
+              ? findToken(tokens, credential.token)
+              : await sessionToken(tokens, sessions, credential.sessionId);
+        if (!token) return unauthorized(reply, 'read', credential === undefined ? 'missing' : 'invalid');
+        return { auth: 'on' as const, name: token.name, scope: token.scope };
+      },
+    });
+
     r.delete(SESSION_PATH, {
       schema: { summary: 'Sign out: the session cookie is removed', security: [], response: { 204: z.null().describe('Signed out') } },
       handler: async (request, reply) => {
@@ -48,6 +68,16 @@ export function sessionRoutes(tokens: TokenTable, sessions: SessionStoreLike, tt
           .code(204)
           .send(null);
       },
+    });
+  };
+}
+
+/** With API_AUTH=off, `GET /auth/session` says so: every caller may do everything. */
+export function openSessionRoutes() {
+  return async function routes(app: FastifyInstance): Promise<void> {
+    app.withTypeProvider<ZodTypeProvider>().get(SESSION_PATH, {
+      schema: { summary: 'API_AUTH is off: every caller may do everything', response: { 200: SessionView } },
+      handler: async () => ({ auth: 'off' as const, name: null, scope: 'admin' as const }),
     });
   };
 }
