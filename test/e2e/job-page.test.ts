@@ -87,6 +87,9 @@ describe('job page in Chromium: the list, a job, its timeline by worker and its 
       const page = await context.newPage();
       const problems: string[] = [];
       page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+      page.on('response', (res) => {
+        if (res.status() >= 400) problems.push(`${res.status()} ${res.url()}`);
+      });
       page.on('console', (msg) => {
         if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
       });
