@@ -9,29 +9,12 @@ const alias = Object.fromEntries(
   readdirSync(`${root}packages`).map((name) => [`@partita/${name}`, `${root}packages/${name}/src/index.ts`]),
 );
 
-/** Pure code: no service needed. */
-const PURE = [
-  'packages/config/src/**/*.test.ts',
-  'packages/contracts/src/**/*.test.ts',
-  'packages/format/src/**/*.test.ts',
-  'packages/parquet/src/**/*.test.ts',
-  'packages/partition/src/**/*.test.ts',
-  'apps/master/src/views/**/*.test.ts',
-  'packages/travel/src/**/*.test.ts',
-  'packages/sdk/src/kind.test.ts',
-  'packages/kind-program/src/csv.test.ts',
-  'examples/*/src/**/*.test.ts',
-  'packages/kinds/src/**/*.test.ts',
-  'packages/kind-travel-plan/src/**/*.test.ts',
-  'packages/kind-sql-extract/src/limits.test.ts',
-  'apps/master/src/auth/**/*.test.ts',
-  'apps/master/src/pipelines/**/*.test.ts',
-  'apps/cli/src/**/*.test.ts',
-  'apps/bench/src/**/*.test.ts',
-  'apps/worker/src/batcher.test.ts',
-  'test/deploy/**/*.test.ts',
-  'test/python/**/*.test.ts',
-];
+/**
+ * A test's project follows its name. Under a workspace's `src/`, next to the code: `name.test.ts` is a unit test (no
+ * service), `name.int.test.ts` talks to the real Redis, PostgreSQL or Azurite. Everything under `test/` does too.
+ */
+const SOURCES = ['packages', 'apps', 'examples'].map((dir) => `${dir}/*/src/**/`);
+const INTEGRATION = '*.int.test.ts';
 
 export default defineConfig({
   resolve: { alias },
@@ -42,15 +25,15 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: PURE },
+        test: { name: 'unit', include: SOURCES.map((dir) => `${dir}*.test.ts`), exclude: [`**/${INTEGRATION}`] },
       },
       {
         extends: true,
         test: {
           name: 'services',
-          include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'examples/*/src/**/*.test.ts', 'test/**/*.test.ts'],
+          include: [...SOURCES.map((dir) => `${dir}${INTEGRATION}`), 'test/**/*.test.ts'],
           // test/containers needs a container engine: `npm run test:containers` (vitest.containers.config.ts).
-          exclude: [...PURE, 'test/containers/**'],
+          exclude: ['test/containers/**'],
           // One Azurite for the run; Redis and PostgreSQL must run. Files are isolated by schema, queue prefix and container.
           globalSetup: ['test/support/global-setup.ts'],
         },

@@ -49,6 +49,7 @@ export interface TestStack {
   inProcessWorkers: RunningWorker[];
   /** With `workerHttp`: each worker process's HTTP port, by worker id. */
   workerHttpPorts: Map<string, number>;
+  /** Starts a worker process and waits until it says it is ready (listening on its queues); rejects if it exits first. */
   startWorkerProcess(id: string, extraEnv?: Record<string, string>): Promise<ChildProcess>;
   /** Waits until `count` workers listen on the travel-plan queue of this stack's Redis and prefix. */
   waitForWorkers(count: number, timeoutMs?: number): Promise<void>;
@@ -108,23 +109,24 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     }
     const child = spawn(process.execPath, [WORKER_MAIN], {
       env: { ...process.env, ...env, WORKER_ID: id, ...http, ...extraEnv },
-      stdio: ['ignore', 'inherit', 'inherit'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     workerProcesses.push(child);
+    await untilReady(child, id);
     return child;
   };
   const count = options.workers ?? 2;
-  for (let i = 0; i < count; i++) {
-    if ((options.workerMode ?? 'process') === 'process') await startWorkerProcess(`w${i + 1}`);
-    else inProcessWorkers.push(await startWorker(readWorkerEnv({ ...env, WORKER_ID: `w${i + 1}` }), log.child({ app: 'worker' })));
-  }
+  const ids = Array.from({ length: count }, (_, i) => `w${i + 1}`);
+  if ((options.workerMode ?? 'process') === 'process') await Promise.all(ids.map((id) => startWorkerProcess(id)));
+  else
+    for (const id of ids) inProcessWorkers.push(await startWorker(readWorkerEnv({ ...env, WORKER_ID: id }), log.child({ app: 'worker' })));
   await waitForWorkers(prefix, count, undefined, redisUrl);
 
   const getJob = async (id: string): Promise<JobView> => {
     // Through the current master: restartMaster() replaces it.
     const res = await master.app.inject({ method: 'GET', url: `/jobs/${id}` });
     if (res.statusCode !== 200) throw new Error(`GET /jobs/${id}: ${res.statusCode} ${res.body}`);
-    return res.json() as JobView;
+    return res.json<JobView>();
   };
 
   const stack: TestStack = {
@@ -201,6 +203,30 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     },
   };
   return stack;
+}
+
+/** How long a worker process may take to start (load its kinds, warm up, connect). */
+const WORKER_READY_MS = 30_000;
+
+/** Resolves when a worker process sends its `ready` message (see the worker's main); rejects when it exits first. */
+function untilReady(child: ChildProcess, id: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (err?: Error) => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onMessage = (message: unknown) => {
+      if (typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'ready') done();
+    };
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) =>
+      done(new Error(`worker ${id} exited before it was ready (code ${code}, signal ${signal})`));
+    const timer = setTimeout(() => done(new Error(`worker ${id} was not ready within ${WORKER_READY_MS} ms`)), WORKER_READY_MS);
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
 }
 
 /** A spec's output pointed at the stack's own container. */

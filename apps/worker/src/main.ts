@@ -3,6 +3,8 @@ import { startWorker } from './worker.js';
 
 const env = readWorkerEnv();
 const worker = await startWorker(env);
+// A parent that started this process with an IPC channel (a test harness, a local runner) hears when it is ready.
+process.send?.({ type: 'ready', workerId: worker.id });
 
 /** After the grace period the running partitions are aborted; this much later the process exits regardless (keep the
  * pod's terminationGracePeriodSeconds above preStop + SHUTDOWN_TIMEOUT_MS + this). */

@@ -114,6 +114,8 @@ export async function startWorker(
     w.on('error', (err) => log.error({ err, kind: kind.name }, 'worker error'));
     return w;
   });
+  // Ready means listening: every queue's connection is up before the worker says it started.
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
   // The catalog knows which kinds (and versions) live workers serve: GET /kinds, and a submit's warning when none does.
   await catalog.workers.seen(env.WORKER_ID, servedKinds);
   const seen = setInterval(

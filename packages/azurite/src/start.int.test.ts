@@ -27,15 +27,6 @@ function processAlive(pid: number): boolean {
   }
 }
 
-async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (condition()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return condition();
-}
-
 describe('startAzurite', () => {
   it('starts on a free port, answers blob requests, and closes the port and its temp dir on stop', async () => {
     const lines: string[] = [];

@@ -72,7 +72,7 @@ class RecordingWriter implements ParquetStreamWriter {
     this.recorders = plans.map((p, i) => new RecordingBuffer(this.columns[i]!, bufferPhysical(p), this));
   }
   get buffers(): readonly ColumnBuffer[] {
-    return this.recorders as unknown as ColumnBuffer[];
+    return this.recorders;
   }
   endRow(): boolean {
     this.rows++;
