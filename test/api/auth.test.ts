@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { partitionQueueName } from '@partita/contracts';
 import { countQueueKeys } from '../support/isolation.js';
 import { startStack, type TestStack } from '../support/stack.js';
 import { BUILTIN_KINDS, BUILTIN_QUEUES, queueOf } from '../support/kinds.js';

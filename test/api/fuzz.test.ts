@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError, FINALIZE_QUEUE, PIPELINE_RUNS_QUEUE, partitionMessageId, partitionQueueName } from '@partita/contracts';
+import { ApiError, FINALIZE_QUEUE, PIPELINE_RUNS_QUEUE, partitionMessageId } from '@partita/contracts';
 import { ensureReaderRole } from '@partita/extract';
 import { DATABASE_URL, READER_ROLE, REDIS_URL, SOURCE_DATABASE_URL } from '../support/env.js';
 import { partitionMessages, uniqueName } from '../support/isolation.js';
@@ -169,7 +169,10 @@ function objects(doc: Doc): Obj[] {
   const out: Obj[] = [];
   const visit = (d: Doc): void => {
     if (Array.isArray(d)) d.forEach(visit);
-    else if (isObj(d)) (out.push(d), d.entries.forEach(([, v]) => visit(v)));
+    else if (isObj(d)) {
+      out.push(d);
+      d.entries.forEach(([, v]) => visit(v));
+    }
   };
   visit(doc);
   return out;
@@ -214,7 +217,7 @@ function mutate(doc: Doc, mutations: readonly Mutation[]): Doc {
     const place = all[m.at % Math.max(1, all.length)];
     if (!place) continue;
     if (m.op === 'drop') setAt(place, undefined);
-    else if (m.op === 'append') setAt(place, `${valueAt(place) as string}${m.value}`);
+    else if (m.op === 'append') setAt(place, `${valueAt(place) as string}${m.value as string}`);
     else setAt(place, m.value);
   }
   return copy;
@@ -439,7 +442,7 @@ describe('POST /jobs under fuzzing: never a 5xx, errors with the API shape and n
       fc.integer({ min: 100, max: 20_000 }).map(nested),
       fc
         .tuple(fc.constantFrom('travel-plan', 'sql-extract', 'teleport', ''), anyKind)
-        .map(([kind, rest]) => obj([['kind', kind], ...(Object.entries(rest).map(([k, v]) => [k, toDoc(v)]) as [string, Doc][])])),
+        .map(([kind, rest]) => obj([['kind', kind], ...Object.entries(rest).map(([k, v]): [string, Doc] => [k, toDoc(v)])])),
     );
     await fc.assert(
       fc.asyncProperty(body, (doc) => json(doc)),

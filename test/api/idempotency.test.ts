@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { partitionQueueName } from '@partita/contracts';
 import { REDIS_URL } from '../support/env.js';
 import { startStack, type TestStack } from '../support/stack.js';
 import { queueOf } from '../support/kinds.js';

@@ -66,7 +66,7 @@ describe('per-job limits on POST /jobs', () => {
       payload: JSON.stringify(spec),
       headers: { 'content-type': 'application/json' },
     });
-    return { status: res.statusCode, json: res.json() as { id?: string; message?: string; issues?: { path: string; message: string }[] } };
+    return { status: res.statusCode, json: res.json<{ id?: string; message?: string; issues?: { path: string; message: string }[] }>() };
   };
 
   async function refused(spec: unknown, path: string, message: RegExp): Promise<void> {

@@ -1,7 +1,6 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { partitionQueueName } from '@partita/contracts';
 import { REDIS_URL } from '../support/env.js';
 import { startStack, type TestStack } from '../support/stack.js';
 import { queueOf } from '../support/kinds.js';
@@ -61,7 +60,7 @@ describe('POST /jobs rejects bad input with a 4xx naming the problem, and enqueu
   it.each(cases)('%s', async (_name, body, field) => {
     const res = await post(JSON.stringify(body));
     expect(res.statusCode).toBe(400);
-    const error = res.json() as { statusCode: number; code: string; message: string; issues?: { path: string; message: string }[] };
+    const error = res.json<{ statusCode: number; code: string; message: string; issues?: { path: string; message: string }[] }>();
     expect(error.statusCode).toBe(400);
     expect(error.code).toBe('PARTITA_ERR_VALIDATION');
     expect(error.message).toMatch(field);
@@ -148,7 +147,7 @@ describe('POST /jobs rejects bad input with a 4xx naming the problem, and enqueu
   it('serves the OpenAPI document generated from the schemas', async () => {
     const res = await stack.master.app.inject({ method: 'GET', url: '/docs/json' });
     expect(res.statusCode).toBe(200);
-    const doc = res.json() as { paths: Record<string, unknown> };
+    const doc = res.json<{ paths: Record<string, unknown> }>();
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/jobs', '/jobs/{id}', '/healthz', '/readyz']));
     expect(JSON.stringify(doc.paths['/jobs'])).toContain('travel-plan');
   });

@@ -57,7 +57,7 @@ function service(name: string): ComposeService {
 }
 
 /** A service's environment as the container gets it: the map form or the `KEY=value` list form. */
-function environment(s: ComposeService): Record<string, unknown> {
+function environment(s: ComposeService): Record<string, string | number | boolean | null> {
   const env = s.environment ?? {};
   if (!Array.isArray(env)) return { ...env };
   return Object.fromEntries(env.map((e) => [e.split('=')[0]!, e.includes('=') ? e.slice(e.indexOf('=') + 1) : null]));

@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { FINALIZE_QUEUE, partitionQueueName } from '@partita/contracts';
+import { FINALIZE_QUEUE } from '@partita/contracts';
 import { QUEUE_STATES, createMasterMetrics, createWorkerMetrics, type QueueDepths } from '@partita/telemetry';
 import { MasterEnv } from '../../apps/master/src/env.js';
 import { WorkerEnv } from '../../apps/worker/src/env.js';
@@ -43,8 +43,8 @@ interface App {
 }
 
 const APPS: Record<AppName, App> = {
-  master: { schema: MasterEnv, env: MasterEnv.shape as Record<string, Schema>, portVar: 'PORT' },
-  worker: { schema: WorkerEnv, env: WorkerEnv.shape as Record<string, Schema>, portVar: 'WORKER_HTTP_PORT' },
+  master: { schema: MasterEnv, env: MasterEnv.shape, portVar: 'PORT' },
+  worker: { schema: WorkerEnv, env: WorkerEnv.shape, portVar: 'WORKER_HTTP_PORT' },
 };
 const APP_NAMES = Object.keys(APPS) as AppName[];
 

@@ -116,7 +116,7 @@ class PrometheusServer {
   }
 
   async api<T>(path: string, params: Record<string, string> = {}): Promise<T> {
-    const res = await fetch(`${this.url}/api/v1/${path}?${new URLSearchParams(params)}`);
+    const res = await fetch(`${this.url}/api/v1/${path}?${new URLSearchParams(params).toString()}`);
     const body = (await res.json()) as PromResponse<T>;
     if (body.status !== 'success') throw new Error(`${body.errorType ?? res.status}: ${body.error ?? 'no error message'}`);
     return body.data;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PIPELINE_RUNS_QUEUE, partitionQueueName } from '@partita/contracts';
+import { PIPELINE_RUNS_QUEUE } from '@partita/contracts';
 import { scrape, sumOf } from '../support/prom-text.js';
 import { useStack } from '../support/stack.js';
 import { BUILTIN_KINDS, BUILTIN_QUEUES, queueOf } from '../support/kinds.js';

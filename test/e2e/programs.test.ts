@@ -247,15 +247,20 @@ describe('programs: registered scripts (Python) run once per partition through t
       shared.stack.master.app.inject({ method: 'POST', url: '/jobs', payload: { kind: 'program', ...payload } });
     const unknown = await post({ program: 'rm-rf', input: { range: 1 } });
     expect(unknown.statusCode).toBe(400);
-    expect((unknown.json() as { issues: unknown[] }).issues).toEqual([
+    expect(unknown.json<{ issues: unknown[] }>().issues).toEqual([
       { path: 'program', message: expect.stringMatching(/^unknown program "rm-rf": registered are square, group-sum, /) },
     ]);
     const missing = await post({ program: 'square', params: {}, input: { range: 1 } });
-    expect((missing.json() as { issues: unknown[] }).issues).toEqual([
+    expect(missing.json<{ issues: unknown[] }>().issues).toEqual([
       { path: 'params.scale', message: "must have required property 'scale'" },
     ]);
     const wrong = await post({ program: 'square', params: { scale: 0, command: 'sh' }, input: { range: 1 } });
-    expect((wrong.json() as { issues: { path: string }[] }).issues.map((i) => i.path).sort()).toEqual(['params', 'params.scale']);
+    expect(
+      wrong
+        .json<{ issues: { path: string }[] }>()
+        .issues.map((i) => i.path)
+        .sort(),
+    ).toEqual(['params', 'params.scale']);
     // No command ever comes through the API.
     const command = await post({ program: 'square', command: ['sh', '-c', 'id'], params: { scale: 1 }, input: { range: 1 } });
     expect(command.statusCode).toBe(400);

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { partitionMessageId, partitionQueueName } from '@partita/contracts';
+import { partitionMessageId } from '@partita/contracts';
 import { groupSize } from '@partita/travel';
 import { useStack } from '../support/stack.js';
 import { queueOf } from '../support/kinds.js';
@@ -32,7 +32,8 @@ function watchLock(redisUrl: string, prefix: string, messageId: string) {
     while (running) {
       const replies = await redis.multi().lpos(`${base}:active`, messageId).pttl(`${base}:${messageId}:lock`).exec();
       const [[posErr, pos], [ttlErr, ttl]] = replies as [[Error | null, unknown], [Error | null, unknown]];
-      if (posErr || ttlErr) throw posErr ?? ttlErr;
+      if (posErr) throw posErr;
+      if (ttlErr) throw ttlErr;
       if (pos !== null) {
         seen.activeSamples++;
         if (typeof ttl !== 'number' || ttl <= 0) seen.locklessSamples++;

@@ -49,7 +49,7 @@ async function finalizeMessagesWaiting(stack: TestStack): Promise<number> {
 async function expectRegistered(stack: TestStack, job: JobView, dataset: string): Promise<void> {
   const res = await stack.master.app.inject({ method: 'GET', url: `/datasets/${dataset}` });
   expect(res.statusCode).toBe(200);
-  const history = res.json() as DatasetHistory;
+  const history = res.json<DatasetHistory>();
   expect(history.versions.find((v) => v.jobId === job.id)).toMatchObject({ manifest: job.output.manifest, container: stack.container });
 }
 

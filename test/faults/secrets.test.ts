@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { FINALIZE_QUEUE, partitionQueueName } from '@partita/contracts';
+import { FINALIZE_QUEUE } from '@partita/contracts';
 import { generateGroup } from '@partita/travel';
 import { DATABASE_URL, SOURCE_DATABASE_URL } from '../support/env.js';
 import { ApiClient, type ApiAnswer } from '../support/faults-api.js';

@@ -41,7 +41,7 @@ describe('two masters: snapshots released and completeness checked whoever final
       const masters = [stack.master, second];
       const call = async (m: RunningMaster, method: 'GET' | 'PUT' | 'POST' | 'DELETE', url: string, payload?: unknown) => {
         const res = await m.app.inject({ method, url, ...(payload === undefined ? {} : { payload: payload as object }) });
-        return { status: res.statusCode, json: res.body ? (JSON.parse(res.body) as any) : undefined };
+        return { status: res.statusCode, json: res.body ? JSON.parse(res.body) : undefined };
       };
       const admin = new pg.Client({ connectionString: DATABASE_URL });
       await admin.connect();

@@ -24,7 +24,7 @@ export async function readJobWithDuckDb(
       paths.push(`'${path}'`);
     }
     const reader = await db.runAndReadAll(`select * from read_parquet([${paths.join(', ')}]) order by ${orderBy}`);
-    return { manifest, rows: reader.getRowObjectsJS() as Record<string, unknown>[] };
+    return { manifest, rows: reader.getRowObjectsJS() };
   } finally {
     db.closeSync();
     instance.closeSync();

@@ -95,7 +95,7 @@ const COMMAND_OPTIONS = {
   },
 } as const satisfies Record<CommandName, Options>;
 
-const ALL_OPTIONS: Options = Object.assign({}, GLOBAL_OPTIONS, ...Object.values(COMMAND_OPTIONS));
+const ALL_OPTIONS = Object.assign({}, GLOBAL_OPTIONS, ...Object.values(COMMAND_OPTIONS)) as Options;
 
 function isCommand(name: string): name is CommandName {
   return (COMMANDS as readonly string[]).includes(name);

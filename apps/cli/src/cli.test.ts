@@ -19,13 +19,13 @@ type Route = (req: { method: string; path: string; headers: Headers; body: unkno
 function fakeFetch(routes: Record<string, Route>) {
   const requests: { method: string; path: string; headers: Headers; body: unknown }[] = [];
   const impl = (async (input: string | URL | Request, init?: RequestInit) => {
-    const url = new URL(String(input));
+    const url = new URL(input instanceof Request ? input.url : input);
     const method = init?.method ?? 'GET';
     const req = {
       method,
       path: url.pathname + url.search,
       headers: new Headers(init?.headers),
-      body: init?.body ? JSON.parse(String(init.body)) : undefined,
+      body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined,
     };
     requests.push(req);
     const route = routes[`${method} ${url.pathname}`];
@@ -330,7 +330,7 @@ describe('runCli pipelines', () => {
     const json = await run(['pipelines', 'run', 'shop', '--watch', '--json'], routes(endedRun('failed')));
     expect(json.code).toBe(EXIT_FAILURE);
     expect(JSON.parse(json.stdout)).toEqual(endedRun('failed'));
-    expect(json.stderr).toMatch(/^7c1d2e3f  failed  entries 1 ok, 1 failed of 2/);
+    expect(json.stderr).toMatch(/^7c1d2e3f {2}failed {2}entries 1 ok, 1 failed of 2/);
   });
 
   it('lists runs with the query it was given, and shows one run', async () => {

@@ -87,8 +87,8 @@ describe('watchRun', () => {
     expect(calls()).toBe(3);
     const lines = out.text.trimEnd().split('\n');
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatch(/^7c1d2e3f  running  entries 0 ok/);
-    expect(lines[2]).toMatch(/^7c1d2e3f  succeeded  entries 2 ok, 0 failed of 2  partitions 8\/8/);
+    expect(lines[0]).toMatch(/^7c1d2e3f {2}running {2}entries 0 ok/);
+    expect(lines[2]).toMatch(/^7c1d2e3f {2}succeeded {2}entries 2 ok, 0 failed of 2 {2}partitions 8\/8/);
   });
 
   it('rides out a master that answers 503 for a while, and gives up on other errors', async () => {

@@ -42,8 +42,10 @@ export interface AppDeps {
 
 /** The master's HTTP API, without listening: `main.ts` listens, tests use `app.inject`. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  // Typed as Fastify's logger, so that the instance (and the plugins it is given to) has Fastify's default logger type.
+  const logger: FastifyBaseLogger = deps.log;
   const app = Fastify({
-    loggerInstance: deps.log as FastifyBaseLogger,
+    loggerInstance: logger,
     bodyLimit: deps.bodyLimit,
     requestTimeout: 30_000,
   });

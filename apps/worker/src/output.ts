@@ -48,7 +48,7 @@ export class PartitionOutput {
   async write(rows: Record<string, unknown> | readonly Record<string, unknown>[]): Promise<void> {
     if (this.columns.length === 0) throw new PermanentError('this kind declares no output columns: it cannot write rows');
     const { writer } = await (this.writer ??= this.open());
-    for (const row of Array.isArray(rows) ? rows : [rows as Record<string, unknown>]) {
+    for (const row of (Array.isArray(rows) ? rows : [rows]) as readonly Record<string, unknown>[]) {
       try {
         await writer.append(row);
       } catch (err) {

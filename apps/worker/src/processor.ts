@@ -1,20 +1,14 @@
 import { performance } from 'node:perf_hooks';
 import { DelayedError, UnrecoverableError, type Job, type Queue } from 'bullmq';
-import type pg from 'pg';
 import { HEARTBEAT_INTERVAL_MS, PartitaError, PartitionPayload, coerceError, type ErrorInfo } from '@partita/contracts';
 import type { Catalog, PartitionEnd, PartitionRef, ReleasedPartitions } from '@partita/catalog';
 import { enqueueRecorded, type PartitionQueues } from '@partita/queue';
-import type { KindRegistry } from '@partita/kinds';
-import type { BlobStore } from '@partita/storage';
 import type { Logger, WorkerMetrics } from '@partita/telemetry';
 import { Batcher } from './batcher.js';
-import type { ComputePool } from './cpu/compute-pool.js';
-import { runKind, type HandlerResult } from './run-kind.js';
+import { runKind, type HandlerResult, type RunKindDeps } from './run-kind.js';
 
-export interface ProcessorDeps {
+export interface ProcessorDeps extends RunKindDeps {
   catalog: Catalog;
-  store: BlobStore;
-  source: () => pg.Pool;
   /** Names the worker on every line. */
   log: Logger;
   workerId: string;
@@ -22,12 +16,6 @@ export interface ProcessorDeps {
   finalizeQueue: Queue<{ jobId: string }>;
   /** Where the held partitions of a capped job go when a partition's end releases them. */
   partitionQueues: PartitionQueues;
-  /** The kinds this worker serves. */
-  kinds: KindRegistry;
-  /** Threads for the `compute` of kinds with `cpu: true`; null when the worker serves none. */
-  cpu: ComputePool | null;
-  /** Aborted on shutdown once the grace period is over. */
-  signal: AbortSignal;
   metrics: WorkerMetrics;
 }
 

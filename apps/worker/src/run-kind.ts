@@ -1,8 +1,23 @@
 import { PermanentError, fieldPath, type FileView, type PartitionPayload } from '@partita/contracts';
+import type pg from 'pg';
+import type { KindRegistry } from '@partita/kinds';
 import type { Kind, RunContext } from '@partita/sdk';
+import type { BlobStore } from '@partita/storage';
 import type { Logger } from '@partita/telemetry';
+import type { ComputePool } from './cpu/compute-pool.js';
 import { PartitionOutput } from './output.js';
-import type { ProcessorDeps } from './processor.js';
+
+/** What running a kind needs of the worker (part of the processor's dependencies). */
+export interface RunKindDeps {
+  store: BlobStore;
+  source: () => pg.Pool;
+  /** The kinds this worker serves. */
+  kinds: KindRegistry;
+  /** Threads for the `compute` of kinds with `cpu: true`; null when the worker serves none. */
+  cpu: ComputePool | null;
+  /** Aborted on shutdown once the grace period is over. */
+  signal: AbortSignal;
+}
 
 /** What a partition's run produced: its files, and whether it read a snapshot of its own. */
 export interface HandlerResult {
@@ -23,7 +38,7 @@ export async function runKind(
     output: { container: string; prefix: string };
     attempt: number;
   },
-  deps: Pick<ProcessorDeps, 'store' | 'source' | 'signal' | 'kinds' | 'cpu'>,
+  deps: RunKindDeps,
   log: Logger,
   progress: (itemsDone: number) => void,
 ): Promise<HandlerResult> {
@@ -59,7 +74,7 @@ export async function runKind(
     openFile: (file) => out.openFile(file),
   };
   try {
-    const units = await kind.input.open(payload.units, spec, {
+    const units: unknown = await kind.input.open(payload.units, spec, {
       jobId,
       log,
       source: deps.source,

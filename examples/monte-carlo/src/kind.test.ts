@@ -11,7 +11,7 @@ describe('monte-carlo-var', () => {
     const many = await runJob(monteCarlo, { ...spec, partitions: 5 });
     expect(one).toHaveLength(2 * 3 * 2);
     expect(many.length).toBe(5);
-    const key = (r: Record<string, unknown>) => `${r['drift']}|${r['volatility']}|${r['horizon']}`;
+    const key = (r: Record<string, unknown>) => [r['drift'], r['volatility'], r['horizon']].map(String).join('|');
     const byKey = new Map(one.map((r) => [key(r), r]));
     const rows = many.flatMap((p) => p.rows);
     expect(rows).toHaveLength(one.length);

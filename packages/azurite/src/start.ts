@@ -79,12 +79,13 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
 
   // In memory, Azurite gets no --location; its working directory is still a temporary one so nothing lands in ours.
   const tempDir = options.location === undefined ? mkdtempSync(join(tmpdir(), 'azurite-')) : undefined;
+  const location = options.location ?? tempDir;
   const args = [
     '--blobHost',
     host,
     '--blobPort',
     String(port),
-    ...(inMemory ? ['--inMemoryPersistence'] : ['--location', options.location ?? (tempDir as string)]),
+    ...(inMemory || location === undefined ? ['--inMemoryPersistence'] : ['--location', location]),
     '--skipApiVersionCheck',
     '--disableTelemetry',
     '--loose',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fieldPath } from '@partita/contracts';
 
 /** A boolean environment variable: `true`/`1` or `false`/`0`. */
 export const BoolEnv = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -73,7 +74,7 @@ export function parseEnv<S extends z.ZodType>(schema: S, source: NodeJS.ProcessE
   // An empty variable is an unset one (as a Secret or compose file leaves an optional value blank), so it takes the default.
   const parsed = schema.safeParse(Object.fromEntries(Object.entries(source).filter(([, value]) => value !== '')));
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n');
+    const lines = parsed.error.issues.map((i) => `  ${fieldPath(i.path, '(root)')}: ${i.message}`).join('\n');
     throw new Error(`invalid ${app} configuration:\n${lines}`);
   }
   return parsed.data;

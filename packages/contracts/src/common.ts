@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { TABLE_NAME_FORMS, parseTableName } from './table-name.js';
 
 /** What PostgreSQL cannot store in text or jsonb (the catalog keeps every spec): NUL, and UTF-16 surrogates not in a pair. */
+// eslint-disable-next-line no-control-regex -- NUL is one of the characters this finds
 export const UNSTORABLE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Free text of a spec: any string the catalog can store. */

@@ -75,8 +75,22 @@ export function coerceError(value: unknown): Error {
   return new Error(typeof value === 'string' ? value : JSON.stringify(value), { cause: value });
 }
 
-/** A field's path as every error names it: dotted keys with `[i]` indices (`source.columns[0]`); `(body)` when empty. */
-export function fieldPath(path: readonly PropertyKey[]): string {
-  const text = path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
-  return text || '(body)';
+/**
+ * A field's path as every error names it: dotted keys with `[i]` indices (`source.columns[0]`), from zod's
+ * `issue.path` (keys) or from a JSON Pointer such as ajv's and Fastify's `instancePath` (`/source/columns/0`).
+ * `empty` names the whole value: `(body)` unless told otherwise.
+ */
+export function fieldPath(path: readonly PropertyKey[] | string, empty = '(body)'): string {
+  const keys = typeof path === 'string' ? pointerKeys(path) : path;
+  const text = keys.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
+  return text || empty;
+}
+
+/** A JSON Pointer's keys (`/a/0/b~1c` → `['a', 0, 'b/c']`): all-digit segments are array indices. */
+export function pointerKeys(pointer: string): (string | number)[] {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((segment) => segment.replaceAll('~1', '/').replaceAll('~0', '~'))
+    .map((key) => (/^\d+$/.test(key) ? Number(key) : key));
 }

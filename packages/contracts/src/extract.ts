@@ -6,6 +6,7 @@ import { checkCondition, checkQuery, type SqlVerdict } from './sql-parse.js';
 /** A column name: any PostgreSQL identifier (it is always double-quoted, so case and spaces are kept). */
 export const ColumnName = Text.min(1)
   .max(63)
+  // eslint-disable-next-line no-control-regex -- control characters are what this rejects
   .regex(/^[^\u0000-\u001f"]+$/, 'must be 1–63 characters without control characters or double quotes');
 
 /**

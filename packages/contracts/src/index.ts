@@ -121,6 +121,7 @@ export {
   ValidationError,
   coerceError,
   fieldPath,
+  pointerKeys,
 } from './errors.js';
 export { TRAVEL_PLAN_COLUMNS, extractFilePath, manifestPath, partitionFilePath } from './outputs.js';
 export type { OutputColumn } from './outputs.js';

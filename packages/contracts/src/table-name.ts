@@ -14,6 +14,7 @@ export interface TableSpec {
 
 const BARE = /^[A-Za-z_][A-Za-z0-9_$]*/;
 /** No identifier holds a control character, a NUL or more than 63 characters. */
+// eslint-disable-next-line no-control-regex -- control characters are what this rejects
 const IDENTIFIER = /^[^\u0000-\u001f]{1,63}$/u;
 
 export const TABLE_NAME_FORMS =

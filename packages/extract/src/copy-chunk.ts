@@ -13,9 +13,9 @@ export interface CopyChunkOptions<W extends RowWriter> {
   /** Rows per file; the last file holds the rest. */
   maxRowsPerFile: number;
   /** A writer for file `fileIndex` (0, 1, ...) with one buffer per column, in order. File 0 is opened at once, the next ones when their first row arrives. */
-  openFile(fileIndex: number): W;
+  openFile(this: void, fileIndex: number): W;
   /** Finishes file `fileIndex` (closes the writer, awaits its upload). Not called for the file being written when the copy fails. */
-  closeFile(fileIndex: number, writer: W): Promise<void>;
+  closeFile(this: void, fileIndex: number, writer: W): Promise<void>;
   /** Aborting destroys the COPY stream and rejects with the signal's reason. */
   signal?: AbortSignal;
   /** Rows decoded so far: called after each chunk of COPY data that completed rows, and once at the end. */

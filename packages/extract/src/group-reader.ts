@@ -61,7 +61,13 @@ export async function* copyItems<T>(
   options: RowCaptureOptions = {},
 ): AsyncGenerator<T> {
   // The hand-over: the producer waits in `flush` until the consumer took the ready item and asked for the next.
-  const state: { ready: T | null; taken: (() => void) | null; wake: (() => void) | null; finished: boolean; failure: unknown } = {
+  const state: {
+    ready: T | null;
+    taken: (() => void) | null;
+    wake: (() => void) | null;
+    finished: boolean;
+    failure: { error: unknown } | null;
+  } = {
     ready: null,
     taken: null,
     wake: null,
@@ -101,7 +107,7 @@ export async function* copyItems<T>(
       state.wake?.();
     },
     (err: unknown) => {
-      state.failure = err;
+      state.failure = { error: err };
       state.finished = true;
       state.wake?.();
     },
@@ -119,7 +125,7 @@ export async function* copyItems<T>(
         resume?.();
         continue;
       }
-      if (state.failure) throw state.failure;
+      if (state.failure) throw state.failure.error;
       return;
     }
   } finally {

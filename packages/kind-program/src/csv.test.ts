@@ -11,7 +11,7 @@ const parse = async (chunks: string[], max = 1 << 20) => {
 
 describe('CSV', () => {
   it('parses quoted fields with commas, doubled quotes and line breaks, nulls and empty strings, CRLF, blank lines', async () => {
-    const text = 'a,b,c\r\n1,"x, ""y""",\n\n2,"",\"two\nlines\"\n3,z,w';
+    const text = 'a,b,c\r\n1,"x, ""y""",\n\n2,"","two\nlines"\n3,z,w';
     expect(await parse([text])).toEqual([
       { line: 1, fields: ['a', 'b', 'c'] },
       { line: 2, fields: ['1', 'x, "y"', null] },

@@ -10,6 +10,7 @@ import { PermanentError } from '@partita/contracts';
 /** One field: null as nothing, a string quoted when it must be (and when empty), anything else as JSON text. */
 function field(value: unknown): string {
   if (value === null || value === undefined) return '';
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects are JSON text; String is for the primitives left
   const text = typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
   return text === '' || /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { ValidationError } from '@partita/contracts';
+import { ValidationError, fieldPath, pointerKeys } from '@partita/contracts';
 
 const COLUMN_TYPES = ['BOOLEAN', 'INT32', 'INT64', 'FLOAT', 'DOUBLE', 'UTF8', 'BINARY', 'DATE', 'TIMESTAMP_MICROS'] as const;
 const ColumnType = z.enum(COLUMN_TYPES);
@@ -77,7 +77,7 @@ export function readPrograms(path: string): ProgramRegistry {
   const parsed = ProgramsFile.safeParse(parseYaml(text));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new Error(`PARTITA_PROGRAMS ${path}: ${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`PARTITA_PROGRAMS ${path}: ${fieldPath(issue.path, '(file)')}: ${issue.message}`);
   }
   const base = path.replace(/[^/]*$/, '') || './';
   const ajv = new Ajv({ allErrors: true, strict: false });
@@ -96,9 +96,8 @@ export function readPrograms(path: string): ProgramRegistry {
       checkParams(params) {
         if (validate(params)) return;
         const issues = (validate.errors ?? []).map((e) => {
-          const at = e.instancePath.split('/').filter(Boolean).join('.');
-          const missing = e.keyword === 'required' ? `.${(e.params as { missingProperty: string }).missingProperty}` : '';
-          return { path: `params${at ? `.${at}` : ''}${missing}`, message: e.message ?? 'invalid' };
+          const missing = e.keyword === 'required' ? [(e.params as { missingProperty: string }).missingProperty] : [];
+          return { path: fieldPath(['params', ...pointerKeys(e.instancePath), ...missing]), message: e.message ?? 'invalid' };
         });
         throw new ValidationError(issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
       },

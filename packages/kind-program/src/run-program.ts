@@ -69,7 +69,8 @@ export async function runProgram(run: ProgramRun): Promise<{ rows: number }> {
         stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
       },
     );
-    let stopped: string | null = null;
+    // Set from callbacks: typed by an assertion so that the checks after the awaits below are not narrowed to null.
+    let stopped = null as string | null;
     const stop = (why: string) => {
       if (stopped !== null || child.exitCode !== null || child.pid === undefined) return;
       stopped = why;
@@ -101,7 +102,7 @@ export async function runProgram(run: ProgramRun): Promise<{ rows: number }> {
     });
     let rows = 0;
     let stdoutBytes = 0;
-    let failure: unknown = null;
+    let failure = null as { error: unknown } | null;
     const reading = Promise.all([
       eachLine(
         child.stdout!,
@@ -117,7 +118,7 @@ export async function runProgram(run: ProgramRun): Promise<{ rows: number }> {
         if (typeof done === 'number') run.progress(done);
       }).catch(() => undefined), // progress is advisory: a bad line does not fail the partition
     ]).catch((err: unknown) => {
-      failure = err;
+      failure = { error: err };
       stop('stopped: its output was refused');
     });
     const result = await exited.catch((err: unknown) => {
@@ -128,7 +129,7 @@ export async function runProgram(run: ProgramRun): Promise<{ rows: number }> {
     run.signal.removeEventListener('abort', onAbort);
     const stderr = tail.toString('utf8').trim();
     const said = stderr ? `; stderr ends with: ${stderr}` : '';
-    if (failure) throw failure;
+    if (failure) throw failure.error;
     if (stopped !== null) {
       if (run.signal.aborted) throw new TransientError(`program ${program.name} ${stopped}`);
       throw new PermanentError(`program ${program.name} ${stopped}${said}`);

@@ -72,7 +72,7 @@ export async function readParquet(
   if (decimals.size > 0) {
     for (const row of rows) {
       for (const [name, scale] of decimals) {
-        const value = row[name];
+        const value: unknown = row[name];
         if (value !== null && value !== undefined) row[name] = formatDecimal(unscaledValue(value), scale);
       }
     }

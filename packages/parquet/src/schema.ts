@@ -68,7 +68,9 @@ export function decimalByteLength(precision: number): number {
 
 /** Throws for an unusable column list: none, an invalid or duplicate name, an unknown type, a bad DECIMAL precision/scale. */
 export function checkColumns(columns: readonly ParquetColumn[]): void {
-  if (!Array.isArray(columns) || columns.length === 0) throw new Error('a Parquet file needs at least one column');
+  // Checked as an unknown value (a caller's list may come from JSON): narrowing `columns` itself would make it any[].
+  const list: unknown = columns;
+  if (!Array.isArray(list) || list.length === 0) throw new Error('a Parquet file needs at least one column');
   const seen = new Set<string>();
   for (const column of columns) {
     if (typeof column.name !== 'string' || column.name === '' || column.name === '__proto__') {

@@ -76,11 +76,13 @@ class Output {
     });
   }
 
-  fail(cause: unknown): void {
+  /** Makes the failure sticky (the first one wins), rejects every pending write with it, and returns it. */
+  fail(cause: unknown): Error {
     const error = cause instanceof Error ? cause : new Error(String(cause));
-    this.failure ??= new Error(`Parquet output stream failed: ${error.message}`, { cause: error });
-    for (const reject of this.pending) reject(this.failure);
+    const failure = (this.failure ??= new Error(`Parquet output stream failed: ${error.message}`, { cause: error }));
+    for (const reject of this.pending) reject(failure);
     this.pending.clear();
+    return failure;
   }
 
   write(chunk: Buffer): Promise<void> {
@@ -98,8 +100,7 @@ class Output {
       const done = (error?: unknown) => {
         if (!this.pending.delete(reject)) return; // already rejected by fail()
         if (error) {
-          this.fail(error);
-          reject(this.failure);
+          reject(this.fail(error));
         } else {
           if (finishing) this.finished = true;
           resolve();

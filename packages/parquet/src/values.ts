@@ -37,6 +37,7 @@ function describe(value: unknown): string {
   if (typeof value === 'bigint') return `${value}n (bigint)`;
   if (typeof value === 'string') return `${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)} (string)`;
   if (typeof value === 'object') return value === null ? 'null' : `${value.constructor?.name ?? 'object'}`;
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects are described above; String is for the rest
   return `${String(value)} (${typeof value})`;
 }
 
@@ -82,7 +83,7 @@ function decimalCodec(column: ParquetColumn): ValueCodec {
   };
   switch (physicalType(column)) {
     case 'INT32':
-      return { check, append: (buffer, v) => (buffer as Int32Buffer).append(Number(v as bigint)) };
+      return { check, append: (buffer, v) => (buffer as Int32Buffer).append(Number(v)) };
     case 'INT64':
       return { check, append: (buffer, v) => (buffer as Int64Buffer).appendBigInt(v as bigint) };
     default:

@@ -16,7 +16,7 @@ export async function messageStates(queue: Queue, ids: readonly string[]): Promi
   const replies = (await pipeline.exec()) ?? [];
   const finished: string[] = [];
   ids.forEach((id, i) => {
-    const [err, fields] = replies[i] ?? [new Error('no reply'), null];
+    const [err, fields] = (replies[i] ?? [new Error('no reply'), null]) as [Error | null, unknown];
     if (err) throw err;
     const [timestamp, finishedOn] = fields as [string | null, string | null];
     if (timestamp === null) states.set(id, 'missing');

@@ -8,7 +8,6 @@ import {
   parseTableName,
   quoteIdent,
   quoteTable,
-  tableLabel,
   wrapCondition,
   wrapQuery,
   type FunctionCall,

@@ -142,8 +142,8 @@ export function grid<S, G extends Record<string, readonly unknown[]>>(
 export function custom<S, P>(definition: {
   type?: string;
   fixed?: boolean;
-  plan(spec: S, ctx: PlanContext): Promise<InputPlan> | InputPlan;
-  open(ref: unknown, spec: S, ctx: OpenContext): Promise<P> | P;
+  plan(this: void, spec: S, ctx: PlanContext): Promise<InputPlan> | InputPlan;
+  open(this: void, ref: unknown, spec: S, ctx: OpenContext): Promise<P> | P;
 }): Input<S, P> {
   return { type: definition.type ?? 'custom', fixed: definition.fixed ?? false, plan: definition.plan, open: definition.open };
 }

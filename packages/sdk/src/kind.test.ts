@@ -77,7 +77,7 @@ describe('inputs', () => {
     expect(
       four
         .flatMap((p) => p.rows)
-        .map((r) => `${r['a']}${r['b']}`)
+        .map((r) => String(r['a']) + String(r['b']))
         .sort(),
     ).toEqual(['1x', '1y', '2x', '2y', '3x', '3y']);
   });

@@ -75,7 +75,7 @@ export interface KindConfig<Name extends string, Shape extends z.ZodRawShape, P,
    */
   warmUp?: () => readonly Task[];
   /** One partition: read its units, write rows, report progress. Throw PermanentError when a retry cannot help. */
-  run(partition: Partition<KindSpec<Name, Shape>, P>, ctx: RunContext<RowOf<C>, Task, Result>): Promise<void | RunResult>;
+  run(this: void, partition: Partition<KindSpec<Name, Shape>, P>, ctx: RunContext<RowOf<C>, Task, Result>): Promise<void | RunResult>;
   /** Extra fields of the job's status, from what planning recorded and the partitions' views. */
   view?: (
     details: Record<string, unknown>,
@@ -95,6 +95,8 @@ export type KindSpec<Name extends string, Shape extends z.ZodRawShape> = Omit<En
     z.ZodObject<Shape>
   >;
 
+/* eslint-disable @typescript-eslint/no-explicit-any -- `Kind` with no arguments is any kind: its spec, units and rows are
+   contravariant in its functions, so only `any` lets kinds of every spec be held (and loaded) as one type. */
 /** A defined kind: its configuration and what Partita derives from it. */
 export interface Kind<S = any, P = any> {
   readonly name: string;
@@ -117,6 +119,7 @@ export interface Kind<S = any, P = any> {
   /** Marks a kind object, so a loader can tell it from anything else a module exports. */
   readonly [KIND_MARK]: true;
 }
+/* eslint-enable @typescript-eslint/no-explicit-any */
 
 const KIND_MARK = Symbol.for('partita.kind');
 
@@ -165,7 +168,7 @@ export function defineKind<
     columnsOf,
     cpu: config.cpu ?? false,
     compute: config.compute as ((task: unknown) => unknown) | undefined,
-    warmUp: config.warmUp as (() => readonly unknown[]) | undefined,
+    warmUp: config.warmUp,
     run: config.run as Kind<KindSpec<Name, Shape>, P>['run'],
     view: config.view,
     manifest: config.manifest as Kind['manifest'],

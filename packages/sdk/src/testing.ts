@@ -33,7 +33,7 @@ const quiet: KindLogger = { debug: () => undefined, info: () => undefined, warn:
  * order, with `compute` inline: a kind tested without Redis, a catalog or Blob Storage. Rows are kept in memory.
  */
 export async function runJob(kind: Kind, spec: unknown, options: RunOptions = {}): Promise<PartitionRun[]> {
-  const parsed = kind.specSchema.parse({ kind: kind.name, ...(spec as object) });
+  const parsed: unknown = kind.specSchema.parse({ kind: kind.name, ...(spec as object) });
   const jobId = '00000000-0000-4000-8000-000000000000';
   const signal = options.signal ?? new AbortController().signal;
   const source = () => {
@@ -60,7 +60,7 @@ export async function runJob(kind: Kind, spec: unknown, options: RunOptions = {}
     for (const { index, units } of plan.partitions) {
       if (options.only !== undefined && index !== options.only) continue;
       const details = plan.details ?? null;
-      const opened = await kind.input.open(units, parsed, { jobId, log: options.log ?? quiet, source, details, signal });
+      const opened: unknown = await kind.input.open(units, parsed, { jobId, log: options.log ?? quiet, source, details, signal });
       const run: PartitionRun = { index, rows: [], progress: [] };
       const ctx: RunContext<Record<string, unknown>, unknown, unknown> = {
         jobId,
@@ -71,26 +71,28 @@ export async function runJob(kind: Kind, spec: unknown, options: RunOptions = {}
         signal,
         progress: (n) => void run.progress.push(n),
         source,
-        write: async (rows) => void run.rows.push(...(Array.isArray(rows) ? rows : [rows])),
+        write: async (rows) => void run.rows.push(...((Array.isArray(rows) ? rows : [rows]) as readonly Record<string, unknown>[])),
         compute: async (task) => {
           if (!kind.compute) throw new Error(`kind ${kind.name} has no compute function`);
           return kind.compute(structuredClone(task));
         },
         openFile: (file) => {
           const body = new Writable({ write: (_chunk, _enc, done) => done() });
-          let bytes = 0;
+          const bytes = 0;
           body.on('pipe', () => undefined);
           const path = `memory/${jobId}/part-${index}-${file}.parquet`;
           return {
             path,
             body,
             uploaded: () =>
-              new Promise((resolve) => (body.writableFinished ? resolve({ bytes }) : body.once('finish', () => resolve({ bytes })))),
+              new Promise<{ bytes: number }>((resolve) =>
+                body.writableFinished ? resolve({ bytes }) : body.once('finish', () => resolve({ bytes })),
+              ),
             abort: async (err) => void body.destroy(err),
           };
         },
       };
-      await kind.run({ jobId, index, spec: parsed, ...opened }, ctx);
+      await kind.run({ jobId, index, spec: parsed, ...(opened as object) }, ctx);
       runs.push(run);
     }
     return runs;

@@ -181,7 +181,7 @@ function readHead(source: Readable, bytes: number): Promise<{ chunks: Buffer[]; 
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let read = 0;
-    const settle = (ended: boolean, error?: unknown) => {
+    const settle = (ended: boolean, error?: Error) => {
       source.off('data', onData).off('end', onEnd).off('error', onError);
       if (error !== undefined) reject(error);
       else resolve({ chunks, ended });
@@ -196,7 +196,7 @@ function readHead(source: Readable, bytes: number): Promise<{ chunks: Buffer[]; 
       }
     };
     const onEnd = () => settle(true);
-    const onError = (error: unknown) => settle(false, error);
+    const onError = (error: Error) => settle(false, error);
     source.on('data', onData).once('end', onEnd).once('error', onError);
   });
 }

@@ -80,7 +80,7 @@ async function cursorRows(client: pg.Client, table: string, onBatch: (rows: Reco
   await client.query(`declare bench_cursor no scroll cursor for select * from ${table}`);
   let rows = 0;
   for (;;) {
-    const batch = await client.query(`fetch ${FETCH} from bench_cursor`);
+    const batch = await client.query<Record<string, unknown>>(`fetch ${FETCH} from bench_cursor`);
     if (batch.rows.length === 0) return rows;
     rows += batch.rows.length;
     await onBatch(batch.rows);

@@ -70,8 +70,7 @@ function entryWith(values: Partial<Values>, fields: Record<string, unknown> = {}
   return entry({ ...fields, sink: { ...(fields.sink as object | undefined), ...sink }, settings });
 }
 
-const pick = (values: Values, keys: readonly SettingKey[]): Partial<Values> =>
-  Object.fromEntries(keys.map((key) => [key, values[key]])) as Partial<Values>;
+const pick = (values: Values, keys: readonly SettingKey[]): Partial<Values> => Object.fromEntries(keys.map((key) => [key, values[key]]));
 
 /** `count` tags named `<prefix>0`, `<prefix>1`, … */
 const manyTags = (prefix: string, count: number, value = 'v'): Record<string, string> =>

@@ -45,7 +45,7 @@ const isSinkKey = (key: SettingKey): key is (typeof SINK_SETTING_KEYS)[number] =
 
 /** The entry's own value of a setting: in its `sink` for the sink's settings, in its `settings` for the others. */
 function entryValue(entry: PipelineEntry, key: SettingKey): unknown {
-  return isSinkKey(key) ? entry.sink[key] : entry.settings[key as keyof PipelineEntry['settings']];
+  return isSinkKey(key) ? entry.sink[key] : entry.settings[key];
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   PipelineDefinition,
   PipelineSettings,
   ValidationError,
+  fieldPath,
   type ApplyOutcome,
   type ApplyResult,
   type EntryView,
@@ -354,11 +355,11 @@ export class PipelinesService {
     const issues: Array<{ path: string; message: string }> = [];
     definition.entries.forEach((entry, i) => {
       const found = (path: string, message: string) =>
-        issues.push({ path: dotted([...at, 'entries', i]), message: `its spec with the pipeline's settings: ${path} ${message}` });
+        issues.push({ path: fieldPath([...at, 'entries', i]), message: `its spec with the pipeline's settings: ${path} ${message}` });
       try {
         this.deps.jobs.checkSpec(entrySpec(definition.name, definition.settings, entry));
       } catch (err) {
-        if (err instanceof ZodError) for (const issue of err.issues) found(dotted(issue.path), issue.message);
+        if (err instanceof ZodError) for (const issue of err.issues) found(fieldPath(issue.path), issue.message);
         else if (err instanceof ValidationError)
           for (const issue of err.issues ?? [{ path: 'kind', message: err.message }]) found(issue.path, issue.message);
         else throw err;
@@ -378,15 +379,10 @@ const sameSchedule = (a: Schedule | null, b: Schedule | null): boolean => JSON.s
 function validated(definition: PipelineDefinition): PipelineDefinition {
   const parsed = PipelineDefinition.safeParse(definition);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({ path: dotted(i.path), message: i.message }));
+    const issues = parsed.error.issues.map((i) => ({ path: fieldPath(i.path), message: i.message }));
     throw new ValidationError(issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
   }
   return parsed.data;
-}
-
-/** `['entries', 0, 'sink']` → `entries[0].sink`, as the API names fields. */
-function dotted(path: ReadonlyArray<PropertyKey>): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
 }
 
 function scheduleView(schedule: Schedule | null, next: number | undefined): ScheduleView | null {

@@ -1,15 +1,12 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { PartitaError, fieldPath, type ApiError } from '@partita/contracts';
+import { PartitaError, fieldPath, pointerKeys, type ApiError } from '@partita/contracts';
 
 type Issue = { path: string; message: string };
 
-/** `/partitions` and a context of `body` → `partitions`; nested pointers become dotted paths with [i] indices. */
+/** `/partitions` and a context of `body` → `partitions`; `/limit` of the `querystring` → `querystring.limit`. */
 function issuePath(context: string | undefined, instancePath: string): string {
-  const parts = instancePath.split('/').filter(Boolean);
-  const path = fieldPath(parts.map((p) => (/^\d+$/.test(p) ? Number(p) : p)));
-  if (context && context !== 'body') return parts.length > 0 ? `${context}.${path}` : context;
-  return path;
+  return context && context !== 'body' ? fieldPath([context, ...pointerKeys(instancePath)]) : fieldPath(instancePath);
 }
 
 function reasonPhrase(status: number): string {
@@ -38,7 +35,8 @@ export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     let body: ApiError;
     if (hasZodFastifySchemaValidationErrors(err)) {
-      const issues: Issue[] = err.validation.map((v) => ({
+      // Typed here: the provider's own type of a validation error names a module it cannot resolve.
+      const issues: Issue[] = err.validation.map((v: { instancePath: string; message?: string }) => ({
         path: issuePath(err.validationContext, v.instancePath),
         message: v.message ?? 'invalid',
       }));

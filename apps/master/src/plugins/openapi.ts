@@ -34,13 +34,13 @@ export async function registerOpenApi(app: FastifyInstance, auth: AuthSettings):
         }
       : {};
   const transform: SwaggerTransform = (input) => {
-    const out = jsonSchemaTransform(input as Parameters<typeof jsonSchemaTransform>[0]);
+    const out = jsonSchemaTransform(input);
     if (auth.mode === 'off') return out;
     const method = [input.route.method].flat()[0] ?? 'GET';
     const scope = requiredScope(method, input.url, { metricsPublic: auth.metricsPublic });
     const schema: FastifySchema & { description?: string } = out.schema;
     // The route's own `security` (the session routes'), else none for an open route.
-    if (scope === null) return { ...out, schema: { ...schema, security: (input.schema as FastifySchema).security ?? [] } };
+    if (scope === null) return { ...out, schema: { ...schema, security: input.schema.security ?? [] } };
     const needs = `Needs a token with scope \`${scope}\`.`;
     return { ...out, schema: { ...schema, description: schema.description ? `${schema.description}\n\n${needs}` : needs } };
   };
