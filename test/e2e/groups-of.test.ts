@@ -89,7 +89,7 @@ describe('groupsOf: the groups of a skewed table, packed by size, read in the jo
       payload: { kind: 'group-stats', table, maxGroupRows: 4000, output: { container: stack.container } },
     });
     expect(res.statusCode).toBe(400);
-    const body = res.json() as { issues: { path: string; message: string }[] };
+    const body = res.json<{ issues: { path: string; message: string }[] }>();
     expect(body.issues).toHaveLength(1);
     expect(body.issues[0]!.path).toBe('table');
     expect(body.issues[0]!.message).toMatch(
@@ -101,7 +101,7 @@ describe('groupsOf: the groups of a skewed table, packed by size, read in the jo
       payload: { kind: 'group-stats', table: `${source.schema}.nope`, output: { container: stack.container } },
     });
     expect(missing.statusCode).toBe(400);
-    expect((missing.json() as { issues: { path: string }[] }).issues[0]!.path).toBe('table');
+    expect(missing.json<{ issues: { path: string }[] }>().issues[0]!.path).toBe('table');
   });
 
   it('a master holds at most MAX_OPEN_SNAPSHOTS snapshots: one more is a 429 naming the limit, accepted once one ended', async () => {
@@ -113,15 +113,13 @@ describe('groupsOf: the groups of a skewed table, packed by size, read in the jo
       const first = await stack.submit(spec);
       const second = await stack.master.app.inject({ method: 'POST', url: '/jobs', payload: spec });
       expect(second.statusCode).toBe(429);
-      expect((second.json() as { message: string }).message).toMatch(
+      expect(second.json<{ message: string }>().message).toMatch(
         /holds 1 source snapshots for running jobs, its limit \(MAX_OPEN_SNAPSHOTS\)/,
       );
       expect((await stack.master.app.inject({ method: 'DELETE', url: `/jobs/${first}` })).statusCode).toBe(200);
       const third = await stack.master.app.inject({ method: 'POST', url: '/jobs', payload: spec });
       expect(third.statusCode, third.body).toBe(202);
-      expect((await stack.master.app.inject({ method: 'DELETE', url: `/jobs/${(third.json() as { id: string }).id}` })).statusCode).toBe(
-        200,
-      );
+      expect((await stack.master.app.inject({ method: 'DELETE', url: `/jobs/${third.json<{ id: string }>().id}` })).statusCode).toBe(200);
     } finally {
       delete stack.env['MAX_OPEN_SNAPSHOTS'];
     }

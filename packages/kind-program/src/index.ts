@@ -1,6 +1,6 @@
 import { PermanentError, ValidationError } from '@partita/contracts';
 import { custom, defineKind, grid, groupsOf, list, range, z, type Groups, type Input, type Items } from '@partita/sdk';
-import type { ColumnType, InputColumn } from './encoding.js';
+import type { InputColumn } from './encoding.js';
 import type { ProgramInput } from './input-files.js';
 import { programs, type Program } from './registry.js';
 import { runProgram } from './run-program.js';
@@ -49,8 +49,7 @@ const inputs = {
   }),
 };
 type InputName = keyof typeof inputs;
-const inputOf = (spec: Spec): Input<Spec, Items<unknown> | Groups> =>
-  inputs[Object.keys(spec.input)[0] as InputName] as Input<Spec, Items<unknown> | Groups>;
+const inputOf = (spec: Spec): Input<Spec, Items<unknown> | Groups> => inputs[Object.keys(spec.input)[0] as InputName];
 
 /** The program's declared columns, as the manifest publishes them. */
 function columnsOf(program: Program) {
@@ -125,7 +124,7 @@ export default defineKind({
       : { type: 'items', items: units.items ?? [] };
     await runProgram({
       program,
-      columns: columnsOf(program) as { name: string; type: ColumnType }[],
+      columns: columnsOf(program),
       context: {
         jobId: ctx.jobId,
         partition: ctx.index,
