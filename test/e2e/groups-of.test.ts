@@ -67,8 +67,10 @@ describe('groupsOf: the groups of a skewed table, packed by size, read in the jo
     const lowerBound = Math.max(ORDERS / 8, biggest);
     expect(Math.max(...costs) / lowerBound).toBeLessThanOrEqual(1.05);
 
-    await stack.startWorkerProcess('g1');
-    await stack.startWorkerProcess('g2');
+    // Both workers listen before the partitions are let go: each takes a share.
+    await stack.pauseWorkers();
+    await Promise.all([stack.startWorkerProcess('g1'), stack.startWorkerProcess('g2')]);
+    await stack.resumeWorkers();
     const job = await stack.waitForJob(id);
     expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
     expect(new Set(job.partitions.map((p) => p.workerId))).toEqual(new Set(['g1', 'g2']));

@@ -179,6 +179,9 @@ export async function startMaster(
     catalog,
     fanIn,
     async close() {
+      // A queue closed while its connection still starts would report that connection's end as an error nobody
+      // listens to any more (an unhandled rejection): every queue is let finish starting first.
+      await Promise.allSettled(allQueues().map((q) => q.waitUntilReady()));
       // Waiters first (GET /jobs/:id?wait=, capped pipeline runs): they answer now instead of holding the close.
       await jobEnds.close();
       await app.close();

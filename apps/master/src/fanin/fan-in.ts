@@ -55,6 +55,8 @@ export class FanIn {
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    // Not closed while its connection still starts (see the master's close).
+    await this.worker?.waitUntilReady().catch(() => undefined);
     await this.worker?.close();
     await this.sweeping;
   }

@@ -63,6 +63,8 @@ export class PipelineSchedules {
   }
 
   async close(): Promise<void> {
+    // Not closed while its connection still starts (see the master's close).
+    await this.worker?.waitUntilReady().catch(() => undefined);
     await this.worker?.close();
     await this.queue.close();
   }
