@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type pg from 'pg';
-import type { ApplyOutcome, EntrySettings, PipelineDefinition, PipelineEntry, PipelineSettings, Schedule, Sink } from '@partita/contracts';
+import type { ApplyOutcome, PipelineDefinition, PipelineEntry, Schedule, Sink } from '@partita/contracts';
 import { transaction } from '../transaction.js';
 import * as sql from './definitions-sql.js';
 
@@ -129,12 +129,12 @@ async function read(db: pg.Pool | pg.PoolClient, name: string): Promise<StoredPi
     description: row.description,
     schedule: row.schedule,
     maxConcurrentEntries: row.max_concurrent_entries,
-    settings: Object.fromEntries(settings.rows.map((s) => [s.key, s.value])) as PipelineSettings,
+    settings: Object.fromEntries(settings.rows.map((s) => [s.key, s.value])),
     entries: entries.rows.map(({ source, job, ...e }) => ({
       ...e,
       ...(source !== null ? { source } : {}),
       ...(job !== null ? { job } : {}),
-      settings: Object.fromEntries(entrySettings.rows.filter((s) => s.entry === e.name).map((s) => [s.key, s.value])) as EntrySettings,
+      settings: Object.fromEntries(entrySettings.rows.filter((s) => s.entry === e.name).map((s) => [s.key, s.value])),
     })),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
