@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -16,6 +17,8 @@ const fixture = (path: string) => fileURLToPath(new URL(`../fixtures/kinds/${pat
 /** The example kind as a user ships it: built JavaScript in a folder of its own, outside apps/ and packages/. */
 const EXAMPLE = fileURLToPath(new URL('../../examples/monte-carlo/dist/index.js', import.meta.url));
 const WORKER_MAIN = fileURLToPath(new URL('../../apps/worker/dist/main.js', import.meta.url));
+/** Registered programs: what the `program` kind offers, listed by GET /kinds from the master's registry. */
+const PROGRAMS = fileURLToPath(new URL('../fixtures/programs/programs.yaml', import.meta.url));
 
 const SCENARIOS = { drifts: [0, 0.06], volatilities: [0.1, 0.3, 0.6], horizons: [20, 120], paths: 20_000, seed: 11 };
 
@@ -24,10 +27,16 @@ describe('a kind written outside Partita, loaded with PARTITA_KINDS, run over RE
   let passed = true;
 
   beforeAll(async () => {
-    stack = await startStack({ workers: 2, env: { PARTITA_KINDS: EXAMPLE } });
+    // The master runs in this process and reads its PARTITA_PROGRAMS; the worker processes get it from the stack.
+    process.env['PARTITA_PROGRAMS'] = PROGRAMS;
+    stack = await startStack({ workers: 2, env: { PARTITA_KINDS: EXAMPLE, PARTITA_PROGRAMS: PROGRAMS } });
   });
-  afterAll(async () => stack?.close(passed));
-  const track = <T>(p: Promise<T>) => p.catch((err: unknown) => {
+  afterAll(async () => {
+    delete process.env['PARTITA_PROGRAMS'];
+    await stack?.close(passed);
+  });
+  const track = <T>(p: Promise<T>) =>
+    p.catch((err: unknown) => {
       passed = false;
       throw err;
     });
@@ -84,6 +93,42 @@ describe('a kind written outside Partita, loaded with PARTITA_KINDS, run over RE
         expect(mc.workers.map((w) => w.id).sort()).toEqual(['w1', 'w2']);
         const extract = items.find((k) => k.name === 'sql-extract')!;
         expect(extract).toMatchObject({ columns: null, input: { type: 'chunks', fixed: true }, cpu: false });
+        // What a kind offers beyond its spec, through its own hook: the program kind's registered programs, in the
+        // programs file's order, each with what a job needs (params schema, columns) and nothing the operator keeps.
+        expect(mc.offerings).toBeUndefined();
+        const program = items.find((k) => k.name === 'program')!;
+        expect(program.offerings).toMatchObject({ noun: 'programs', field: 'program' });
+        const registered = [...readFileSync(PROGRAMS, 'utf8').matchAll(/^ {2}- name: (\S+)$/gm)].map((m) => m[1]);
+        expect(program.offerings!.items.map((p) => p.name)).toEqual(registered);
+        expect(program.offerings!.items.find((p) => p.name === 'square')).toEqual({
+          name: 'square',
+          facts: [
+            { label: 'runs', value: 'Python · python3 square.py' },
+            { label: 'input', value: 'JSON lines' },
+            { label: 'timeout', value: '3600 s per partition' },
+            { label: 'output limit', value: '1 GiB per partition' },
+            { label: 'environment', value: 'PATH' },
+          ],
+          params: {
+            type: 'object',
+            properties: { scale: { type: 'integer', minimum: 1 } },
+            required: ['scale'],
+            additionalProperties: false,
+          },
+          columns: [
+            { name: 'x', type: 'INT32', nullable: false },
+            { name: 'y', type: 'INT64', nullable: false },
+            { name: 'attempt', type: 'INT32', nullable: false },
+            { name: 'at', type: 'TIMESTAMP_MICROS', nullable: false },
+          ],
+        });
+        const parquetWrong = program.offerings!.items.find((p) => p.name === 'parquet-wrong')!;
+        expect(parquetWrong.facts).toContainEqual({ label: 'runs', value: 'JavaScript · node parquet_echo.mjs (+1 argument)' });
+        expect(parquetWrong.facts).toContainEqual({ label: 'input', value: 'Parquet' });
+        // No folder of the programs file, no argument's text, no environment value.
+        expect(res.body).not.toContain('/usr/bin/python3');
+        expect(res.body).not.toContain('--wrong');
+        expect(res.body).not.toContain(process.env['PATH']!);
         // The OpenAPI document is built from the same registry.
         const docs = await stack.master.app.inject({ method: 'GET', url: '/docs/json' });
         expect(docs.body).toContain('monte-carlo-var');
@@ -146,7 +191,8 @@ describe('a kind written outside Partita, loaded with PARTITA_KINDS, run over RE
 describe('versions: a kind no worker serves waits with a warning; two majors run side by side, each on its own code', () => {
   let stack: TestStack;
   let passed = true;
-  const track = <T>(p: Promise<T>) => p.catch((err: unknown) => {
+  const track = <T>(p: Promise<T>) =>
+    p.catch((err: unknown) => {
       passed = false;
       throw err;
     });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { DatasetHistory, JobView, KindList, PipelineRunView } from '@partita/contracts';
 import { formatBytes, formatCount } from '@partita/format';
@@ -13,6 +14,8 @@ import { useStack, type TestStack } from '../support/stack.js';
 const READ = randomBytes(24).toString('base64url');
 const WRITE = randomBytes(24).toString('base64url');
 const ROWS = 3000;
+/** The example programs: what the Kinds view shows under the program kind (master and workers read the file). */
+const PROGRAMS = fileURLToPath(new URL('../../examples/programs/programs.yaml', import.meta.url));
 
 async function call<T>(stack: TestStack, method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { authorization: `Bearer ${WRITE}` };
@@ -30,7 +33,17 @@ async function signedIn(browser: Browser, token: string): Promise<{ context: Bro
 }
 
 describe('the page in Chromium: pipelines, an extract job, datasets and kinds', () => {
-  const ctx = useStack({ workers: 2, env: { API_AUTH: 'on', API_TOKENS: `viewer:read:${READ},ci:write:${WRITE}` } });
+  // The master runs in this process and reads its PARTITA_PROGRAMS; the worker processes get it from the stack.
+  beforeAll(() => {
+    process.env['PARTITA_PROGRAMS'] = PROGRAMS;
+  });
+  afterAll(() => {
+    delete process.env['PARTITA_PROGRAMS'];
+  });
+  const ctx = useStack({
+    workers: 2,
+    env: { API_AUTH: 'on', API_TOKENS: `viewer:read:${READ},ci:write:${WRITE}`, PARTITA_PROGRAMS: PROGRAMS },
+  });
   const source = useSourceSchema();
 
   it(
@@ -146,6 +159,16 @@ describe('the page in Chromium: pipelines, an extract job, datasets and kinds', 
         expect(await card.locator('h2').textContent()).toBe(`sql-extract v${extractKind.version}`);
         expect(await card.locator('[data-workers]').textContent()).toBe(`${extractKind.workers.length} live workers`);
         expect(extractKind.workers).toHaveLength(2);
+        // The program kind's registered programs, as its offerings hook describes them.
+        const programs = kinds.items.find((k) => k.name === 'program')!.offerings!;
+        expect(programs.items.map((p) => p.name)).toEqual(['grid-search', 'travel-ga']);
+        const offered = page.locator('article[data-kind="program"] article.offering');
+        expect(await offered.evaluateAll((els) => els.map((e) => e.getAttribute('data-offering')))).toEqual(['grid-search', 'travel-ga']);
+        const gridSearch = page.locator('article.offering[data-offering="grid-search"]');
+        expect(await gridSearch.locator('[data-fact="runs"]').textContent()).toBe('Python · python3 grid_search.py');
+        expect(await gridSearch.locator('[data-fact="params"]').textContent()).toBe('folds? integer, seed? integer');
+        expect(await gridSearch.locator('[data-fact="columns"]').textContent()).toMatch(/^kernel UTF8, c DOUBLE, .*fit_seconds DOUBLE$/);
+        expect(await page.locator('article[data-kind="sql-extract"] section[data-offerings]').count()).toBe(0);
         await screenshot(page, 'page-kinds');
 
         // Cancel a run from the page: with the workers paused its job waits, and the run ends cancelled.

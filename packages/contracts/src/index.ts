@@ -92,6 +92,8 @@ export {
   JobView,
   KindList,
   KindView,
+  OfferingView,
+  OfferingsView,
   OutputView,
   PartitionStatus,
   PartitionView,

@@ -245,6 +245,27 @@ export type DatasetList = z.infer<typeof DatasetList>;
 export const DatasetHistory = z.object({ name: z.string(), versions: z.array(DatasetVersion) });
 export type DatasetHistory = z.infer<typeof DatasetHistory>;
 
+const ColumnView = z.object({ name: z.string(), type: z.string(), nullable: z.boolean() });
+
+/** One thing a kind offers beyond its spec schema (a registered program), as its kind describes it. */
+export const OfferingView = z.object({
+  /** What a job's spec names it by, in the kind's `offerings.field`. */
+  name: z.string(),
+  version: z.string().optional(),
+  description: z.string().optional(),
+  /** Short labelled facts, in order (what it runs, its input, its limits); never secrets or environment values. */
+  facts: z.array(z.object({ label: z.string(), value: z.string() })).optional(),
+  /** JSON Schema of what a job gives it (a program's `params`). */
+  params: z.record(z.string(), z.unknown()).optional(),
+  /** Its output's columns, when they are its own. */
+  columns: z.array(ColumnView).optional(),
+});
+export type OfferingView = z.infer<typeof OfferingView>;
+
+/** A kind's offerings: what they are (`programs`), the spec field that picks one (`program`), and each. */
+export const OfferingsView = z.object({ noun: z.string(), field: z.string(), items: z.array(OfferingView) });
+export type OfferingsView = z.infer<typeof OfferingsView>;
+
 /** A kind this master serves: what `GET /kinds` lists. */
 export const KindView = z.object({
   name: z.string(),
@@ -260,13 +281,15 @@ export const KindView = z.object({
     fixed: z.boolean(),
   }),
   /** Its files' columns; null when they are known only once a job is planned (an extract's). Empty: no files. */
-  columns: z.array(z.object({ name: z.string(), type: z.string(), nullable: z.boolean() })).nullable(),
+  columns: z.array(ColumnView).nullable(),
   /** Runs CPU-heavy work on the workers' threads. */
   cpu: z.boolean(),
   /** JSON Schema of a job's spec. */
   spec: z.record(z.string(), z.unknown()),
   /** Live workers serving it, and the version each serves. */
   workers: z.array(z.object({ id: z.string(), version: z.string() })),
+  /** What it offers beyond its spec, as the master's registry knows it (the `program` kind's programs); absent: nothing. */
+  offerings: OfferingsView.optional(),
 });
 export type KindView = z.infer<typeof KindView>;
 

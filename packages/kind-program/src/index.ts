@@ -2,7 +2,8 @@ import { PermanentError, ValidationError } from '@partita/contracts';
 import { custom, defineKind, grid, groupsOf, list, range, z, type Groups, type Input, type Items } from '@partita/sdk';
 import type { InputColumn } from './encoding.js';
 import type { ProgramInput } from './input-files.js';
-import { programs, type Program } from './registry.js';
+import { programOfferings } from './offerings.js';
+import { declaredColumns, programs, type Program } from './registry.js';
 import { runProgram } from './run-program.js';
 
 // The programs file is read when the kind is loaded, at the process's start: a bad file stops it there, named.
@@ -50,13 +51,6 @@ const inputs = {
 };
 type InputName = keyof typeof inputs;
 const inputOf = (spec: Spec): Input<Spec, Items<unknown> | Groups> => inputs[Object.keys(spec.input)[0] as InputName];
-
-/** The program's declared columns, as the manifest publishes them. */
-function columnsOf(program: Program) {
-  return Object.entries(program.output.columns).map(([name, decl]) =>
-    typeof decl === 'string' ? { name, type: decl, nullable: false } : { name, type: decl.type, nullable: decl.nullable },
-  );
-}
 
 /** The planned columns of a `groupsOf` input (name, Parquet type and its details), or null for items. */
 function inputColumns(details: Record<string, unknown> | null): InputColumn[] | null {
@@ -107,7 +101,9 @@ export default defineKind({
     },
     open: (ref, spec: Spec, ctx) => inputOf(spec).open(ref, spec, ctx),
   }),
-  output: { columns: (spec) => columnsOf(programOf(spec as Spec)) },
+  output: { columns: (spec) => declaredColumns(programOf(spec as Spec)) },
+  // The programs of this process's registry: on the master, what GET /kinds and the page's Kinds view show.
+  offerings: () => programOfferings(programs()),
   run: async (partition, ctx) => {
     const spec = partition.spec as Spec;
     const program = programOf(spec);
@@ -124,7 +120,7 @@ export default defineKind({
       : { type: 'items', items: units.items ?? [] };
     await runProgram({
       program,
-      columns: columnsOf(program),
+      columns: declaredColumns(program),
       context: {
         jobId: ctx.jobId,
         partition: ctx.index,

@@ -6,11 +6,14 @@ import { ValidationError, fieldPath, pointerKeys } from '@partita/contracts';
 
 const COLUMN_TYPES = ['BOOLEAN', 'INT32', 'INT64', 'FLOAT', 'DOUBLE', 'UTF8', 'BINARY', 'DATE', 'TIMESTAMP_MICROS'] as const;
 const ColumnType = z.enum(COLUMN_TYPES);
+type ColumnType = z.infer<typeof ColumnType>;
 const NAME = /^[a-z][a-z0-9-]{0,62}$/;
 
 /** One program as the operator registers it. */
 const ProgramEntry = z.strictObject({
   name: z.string().regex(NAME, 'must be lowercase letters, digits and hyphens, starting with a letter'),
+  /** The program's own version, shown with it (`GET /kinds`, the page's Kinds view); optional. */
+  version: z.string().min(1).max(64).optional(),
   description: z.string().max(500).default(''),
   /** The argv run for every partition, without a shell; relative paths are taken from the programs file's folder. */
   command: z.array(z.string().min(1)).min(1),
@@ -56,6 +59,11 @@ export class ProgramRegistry {
     return [...this.byName.keys()];
   }
 
+  /** Every registered program, in the file's order. */
+  list(): Program[] {
+    return [...this.byName.values()];
+  }
+
   /** The program a spec names, or a 400 naming `program` and the registered ones. */
   require(name: string): Program {
     const program = this.byName.get(name);
@@ -64,6 +72,13 @@ export class ProgramRegistry {
     const message = `unknown program "${name}": ${known}`;
     throw new ValidationError(`program: ${message}`, [{ path: 'program', message }]);
   }
+}
+
+/** A program's declared output columns, as the manifest publishes them. */
+export function declaredColumns(program: Pick<ProgramEntry, 'output'>): { name: string; type: ColumnType; nullable: boolean }[] {
+  return Object.entries(program.output.columns).map(([name, decl]) =>
+    typeof decl === 'string' ? { name, type: decl, nullable: false } : { name, type: decl.type, nullable: decl.nullable },
+  );
 }
 
 /** Reads and checks a programs file (YAML or JSON); a bad one is an error naming the file and the field. */

@@ -15,6 +15,8 @@ export { PermanentError, TransientError } from '@partita/contracts';
 export type { OutputColumn } from '@partita/contracts';
 export { defineKind, isKind, KIND_NAME, KIND_VERSION } from './kind.js';
 export type { Envelope, Kind, KindConfig, KindSpec, OutputDecl, Partition } from './kind.js';
+export { offeringsOf } from './offerings.js';
+export type { Offering, OfferingFact, Offerings } from './offerings.js';
 export { custom, grid, list, range } from './input.js';
 export type { GridPoint, Input, Items } from './input.js';
 export { DEFAULT_MAX_GROUP_ROWS, groupsOf } from './groups-of.js';

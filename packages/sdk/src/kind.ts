@@ -3,6 +3,7 @@ import { DatasetSpec, MAX_PARTITIONS, OutputSpec, PartitionerName, RetrySpec, ty
 import { toOutputColumns, type ColumnsDecl, type RowOf } from './columns.js';
 import type { RunContext, RunResult } from './context.js';
 import type { Input } from './input.js';
+import type { Offerings } from './offerings.js';
 
 /** A kind's name: what `kind` says in a job's spec, in queue names and metric labels. */
 export const KIND_NAME = /^[a-z][a-z0-9-]{0,62}$/;
@@ -81,6 +82,12 @@ export interface KindConfig<Name extends string, Shape extends z.ZodRawShape, P,
     details: Record<string, unknown>,
     partitions: readonly { index: number; ownSnapshot: boolean | null }[],
   ) => Record<string, unknown>;
+  /**
+   * What the kind offers beyond its spec schema, for `GET /kinds` and the page's Kinds view: named variants a job
+   * picks by a spec field (the `program` kind's registered programs), each with its params' JSON Schema. Called on
+   * every `GET /kinds`; never return secrets or environment values.
+   */
+  offerings?: () => Offerings;
   /** Extra fields of the job's manifest (where the data came from, say). */
   manifest?: (job: {
     spec: KindSpec<Name, Shape>;
@@ -116,6 +123,7 @@ export interface Kind<S = any, P = any> {
   readonly run: (partition: Partition<S, P>, ctx: RunContext<any, any, any>) => Promise<void | RunResult>;
   readonly view: KindConfig<string, any, P, any, any, any>['view'];
   readonly manifest: KindConfig<string, any, P, any, any, any>['manifest'];
+  readonly offerings: (() => Offerings) | undefined;
   /** Marks a kind object, so a loader can tell it from anything else a module exports. */
   readonly [KIND_MARK]: true;
 }
@@ -147,6 +155,8 @@ export function defineKind<
   if (!version) throw new TypeError(`${where}: version "${config.version}" is not major.minor.patch`);
   if (config.cpu && !config.compute) throw new TypeError(`${where}: cpu: true needs a compute function`);
   if (typeof config.run !== 'function') throw new TypeError(`${where}: run must be a function`);
+  if (config.offerings !== undefined && typeof config.offerings !== 'function')
+    throw new TypeError(`${where}: offerings must be a function`);
   const shape = config.spec.shape as z.ZodRawShape;
   if ('kind' in shape) throw new TypeError(`${where}: the spec must not declare "kind": Partita adds it`);
   const specSchema = z.strictObject({ kind: z.literal(config.name), ...envelopeShape(config.input.fixed), ...shape });
@@ -172,6 +182,7 @@ export function defineKind<
     run: config.run as Kind<KindSpec<Name, Shape>, P>['run'],
     view: config.view,
     manifest: config.manifest as Kind['manifest'],
+    offerings: config.offerings,
     [KIND_MARK]: true,
   };
 }

@@ -3,6 +3,7 @@ import { HEARTBEAT_LOST_MS, type JobView, type KindView } from '@partita/contrac
 import type { Catalog } from '@partita/catalog';
 import type { JobRecord } from '../views/jobs.js';
 import type { KindRegistry } from '@partita/kinds';
+import { offeringsOf, type Offerings } from '@partita/sdk';
 
 /**
  * A job as the API shows it: the catalog's view, and the kind's own fields of it (an extract's chunking and
@@ -15,7 +16,10 @@ export function jobView(record: JobRecord, kinds: KindRegistry): JobView {
   return { ...view, ...kind.view(details, record.partitions) };
 }
 
-/** The kinds this master serves, with the live workers that serve each (any version of it). */
+/**
+ * The kinds this master serves, with the live workers that serve each (any version of it) and what each offers
+ * beyond its spec, as this master's registry knows it (its own PARTITA_PROGRAMS, say).
+ */
 export async function kindViews(kinds: KindRegistry, catalog: Catalog): Promise<KindView[]> {
   const workers = await catalog.workers.live(HEARTBEAT_LOST_MS);
   return kinds.list().map(({ kind }) => ({
@@ -29,5 +33,22 @@ export async function kindViews(kinds: KindRegistry, catalog: Catalog): Promise<
     cpu: kind.cpu,
     spec: z.toJSONSchema(kind.specSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
     workers: workers.flatMap((w) => w.kinds.filter((k) => k.name === kind.name).map((k) => ({ id: w.id, version: k.version }))),
+    ...offeringsView(offeringsOf(kind)),
   }));
+}
+
+/** A kind's offerings in the view's shape; nothing for a kind without them. */
+function offeringsView(offerings: Offerings | null): Pick<KindView, 'offerings'> {
+  if (!offerings) return {};
+  return {
+    offerings: {
+      noun: offerings.noun,
+      field: offerings.field,
+      items: offerings.items.map(({ facts, columns, ...item }) => ({
+        ...item,
+        ...(facts ? { facts: [...facts] } : {}),
+        ...(columns ? { columns: [...columns] } : {}),
+      })),
+    },
+  };
 }

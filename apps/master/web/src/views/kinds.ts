@@ -2,9 +2,13 @@ import type { KindList, KindView } from '@partita/contracts';
 import { getJson } from '../api.js';
 import { h } from '../dom.js';
 import { empty, heading, table } from '../widgets.js';
+import { offeringsSection } from './offerings.js';
 import type { Drawn } from './panel.js';
 
-/** The kinds this master serves: version, queue, input, output columns, spec schema and live workers. */
+/**
+ * The kinds this master serves: version, queue, input, output columns, spec schema, live workers, and what each offers
+ * beyond its spec (the `program` kind's registered programs).
+ */
 export async function kindsView(): Promise<Drawn> {
   const list = await getJson<KindList>('/kinds');
   document.title = 'Partita · kinds';
@@ -55,6 +59,7 @@ function kindCard(kind: KindView): HTMLElement {
             : kind.columns.map((c) => `${c.name} ${c.type}`).join(', '),
       ),
     ),
+    kind.offerings === undefined ? null : offeringsSection(kind.offerings),
     workers === 0
       ? null
       : table(
