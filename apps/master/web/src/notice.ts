@@ -8,7 +8,7 @@ const errors = new Map<string, string>();
 
 export function showError(source: string, err: unknown): void {
   if (err === null || err === undefined) errors.delete(source);
-  else errors.set(source, err instanceof Error ? err.message : String(err));
+  else errors.set(source, err instanceof Error ? err.message : typeof err === 'string' ? err : JSON.stringify(err));
   const el = $('error');
   el.textContent = [...errors.values()].join('\n');
   el.hidden = errors.size === 0;
