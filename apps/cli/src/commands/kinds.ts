@@ -2,11 +2,11 @@ import type { KindList } from '@partita/contracts';
 import { table } from '@partita/format';
 import { printJson, type Context } from './context.js';
 
-/** `partita kinds`: the kinds the master serves, with their live workers. */
+/** `partita kinds`: the kinds the master serves, with their live workers, then what each offers (a program kind's programs). */
 export async function kindsCommand(ctx: Context): Promise<number> {
   const list = await ctx.client.listKinds();
   if (ctx.options.json) printJson(ctx.stdout, list);
-  else ctx.stdout.write(`${kindsTable(list)}\n`);
+  else ctx.stdout.write([kindsTable(list), ...offeringsTables(list)].join('\n\n') + '\n');
   return 0;
 }
 
@@ -27,4 +27,15 @@ export function kindsTable(list: KindList): string {
     }),
     ['left', 'left', 'left', 'left', 'left', 'right', 'left'],
   );
+}
+
+/** One table per kind that offers named variants: `<kind> <noun> (a job picks one by "<field>")`, then name, version, description. */
+export function offeringsTables(list: KindList): string[] {
+  return list.items.flatMap((k) => {
+    const offerings = k.offerings;
+    if (!offerings || offerings.items.length === 0) return [];
+    const rows = offerings.items.map((o) => [o.name, o.version ?? '', o.description ?? '']);
+    const heading = `${k.name} ${offerings.noun} (a job picks one by "${offerings.field}")`;
+    return [`${heading}\n${table(['name', 'version', 'description'], rows, ['left', 'left', 'left'])}`];
+  });
 }
