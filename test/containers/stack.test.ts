@@ -122,11 +122,18 @@ describe('the compose stack in containers', () => {
     }
   });
 
-  it('refuses a request without the token, and serves the job page', async () => {
+  it('refuses a request without the token, and serves the page with its compiled modules', async () => {
     expect((await http('GET', `${API}/jobs`)).status).toBe(401);
     const page = await http('GET', `${API}/`);
     expect(page.status).toBe(200);
-    expect(page.text).toContain('<html');
+    expect(page.text).toContain('<script type="module" src="/ui/app.js">');
+    // The page's TypeScript, built into the image, and the formatting module it imports.
+    const app = await http('GET', `${API}/ui/app.js`);
+    expect(app.status).toBe(200);
+    expect(app.text).toMatch(/^import .* from '\.\//m);
+    const format = await http('GET', `${API}/ui/format/index.js`);
+    expect(format.status).toBe(200);
+    expect(format.text).toContain('export');
   });
 
   it('runs a travel job; its rows, read from the Azurite container by DuckDB, are every generated traveller', async () => {
