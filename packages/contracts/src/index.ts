@@ -125,7 +125,7 @@ export {
   fieldPath,
   pointerKeys,
 } from './errors.js';
-export { TRAVEL_PLAN_COLUMNS, extractFilePath, manifestPath, partitionFilePath } from './outputs.js';
+export { OUTPUT_COLUMN_TYPES, TRAVEL_PLAN_COLUMNS, extractFilePath, manifestPath, partitionFilePath } from './outputs.js';
 export type { OutputColumn } from './outputs.js';
 export { quoteIdent, quoteLiteral, quoteTableName } from './sql.js';
 export { TABLE_NAME_FORMS, parseTableName, quoteTable, tableLabel, tableRef, type TableRef, type TableSpec } from './table-name.js';

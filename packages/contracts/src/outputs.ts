@@ -1,7 +1,10 @@
-/** A column of a kind's Parquet output, as the manifest publishes it. Types are Parquet's (logical where one applies). */
+/** The types an output column may have: Parquet's (logical where one applies). One list for the SDK and programs. */
+export const OUTPUT_COLUMN_TYPES = ['BOOLEAN', 'INT32', 'INT64', 'FLOAT', 'DOUBLE', 'UTF8', 'BINARY', 'DATE', 'TIMESTAMP_MICROS'] as const;
+
+/** A column of a kind's Parquet output, as the manifest publishes it. */
 export interface OutputColumn {
   name: string;
-  type: 'BOOLEAN' | 'INT32' | 'INT64' | 'FLOAT' | 'DOUBLE' | 'UTF8' | 'BINARY' | 'DATE' | 'TIMESTAMP_MICROS';
+  type: (typeof OUTPUT_COLUMN_TYPES)[number];
   nullable: boolean;
 }
 

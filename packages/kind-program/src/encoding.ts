@@ -1,4 +1,5 @@
 import { PermanentError } from '@partita/contracts';
+import type { ColumnType } from '@partita/sdk';
 
 /**
  * A value as a program reads it, in JSON: 64-bit integers and decimals as strings (exact), timestamps as ISO-8601
@@ -46,8 +47,6 @@ export function encodeRow(row: Record<string, unknown>, columns: readonly InputC
 export function jsonLine(value: unknown): string {
   return `${JSON.stringify(toJsonValue(value))}\n`;
 }
-
-export type ColumnType = 'BOOLEAN' | 'INT32' | 'INT64' | 'FLOAT' | 'DOUBLE' | 'UTF8' | 'BINARY' | 'DATE' | 'TIMESTAMP_MICROS';
 
 const ISO = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?(Z|[+-]\d{2}:\d{2})$/;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;

@@ -1,7 +1,8 @@
 // The lines of a program's text: stdout, progress on fd 3, and JSON-lines output files.
 import type { Readable } from 'node:stream';
 import { PermanentError } from '@partita/contracts';
-import { outputRow, type ColumnType } from './encoding.js';
+import type { ColumnType } from '@partita/sdk';
+import { outputRow } from './encoding.js';
 
 /** Longest line a program may write: stdout, progress, CSV records and lines of output files. */
 export const MAX_LINE_BYTES = 1 << 20;

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { PermanentError } from '@partita/contracts';
 import { readParquet, readParquetSchema } from '@partita/parquet';
 import { csvRecords } from './csv.js';
-import { outputRow, type ColumnType } from './encoding.js';
+import type { ColumnType } from '@partita/sdk';
+import { outputRow } from './encoding.js';
 import { MAX_LINE_BYTES, eachLine, jsonLineRow } from './lines.js';
 
 type Columns = readonly { name: string; type: ColumnType; nullable?: boolean }[];

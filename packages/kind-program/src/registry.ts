@@ -2,10 +2,9 @@ import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { ValidationError, fieldPath, pointerKeys } from '@partita/contracts';
+import { OUTPUT_COLUMN_TYPES, ValidationError, fieldPath, pointerKeys } from '@partita/contracts';
 
-const COLUMN_TYPES = ['BOOLEAN', 'INT32', 'INT64', 'FLOAT', 'DOUBLE', 'UTF8', 'BINARY', 'DATE', 'TIMESTAMP_MICROS'] as const;
-const ColumnType = z.enum(COLUMN_TYPES);
+const ColumnType = z.enum(OUTPUT_COLUMN_TYPES);
 type ColumnType = z.infer<typeof ColumnType>;
 const NAME = /^[a-z][a-z0-9-]{0,62}$/;
 

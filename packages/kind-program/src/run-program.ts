@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { PermanentError, TransientError } from '@partita/contracts';
-import type { ColumnType } from './encoding.js';
+import type { ColumnType } from '@partita/sdk';
 import { writeInput, type ProgramInput } from './input-files.js';
 import { eachLine, jsonLineRow } from './lines.js';
 import { eachOutputFileRow } from './output-files.js';

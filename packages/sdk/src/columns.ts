@@ -1,4 +1,4 @@
-import type { OutputColumn } from '@partita/contracts';
+import { OUTPUT_COLUMN_TYPES, type OutputColumn } from '@partita/contracts';
 
 /** Parquet column types a kind's output may declare (logical types where one applies), as the extract maps them. */
 export type ColumnType = OutputColumn['type'];
@@ -28,7 +28,7 @@ type Nullable<D> = D extends { nullable: true } ? null | undefined : never;
 /** One output row of a kind whose columns are `C`: what `ctx.write` takes. */
 export type RowOf<C extends ColumnsDecl> = { [K in keyof C]: ValueOf[TypeOf<C[K]> & keyof ValueOf] | Nullable<C[K]> };
 
-const TYPES: readonly ColumnType[] = ['BOOLEAN', 'INT32', 'INT64', 'FLOAT', 'DOUBLE', 'UTF8', 'BINARY', 'DATE', 'TIMESTAMP_MICROS'];
+const TYPES: readonly ColumnType[] = OUTPUT_COLUMN_TYPES;
 
 /** A column name Parquet readers and SQL engines take without quoting. */
 const COLUMN_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
