@@ -4,7 +4,7 @@ import { FINALIZE_QUEUE } from '@partita/contracts';
 import { Catalog } from '@partita/catalog';
 import { openSourcePool } from '@partita/extract';
 import { loadKinds, parseKindModules } from '@partita/kinds';
-import { PartitionQueues, createRedis, queueDepth } from '@partita/queue';
+import { PartitionQueues, closeStarted, createRedis, queueDepth } from '@partita/queue';
 import { blobStoreFromSettings } from '@partita/storage';
 import { createLogger, createMasterMetrics, type Logger } from '@partita/telemetry';
 import { Queue } from 'bullmq';
@@ -179,16 +179,13 @@ export async function startMaster(
     catalog,
     fanIn,
     async close() {
-      // A queue closed while its connection still starts would report that connection's end as an error nobody
-      // listens to any more (an unhandled rejection): every queue is let finish starting first.
-      await Promise.allSettled(allQueues().map((q) => q.waitUntilReady()));
       // Waiters first (GET /jobs/:id?wait=, capped pipeline runs): they answer now instead of holding the close.
       await jobEnds.close();
       await app.close();
       await fanIn.stop();
       await pipelines.close();
       await schedules.close();
-      await Promise.all(allQueues().map((q) => q.close()));
+      await Promise.all(allQueues().map(closeStarted));
       await snapshots.releaseAll();
       producer.disconnect();
       readiness.redis.disconnect();

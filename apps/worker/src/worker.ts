@@ -4,7 +4,7 @@ import { FINALIZE_QUEUE, HEARTBEAT_INTERVAL_MS, type PartitionPayload } from '@p
 import { Catalog } from '@partita/catalog';
 import { openSourcePool } from '@partita/extract';
 import { KindLoadError, KindRegistry, loadKinds, parseKindModules } from '@partita/kinds';
-import { PartitionQueues, createRedis } from '@partita/queue';
+import { PartitionQueues, closeStarted, createRedis } from '@partita/queue';
 import { encodeParquet, PARQUET_TYPES } from '@partita/parquet';
 import { blobStoreFromSettings, type BlobStore } from '@partita/storage';
 import { createLogger, createWorkerMetrics, type Logger } from '@partita/telemetry';
@@ -153,7 +153,7 @@ export async function startWorker(
       clearInterval(seen);
       await catalog.workers.gone(env.WORKER_ID).catch(() => undefined);
       await cpu?.close();
-      await finalizeQueue.close();
+      await closeStarted(finalizeQueue);
       await partitionQueues.close();
       connection.disconnect();
       await sourcePool.end();

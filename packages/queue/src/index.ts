@@ -10,3 +10,4 @@ export { takeOverMessages } from './take-over.js';
 export type { MessageState } from './message-states.js';
 export { deleteQueuePrefix } from './delete-prefix.js';
 export { waitForWorkers } from './wait-for-workers.js';
+export { closeStarted } from './close-started.js';

@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { PartitionPayload } from '@partita/contracts';
 import { openPartitionQueue, type QueueSettings } from './partition-queue.js';
+import { closeStarted } from './close-started.js';
 
 /**
  * The partition queues a process sends to, opened on first use: one per kind and major (see partitionQueueName). The
@@ -27,6 +28,6 @@ export class PartitionQueues {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.all().map((q) => q.close()));
+    await Promise.all(this.all().map(closeStarted));
   }
 }

@@ -1,5 +1,6 @@
 import { Worker, type ConnectionOptions } from 'bullmq';
 import { FINALIZE_QUEUE } from '@partita/contracts';
+import { closeStarted } from '@partita/queue';
 import { finalizeJob, type FinalizerDeps } from './finalizer.js';
 
 export interface FanInOptions extends FinalizerDeps {
@@ -55,9 +56,7 @@ export class FanIn {
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    // Not closed while its connection still starts (see the master's close).
-    await this.worker?.waitUntilReady().catch(() => undefined);
-    await this.worker?.close();
+    await closeStarted(this.worker);
     await this.sweeping;
   }
 }

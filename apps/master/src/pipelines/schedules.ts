@@ -1,5 +1,6 @@
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import { PIPELINE_RUNS_QUEUE, type Schedule } from '@partita/contracts';
+import { closeStarted } from '@partita/queue';
 import type { Logger } from '@partita/telemetry';
 
 interface Firing {
@@ -63,9 +64,7 @@ export class PipelineSchedules {
   }
 
   async close(): Promise<void> {
-    // Not closed while its connection still starts (see the master's close).
-    await this.worker?.waitUntilReady().catch(() => undefined);
-    await this.worker?.close();
-    await this.queue.close();
+    await closeStarted(this.worker);
+    await closeStarted(this.queue);
   }
 }
