@@ -102,7 +102,6 @@ export function toDatasetVersion(row: DatasetRow): DatasetVersion {
 
 /** The list view: timings from SQL aggregates (no per-partition medians). */
 export function toJobSummary(job: CountedJobRow, now: Date = new Date()): JobSummary {
-  const counts = job;
   return {
     id: job.id,
     kind: job.kind,
@@ -111,18 +110,18 @@ export function toJobSummary(job: CountedJobRow, now: Date = new Date()): JobSum
     createdAt: job.created_at.toISOString(),
     finishedAt: iso(job.finished_at),
     progress: {
-      done: counts.done,
+      done: job.done,
       total: job.partitions_total,
-      succeeded: counts.succeeded,
-      failed: counts.failed,
-      running: counts.running,
-      itemsDone: Number(counts.items_done),
+      succeeded: job.succeeded,
+      failed: job.failed,
+      running: job.running,
+      itemsDone: Number(job.items_done),
       itemsTotal: Number(job.items_total),
       itemNoun: job.item_noun,
     },
     timings: jobTimings(
       { createdAt: job.created_at, finishedAt: job.finished_at, planMs: planMs(job) },
-      { sumPartitionMs: counts.sum_run_ms ?? 0, workers: counts.workers, queueWaitMedianMs: null, runMedianMs: null, runMaxMs: null },
+      { sumPartitionMs: job.sum_run_ms ?? 0, workers: job.workers, queueWaitMedianMs: null, runMedianMs: null, runMaxMs: null },
       now,
     ),
     error: job.error,
